@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { Procedure, Field, Effect, State } from '../definitions/schema';
+const p: any = Procedure;
+console.log(p._zod.def.type, Object.keys(p._zod.def.shape));
+const st: any = p._zod.def.shape.states; console.log(st._zod.def.type, st._zod.def.valueType._zod.def.type, st._zod.def.valueType._zod.def.discriminator);
+const f: any = Field; console.log(f._zod.def.type, Object.keys(f._zod.def));
+const r: any = p._zod.def.shape.roles; console.log(r._zod.def.type, r._zod.def.innerType._zod.def.type);
+const e: any = Effect; console.log(e._zod.def.type, e._zod.def.discriminator, e._zod.def.options.length);
+const lit: any = (State as any)._zod.def.options[0]._zod.def.shape.kind; console.log(lit._zod.def.type, lit._zod.def.values);
+const js = z.toJSONSchema(Procedure, { io: 'input' });
+console.log(JSON.stringify(js).length, Object.keys(js), JSON.stringify(js).slice(0, 400));

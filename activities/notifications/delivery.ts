@@ -1,0 +1,99 @@
+/**
+ * Sends what the outbox holds. Each message is sent while its row is locked, then marked `sent` or
+ * `failed` in the same transaction; a `sent` row is never sent again. See docs/notifications.md
+ * for the exact guarantee (at least once to the mail server, deduplicated by outbox id).
+ */
+import type { Db } from '../../db/pool';
+import { listPendingIds, type OutboxStatus, withLockedMessage } from '../../db/outbox';
+import { type Channel, messageIdFor } from './channels/channel';
+
+/** The fate of one message after a delivery pass. */
+export interface DeliveryReport {
+  id: string;
+  recipient: string;
+  /** `queued`: another sender holds it right now (only with `wait: false`). */
+  status: OutboxStatus;
+  /** Set when this pass tried and failed. */
+  error?: string;
+}
+
+/** Logger shape (pino's `info`/`warn` fit). Never give it addresses or message bodies. */
+export interface NotificationLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+export const silentLog: NotificationLog = { info: () => undefined, warn: () => undefined };
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Sends the given outbox messages one by one, skipping those already sent. `wait: true` waits
+ * for a row another sender holds (the activity: it must know the final status); `wait: false`
+ * passes over it (the sweeper). Database errors reject; send errors are reported per message.
+ */
+export async function deliverMessages(
+  db: Db,
+  channel: Channel,
+  ids: string[],
+  options: { wait: boolean; log?: NotificationLog },
+): Promise<DeliveryReport[]> {
+  const log = options.log ?? silentLog;
+  const reports: DeliveryReport[] = [];
+  for (const id of ids) {
+    const report = await withLockedMessage(db, id, { wait: options.wait }, async ({ message, markSent, markFailed }) => {
+      if (message.status === 'sent') return { id, recipient: message.recipient, status: 'sent' as const };
+      try {
+        const sent = await channel.send({
+          id,
+          messageId: messageIdFor(id),
+          to: { name: message.recipientName, address: message.address },
+          language: message.language,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+        });
+        // Hazard: if this update (or the commit) fails, the server already has the message and a
+        // later pass sends it again with the same Message-ID: the documented duplicate window.
+        await markSent(sent.messageId);
+        log.info({ outboxId: id, caseId: message.caseId, channel: channel.name, attempt: message.attempts + 1 }, 'notification sent');
+        return { id, recipient: message.recipient, status: 'sent' as const };
+      } catch (err) {
+        const error = describe(err);
+        await markFailed(`${channel.name}: ${error}`);
+        log.warn({ outboxId: id, caseId: message.caseId, channel: channel.name, attempt: message.attempts + 1, error }, 'notification not sent');
+        return { id, recipient: message.recipient, status: 'failed' as const, error };
+      }
+    });
+    // No row: another sender holds it (wait: false) or it is unknown; either way it is not ours now.
+    reports.push(report ?? { id, recipient: '', status: 'queued' });
+  }
+  return reports;
+}
+
+export interface PendingSummary {
+  sent: number;
+  failed: number;
+  /** Held by another sender during this pass. */
+  busy: number;
+}
+
+/**
+ * Sends every queued or failed message, oldest first, up to `limit` (for an operator command or
+ * a periodic sweeper). Safe to run beside the activities: rows being sent elsewhere are skipped.
+ */
+export async function deliverPending(
+  db: Db,
+  channel: Channel,
+  options: { limit?: number; log?: NotificationLog } = {},
+): Promise<PendingSummary> {
+  const ids = await listPendingIds(db, options.limit ?? 500);
+  const reports = await deliverMessages(db, channel, ids, { wait: false, ...(options.log ? { log: options.log } : {}) });
+  return {
+    sent: reports.filter((r) => r.status === 'sent').length,
+    failed: reports.filter((r) => r.status === 'failed').length,
+    busy: reports.filter((r) => r.status === 'queued').length,
+  };
+}

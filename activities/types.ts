@@ -1,0 +1,135 @@
+/**
+ * The contract between the case workflow and its activities: input and output shapes only.
+ * The workflow imports this module as types; implementations live beside it and are wired by
+ * `createActivities(deps)` in `activities/index.ts`.
+ */
+import type { Label, NotificationEvent, Outcome, Recipient, TemplateSource } from '../definitions/schema';
+import type { Actor, Applicant, CaseUnit, CaseView } from '../workflows/messages';
+
+/** One row of a case's append-only journal. */
+export interface JournalEntry {
+  /** 1, 2, 3... per case, gap-free; with the case id, the idempotency key of the projection. */
+  sequence: number;
+  at: string;
+  /** `system` for timers and automatic steps. */
+  actor: { id: string; roles: string[]; unit?: string } | { id: 'system'; roles: [] };
+  /** What happened: `filed`, an action name, `clock.started`, `clock.expired`, `escalated`, `notified`... */
+  kind: string;
+  fromState?: string;
+  toState?: string;
+  reason?: string;
+  /** Extra facts (clock name, due instant, escalation level...). No personal data. */
+  data?: Record<string, unknown>;
+}
+
+/** Projection of a case into the read model, idempotent by (caseId, view.sequence). */
+export interface ProjectInput {
+  view: CaseView;
+  /** Entries added since the previous projection (sequences contiguous, ending at view.sequence). */
+  journal: JournalEntry[];
+  /** Case facts that never change, sent with the first projection and on every one for robustness. */
+  facts: {
+    reference: string;
+    unit: CaseUnit;
+    applicant: Applicant;
+    filedBy: Actor;
+    procedureTitle: Label;
+    /** The applicant's data (may hold personal data: stored in the read model, never in logs). */
+    data: Record<string, unknown>;
+  };
+}
+
+/** A notification to deliver, recorded in the outbox before any attempt to send it. */
+export interface NotifyInput {
+  caseId: string;
+  reference: string;
+  /**
+   * Stable key of the occurrence that triggers the message (e.g. `seq-12`): with the event and the
+   * recipient it forms the message id, so a retried activity never sends twice.
+   */
+  occurrence: string;
+  event: NotificationEvent;
+  template: string;
+  /** The procedure's own version of the template, when it overrides the shipped one. */
+  override?: { fr: TemplateSource; ar: TemplateSource };
+  to: Recipient[];
+  procedure: { id: string; version: number; title: Label; legalBasis: { law: string; articles: string[] }[] };
+  unit: CaseUnit;
+  applicant: Applicant;
+  /** The task concerned (for assignee, unit_agents and supervisors). */
+  task?: { state: string; role: string; unit: string; assignee?: string; title?: Label };
+  /** Template variables: deadline, dueDate, reason, outcome, state labels... */
+  vars: Record<string, unknown> & { outcome?: Outcome };
+}
+
+export interface NotifyResult {
+  /** Outbox ids, one per recipient resolved. */
+  messages: { id: string; recipient: string; status: 'sent' | 'queued' | 'failed' }[];
+  /** Recipients resolved but not written to (no e-mail address), for the journal. */
+  skipped?: { recipient: string; reason: string }[];
+}
+
+/** Due-instant computation, run as an activity so the calendar version used is recorded in history. */
+export interface DueInput {
+  calendarId: string;
+  from: string;
+  duration: string;
+  counting: 'working_days' | 'calendar';
+  extensions?: string[];
+  /** Reminder offsets before the due instant (duration specs, counted like the clock). */
+  reminders?: string[];
+}
+
+export interface DueResult {
+  due: string;
+  dueDate: string;
+  calendarVersion: number;
+  skipped: { date: string; reason: string }[];
+  /** Reminder instants, in the order of `DueInput.reminders`. */
+  reminders: string[];
+}
+
+/** Time left on a suspended clock, and the new due date on resume. */
+export interface RemainingInput {
+  calendarId: string;
+  at: string;
+  due: string;
+  counting: 'working_days' | 'calendar';
+}
+
+export interface RemainingResult {
+  days: number;
+  ms: number;
+}
+
+export interface ResumeInput {
+  calendarId: string;
+  at: string;
+  remaining: RemainingResult;
+  counting: 'working_days' | 'calendar';
+  extensions?: string[];
+  reminders?: string[];
+}
+
+/** A call to another administration's service from an automatic state. */
+export interface ServiceCallInput {
+  caseId: string;
+  service: string;
+  data: Record<string, unknown>;
+}
+
+export interface ServiceCallResult {
+  /** An outcome the state maps (`done`, `failed`, or a procedure's own). */
+  outcome: string;
+  data?: Record<string, unknown>;
+}
+
+/** Every activity the case workflow calls, by name: `createActivities(deps)` implements them. */
+export interface MasarActivities {
+  computeDue(input: DueInput): Promise<DueResult>;
+  remainingTime(input: RemainingInput): Promise<RemainingResult>;
+  resumeDue(input: ResumeInput): Promise<DueResult>;
+  notify(input: NotifyInput): Promise<NotifyResult>;
+  project(input: ProjectInput): Promise<void>;
+  callService(input: ServiceCallInput): Promise<ServiceCallResult>;
+}

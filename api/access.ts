@@ -1,0 +1,83 @@
+/**
+ * Who may see and do what. The rules, in one place:
+ * - applicants see only their own cases (applicant id = token `sub`) and file only for themselves;
+ * - staff (any role but applicant and admin, with a `unit` claim) see the cases filed at their unit
+ *   and those with an open task or escalation at their unit; supervisors also every unit below;
+ * - admins manage procedures, calendars and the directory, and see no case;
+ * - personal data (the applicant's input, email) goes only to the applicant and to staff of the
+ *   unit where the case was filed or where its task now waits.
+ * Whether an action is allowed in the case's state is the workflow's decision, not this module's.
+ */
+import type { CaseRecord } from '../db/cases';
+import type { Principal } from './auth';
+import { forbidden, notFound } from './problems';
+
+const NON_STAFF = new Set(['applicant', 'admin']);
+
+export const isAdmin = (p: Principal): boolean => p.roles.includes('admin');
+export const isApplicant = (p: Principal): boolean => p.roles.includes('applicant');
+export const staffRoles = (p: Principal): string[] => p.roles.filter((r) => !NON_STAFF.has(r));
+/** Staff with a unit: agents, supervisors, a procedure's own roles. */
+export const isStaff = (p: Principal): p is Principal & { unit: string } => staffRoles(p).length > 0 && !!p.unit;
+export const isSupervisor = (p: Principal): p is Principal & { unit: string } => p.roles.includes('supervisor') && !!p.unit;
+
+/** Looks units up below a unit (the directory). */
+export interface UnitTree {
+  descendants(code: string): Promise<{ code: string }[]>;
+}
+
+/** The units whose cases a staff member covers: their unit, and every unit below for supervisors. */
+export async function unitScope(p: Principal, tree: UnitTree): Promise<string[]> {
+  if (!isStaff(p)) return [];
+  if (!isSupervisor(p)) return [p.unit];
+  return [p.unit, ...(await tree.descendants(p.unit)).map((u) => u.code)];
+}
+
+export interface CaseAccess {
+  /** Whether the caller may see the case at all. */
+  visible: boolean;
+  /** Whether the caller may see its personal data. */
+  personal: boolean;
+}
+
+/**
+ * Decides what `p` may see of a stored case. `taskUnits` are the units where the case has an open
+ * task (after escalation or reassignment, not always the case's unit).
+ */
+export function caseAccess(p: Principal, record: CaseRecord, scope: string[], taskUnits: string[]): CaseAccess {
+  if (record.applicantId === p.sub) return { visible: true, personal: true };
+  if (!isStaff(p)) return { visible: false, personal: false };
+  const escalationUnit = record.view.escalation?.unit;
+  const visible =
+    scope.includes(record.unitCode) ||
+    taskUnits.some((u) => scope.includes(u)) ||
+    (escalationUnit !== undefined && scope.includes(escalationUnit));
+  const personal = record.unitCode === p.unit || taskUnits.includes(p.unit);
+  return { visible, personal: visible && personal };
+}
+
+/**
+ * The error for a case the caller may not see: 404 for applicants (a case id reveals nothing to
+ * the public), 403 for staff (who benefit from knowing the case exists elsewhere).
+ */
+export function hiddenCase(p: Principal, caseId: string): Error {
+  return isStaff(p)
+    ? forbidden(`case ${caseId} is outside your unit's scope (${p.unit ?? 'no unit'})`)
+    : notFound(`no case ${caseId}`);
+}
+
+/** Throws 403 unless the caller is an admin. */
+export function requireAdmin(p: Principal, what: string): void {
+  if (!isAdmin(p)) throw forbidden(`${what} requires the admin role`);
+}
+
+/** Throws 403 unless the caller is staff with a unit. */
+export function requireStaff(p: Principal, what: string): asserts p is Principal & { unit: string } {
+  if (!isStaff(p)) {
+    throw forbidden(
+      staffRoles(p).length > 0
+        ? `${what}: your token has no unit claim (ask an admin to set your unit)`
+        : `${what} is for agents and supervisors`,
+    );
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Authentication: a bearer JWT, verified with `jose`, either HS256 with a shared secret (dev and
+ * tests; `masar token` mints them) or against a JWKS URL (production identity provider).
+ * The claims become a `Principal`; nothing else about the caller is trusted.
+ */
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { unauthorized } from './problems';
+
+/** The verified caller. */
+export interface Principal {
+  sub: string;
+  name?: string;
+  email?: string;
+  roles: string[];
+  /** Unit code the caller works at (staff); absent for applicants. */
+  unit?: string;
+  lang: 'fr' | 'ar';
+}
+
+export const Claims = z.object({
+  sub: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+  email: z.string().email().max(320).optional(),
+  roles: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).max(50).default([]),
+  unit: z.string().min(1).max(50).optional(),
+  lang: z.enum(['fr', 'ar']).default('fr'),
+});
+
+export interface AuthOptions {
+  /** HS256 shared secret (at least 32 characters). */
+  jwtSecret?: string;
+  /** JWKS URL of the identity provider (RS256/ES256 tokens). */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+/** Builds the verifier once, at start-up; one of `jwtSecret` or `jwksUrl` is required. */
+export function createTokenVerifier(options: AuthOptions): TokenVerifier {
+  let key: Uint8Array | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (options.jwksUrl) {
+    key = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5_000 });
+    algorithms = ['RS256', 'ES256', 'PS256', 'EdDSA'];
+  } else if (options.jwtSecret) {
+    if (options.jwtSecret.length < 32) throw new Error('AUTH_JWT_SECRET: must be at least 32 characters (generate one with `openssl rand -hex 32`)');
+    key = new TextEncoder().encode(options.jwtSecret);
+    algorithms = ['HS256'];
+  } else {
+    throw new Error('auth: set AUTH_JWT_SECRET (development) or AUTH_JWKS_URL (production)');
+  }
+  return async (token) => {
+    const verifyOptions = {
+      algorithms,
+      ...(options.issuer ? { issuer: options.issuer } : {}),
+      ...(options.audience ? { audience: options.audience } : {}),
+    };
+    const { payload } =
+      key instanceof Uint8Array ? await jwtVerify(token, key, verifyOptions) : await jwtVerify(token, key, verifyOptions);
+    const claims = Claims.safeParse(payload);
+    if (!claims.success) {
+      throw unauthorized(`the token's claims are invalid: ${claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return claims.data;
+  };
+}
+
+export interface MintOptions {
+  secret: string;
+  claims: z.input<typeof Claims>;
+  /** Lifetime, e.g. `8h`, `30m`. @default '8h' */
+  ttl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/** Mints an HS256 token (dev, tests, `masar token`). */
+export async function mintToken(options: MintOptions): Promise<string> {
+  const claims = Claims.parse(options.claims);
+  const { sub, ...rest } = claims;
+  let jwt = new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(options.ttl ?? '8h');
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(options.secret));
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/** Requires a valid bearer token; sets `req.principal`. */
+export function authenticate(verify: TokenVerifier): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.headers.authorization;
+    if (!header) return next(unauthorized('missing Authorization header (send "Authorization: Bearer <token>")'));
+    const match = /^Bearer ([A-Za-z0-9\-_.]+)$/.exec(header);
+    if (!match?.[1]) return next(unauthorized('the Authorization header must be "Bearer <token>"'));
+    verify(match[1]).then(
+      (principal) => {
+        req.principal = principal;
+        next();
+      },
+      (err: unknown) => {
+        if (err instanceof Error && err.name === 'HttpProblem') return next(err);
+        const code = (err as { code?: string }).code ?? '';
+        const reason = code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is invalid';
+        next(unauthorized(`${reason} (sign in again)`));
+      },
+    );
+  };
+}
+
+/** The verified caller of a request that passed `authenticate`. */
+export function principalOf(req: { principal?: Principal }): Principal {
+  if (!req.principal) throw unauthorized('authentication required');
+  return req.principal;
+}

@@ -1,0 +1,100 @@
+/**
+ * The API's only door to Temporal: start a case, query its view, send it an action, check the
+ * server. Every call has a deadline, so a stuck Temporal answers 503 rather than hanging a request.
+ * Rejected actions (the workflow's `ApplicationFailure` types) become HTTP problems here.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { z } from 'zod';
+import type { ActRequest, CaseInput, CaseView } from '../workflows/messages';
+import { actUpdate, caseWorkflowId, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
+import { conflict, forbidden, HttpProblem, notFound, unprocessable } from './problems';
+
+/** The workflow type, by name: the API never imports workflow code. */
+export const CASE_WORKFLOW_TYPE = 'procedureCase';
+
+export interface CaseEngineOptions {
+  /** Deadline of each Temporal call (start, query, health). @default 10000 */
+  timeoutMs?: number;
+  /** Deadline of an action (an Update waits for the workflow to apply it). @default 20000 */
+  actionTimeoutMs?: number;
+}
+
+export interface CaseEngine {
+  /** Starts the case's workflow; a second start of the same case is a no-op (Temporal dedupes by id). */
+  start(input: CaseInput): Promise<void>;
+  view(caseId: string): Promise<CaseView>;
+  act(caseId: string, request: ActRequest, updateId: string): Promise<CaseView>;
+  /** Resolves when the Temporal server answers. */
+  ping(): Promise<void>;
+}
+
+const FieldErrors = z.array(z.object({ path: z.string(), message: z.string() }));
+
+/** Maps a failed Update (a rejected action) to its HTTP problem. */
+export function rejectionProblem(err: unknown, caseId: string): HttpProblem | undefined {
+  if (err instanceof WorkflowNotFoundError) return notFound(`no running workflow for case ${caseId}`);
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = err.cause;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  switch (cause.type) {
+    case RejectionType.notAllowedInState:
+      return conflict('action-not-allowed-in-state', cause.message);
+    case RejectionType.closed:
+      return conflict('case-closed', cause.message);
+    case RejectionType.forbidden:
+      return forbidden(cause.message);
+    case RejectionType.invalidInput: {
+      const fields = FieldErrors.safeParse(cause.details?.[0]);
+      return unprocessable(cause.message, fields.success ? fields.data : [{ path: '', message: cause.message }], 'invalid-action-input');
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function createCaseEngine(client: Client, options: CaseEngineOptions = {}): CaseEngine {
+  const timeout = options.timeoutMs ?? 10_000;
+  const actionTimeout = options.actionTimeoutMs ?? 20_000;
+  const within = <T>(ms: number, fn: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + ms, fn);
+
+  return {
+    async start(input) {
+      try {
+        await within(timeout, () =>
+          client.workflow.start(CASE_WORKFLOW_TYPE, {
+            workflowId: caseWorkflowId(input.caseId),
+            taskQueue: TASK_QUEUE,
+            args: [input],
+            // A concurrent retry joins the running workflow; a retry after the case closed does
+            // not file it again (REJECT_DUPLICATE, answered below as "already started").
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+        throw err;
+      }
+    },
+
+    async view(caseId) {
+      return within(timeout, () => client.workflow.getHandle(caseWorkflowId(caseId)).query(viewQuery));
+    },
+
+    async act(caseId, request, updateId) {
+      try {
+        return await within(actionTimeout, () =>
+          client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(actUpdate, { args: [request], updateId }),
+        );
+      } catch (err) {
+        throw rejectionProblem(err, caseId) ?? err;
+      }
+    },
+
+    async ping() {
+      await within(timeout, () => client.workflowService.getSystemInfo({}));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * `masar compile <file> [--out file]`: validates a procedure definition and prints (or writes)
+ * its `CompiledProcedure` JSON. `masar compile --json-schema [--out file]` writes the JSON Schema
+ * of the definition language (by default to `definitions/procedure.schema.json`).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command, CommandIO } from '../command';
+import { UsageError } from '../command';
+import { compileProcedure } from '../../definitions/compile';
+import { formatDefinitionError } from '../../definitions/errors';
+import { JSON_SCHEMA_PATH, procedureJsonSchemaText } from '../../definitions/json-schema';
+import { loadProcedureFile } from '../../definitions/load';
+import { expandPaths, ROOT_DIR, shippedTemplateNames } from './validate';
+
+interface CompileArgs {
+  file?: string;
+  out?: string;
+  jsonSchema: boolean;
+}
+
+function parseArgs(args: readonly string[]): CompileArgs {
+  const parsed: CompileArgs = { jsonSchema: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--json-schema') parsed.jsonSchema = true;
+    else if (arg === '--out' || arg === '-o') {
+      const out = args[++i];
+      if (!out) throw new UsageError(`${arg} needs a file name`);
+      parsed.out = out;
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"`);
+    else if (parsed.file) throw new UsageError(`compile takes one file, got "${parsed.file}" and "${arg}"`);
+    else parsed.file = arg;
+  }
+  if (parsed.jsonSchema && parsed.file) throw new UsageError('--json-schema takes no procedure file');
+  if (!parsed.jsonSchema && !parsed.file) throw new UsageError('name the procedure file to compile');
+  return parsed;
+}
+
+export const compileCommand: Command = {
+  name: 'compile',
+  summary: 'print the compiled JSON of a procedure, or write the JSON Schema of the language',
+  usage: [
+    'usage: masar compile <file> [--out <file>]',
+    '       masar compile --json-schema [--out <file>]',
+    '',
+    'The first form validates a procedure definition and prints its CompiledProcedure JSON',
+    '(exit 1 with every error when it is not valid). The second writes the JSON Schema editors use,',
+    `by default to ${JSON_SCHEMA_PATH}.`,
+  ].join('\n'),
+  async run(args: string[], io: CommandIO): Promise<number> {
+    const { file, out, jsonSchema } = parseArgs(args);
+    if (jsonSchema) {
+      const target = out ? resolve(io.cwd, out) : join(ROOT_DIR, JSON_SCHEMA_PATH);
+      await writeFile(target, procedureJsonSchemaText());
+      io.out(`wrote ${target}`);
+      return 0;
+    }
+    const [display] = await expandPaths([file as string], io.cwd);
+    const loaded = await loadProcedureFile(resolve(io.cwd, file as string), { knownTemplates: shippedTemplateNames() });
+    if (!loaded.ok) {
+      for (const error of loaded.errors) io.err(formatDefinitionError({ ...error, file: display ?? error.file }));
+      io.err(`${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in ${display}`);
+      return 1;
+    }
+    const json = `${JSON.stringify(compileProcedure(loaded.procedure), null, 2)}\n`;
+    if (out) {
+      await writeFile(resolve(io.cwd, out), json);
+      io.out(`wrote ${out}`);
+    } else io.out(json.trimEnd());
+    return 0;
+  },
+};

@@ -1,0 +1,102 @@
+/**
+ * `masar validate <files or directories...>`: checks procedure definitions and prints every
+ * error of every file as `file:line:column: path: message (hint)`, then a summary line.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Command, CommandIO } from '../command';
+import { UsageError } from '../command';
+import { formatDefinitionError } from '../../definitions/errors';
+import { loadProcedureFiles, procedureFilesIn } from '../../definitions/load';
+
+/** Repository root, where `activities/notifications/templates/` lives. */
+export const ROOT_DIR = resolve(__dirname, '..', '..');
+
+/** The shipped template names, used while the templates directory does not exist yet. */
+export const SHIPPED_TEMPLATE_NAMES = [
+  'receipt',
+  'task-assigned',
+  'clock-reminder',
+  'clock-extended',
+  'information-requested',
+  'escalation',
+  'decision',
+  'case-closed',
+  'tacit-approval',
+] as const;
+
+/**
+ * Names of the shipped notification templates: the sub-directories of
+ * `activities/notifications/templates/` (those starting with `_`, like `_partials`, are not
+ * templates), or the fixed list when the directory holds none yet.
+ */
+export function shippedTemplateNames(root: string = ROOT_DIR): ReadonlySet<string> {
+  const dir = join(root, 'activities', 'notifications', 'templates');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_'))
+      .map((entry) => entry.name);
+  } catch {
+    // No templates directory yet: fall back to the names it will hold.
+  }
+  return new Set(names.length > 0 ? names : SHIPPED_TEMPLATE_NAMES);
+}
+
+/** Expands directories into their procedure files; paths print relative to the working directory. */
+export async function expandPaths(args: readonly string[], cwd: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const arg of args) {
+    const absolute = resolve(cwd, arg);
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(absolute).isDirectory();
+    } catch {
+      // A missing file is reported by the loader, with its name.
+    }
+    const found = isDirectory ? await procedureFilesIn(absolute) : [absolute];
+    files.push(...found.map((file) => display(file, cwd)));
+  }
+  return files;
+}
+
+function display(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check procedure definition files (YAML) and print every error',
+  usage: [
+    'usage: masar validate <file-or-directory>...',
+    '',
+    'Checks each procedure definition (a directory stands for its *.yaml files) and prints every',
+    'error as file:line:column: path: message. Exits 1 when any file has an error, 0 otherwise.',
+  ].join('\n'),
+  async run(args: string[], io: CommandIO): Promise<number> {
+    if (args.length === 0) throw new UsageError('name at least one file or directory');
+    const unknownOption = args.find((a) => a.startsWith('-'));
+    if (unknownOption) throw new UsageError(`unknown option "${unknownOption}"`);
+    const files = await expandPaths(args, io.cwd);
+    if (files.length === 0) throw new UsageError(`no .yaml files in ${args.join(', ')}`);
+    // Files are read relative to the working directory but named as the user sees them.
+    const loaded = await loadProcedureFiles(
+      files.map((f) => resolve(io.cwd, f)),
+      { knownTemplates: shippedTemplateNames() },
+    );
+    const errors = loaded.errors.map((e) => ({ ...e, file: display(e.file, io.cwd) }));
+    for (const error of errors) io.err(formatDefinitionError(error));
+    if (errors.length > 0) {
+      const failing = new Set(errors.map((e) => e.file)).size;
+      io.err(`${plural(errors.length, 'error')} in ${plural(failing, 'file')}`);
+      return 1;
+    }
+    io.out(`ok: ${plural(loaded.procedures.length, 'procedure')} valid`);
+    return 0;
+  },
+};
+
+export default validateCommand;

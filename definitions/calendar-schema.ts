@@ -1,0 +1,191 @@
+/**
+ * The working-day calendar file (`definitions/calendars/<id>.yaml`): its zod schema, parsing with
+ * precise errors, and serialization back to YAML. Pure (no file access: see `calendar-file.ts`).
+ */
+import { Document, isMap, isSeq, parseDocument, visit } from 'yaml';
+import { z } from 'zod';
+import { isLocalDate, WEEKDAYS } from './local-time';
+import { IDENTIFIER, Label } from './schema';
+
+/** Calendar ids are kebab-case, as in file names and case inputs (`ma-administration`). */
+export const CALENDAR_ID = /^[a-z][a-z0-9-]*$/;
+
+const identifier = z.string().regex(IDENTIFIER, 'must be lower_snake_case (a-z, 0-9, _), starting with a letter');
+const localDate = z.string().refine(isLocalDate, 'must be a real date written YYYY-MM-DD (e.g. 2025-03-31)');
+const monthDay = z
+  .string()
+  .refine((v) => /^\d{2}-\d{2}$/.test(v) && isLocalDate(`2024-${v}`), 'must be a day of the year written MM-DD (e.g. 01-11)');
+
+/** `official`: announced by the authority and recorded; `provisional`: computed, to be confirmed. */
+export const HolidayStatus = z.enum(['official', 'provisional']);
+export type HolidayStatus = z.infer<typeof HolidayStatus>;
+
+export const FixedHoliday = z.strictObject({
+  /** Day of the year, `MM-DD`. */
+  date: monthDay,
+  name: Label,
+  /** First Gregorian year the holiday applies (14 January: 2024). */
+  since: z.number().int().optional(),
+  /** Last Gregorian year it applies, if abolished. */
+  until: z.number().int().optional(),
+});
+export type FixedHoliday = z.infer<typeof FixedHoliday>;
+
+export const ReligiousHoliday = z.strictObject({
+  name: Label,
+  /** Its first day in the Hijri calendar (Eid al-Fitr: month 10, day 1). */
+  hijri: z.strictObject({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(30) }),
+  /** Consecutive days off, from the first. */
+  days: z.number().int().min(1).max(7),
+});
+export type ReligiousHoliday = z.infer<typeof ReligiousHoliday>;
+
+/** The Gregorian first day of one religious holiday in one Hijri year. */
+export const ReligiousDate = z.strictObject({
+  holiday: identifier,
+  hijriYear: z.number().int().min(1300).max(1600),
+  start: localDate,
+  status: HolidayStatus,
+  /** Where an official date was announced (communiqué, bulletin), or how a provisional one was computed. */
+  source: z.string().optional(),
+});
+export type ReligiousDate = z.infer<typeof ReligiousDate>;
+
+/** An exceptional closure day decided by the Head of Government. */
+export const Closure = z.strictObject({
+  date: localDate,
+  name: Label,
+  source: z.string().optional(),
+});
+export type Closure = z.infer<typeof Closure>;
+
+export const CalendarSchema = z
+  .strictObject({
+    id: z.string().regex(CALENDAR_ID, 'must be kebab-case (a-z, 0-9, -), starting with a letter'),
+    /** Bumped on every change, so running clocks know their due dates must be recomputed. */
+    version: z.number().int().positive(),
+    title: Label,
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone known to Intl (e.g. Africa/Casablanca)'),
+    weekend: z.array(z.enum(WEEKDAYS)).max(6),
+    fixedHolidays: z.record(identifier, FixedHoliday).default({}),
+    religiousHolidays: z.record(identifier, ReligiousHoliday).default({}),
+    /** How dates missing from `religiousDates` are computed: Umm al-Qura plus `offsetDays`. */
+    provisional: z.strictObject({ method: z.literal('umm-al-qura'), offsetDays: z.number().int().min(-3).max(3) }),
+    religiousDates: z.array(ReligiousDate).default([]),
+    closures: z.array(Closure).default([]),
+  })
+  .superRefine((calendar, ctx) => {
+    const seen = new Map<string, number>();
+    calendar.religiousDates.forEach((entry, i) => {
+      if (!calendar.religiousHolidays[entry.holiday]) {
+        const known = Object.keys(calendar.religiousHolidays).join(', ') || 'none';
+        ctx.addIssue({
+          code: 'custom',
+          path: ['religiousDates', i, 'holiday'],
+          message: `unknown religious holiday "${entry.holiday}" (declared under religiousHolidays: ${known})`,
+        });
+      }
+      const key = `${entry.holiday}/${entry.hijriYear}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['religiousDates', i],
+          message: `${entry.holiday} ${entry.hijriYear} is already dated at religiousDates[${first}]; keep one entry per holiday and Hijri year`,
+        });
+      } else seen.set(key, i);
+    });
+    const closures = new Map<string, number>();
+    calendar.closures.forEach((closure, i) => {
+      const first = closures.get(closure.date);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['closures', i, 'date'], message: `${closure.date} is already a closure at closures[${first}]` });
+      } else closures.set(closure.date, i);
+    });
+  });
+
+/** A validated working-day calendar. Treat as immutable: changes go through `calendar.ts`. */
+export type Calendar = z.infer<typeof CalendarSchema>;
+export type CalendarInput = z.input<typeof CalendarSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A calendar file that does not parse or validate; `issues` has one `file: path: problem` line each. */
+export class CalendarError extends Error {
+  override name = 'CalendarError';
+  constructor(readonly issues: string[]) {
+    super(issues.join('\n'));
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  return out || '(root)';
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see docs/calendar.md)`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing (${issue.expected} required)`;
+  return issue.message;
+}
+
+/**
+ * Parses and validates a calendar's YAML text.
+ * @param file the name used in error messages (e.g. `calendars/ma-administration.yaml`).
+ * @throws CalendarError listing every problem, each as `file: path: problem`.
+ */
+export function parseCalendar(text: string, file: string): Calendar {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new CalendarError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+  }
+  return validateCalendar(doc.toJS(), file);
+}
+
+/** Validates calendar data already read (from YAML or JSON). @throws CalendarError */
+export function validateCalendar(data: unknown, file: string): Calendar {
+  const result = CalendarSchema.safeParse(data);
+  if (!result.success) {
+    throw new CalendarError(result.error.issues.map((issue) => `${file}: ${formatPath(issue.path)}: ${issueMessage(issue)}`));
+  }
+  return result.data;
+}
+
+const HEADER = ' Working-day calendar: see docs/calendar.md. Written by serializeCalendar; version bumps on every change.';
+
+/** The calendar as YAML text, in a stable layout (`parseCalendar` reads it back unchanged). */
+export function serializeCalendar(calendar: Calendar): string {
+  const ordered = {
+    id: calendar.id,
+    version: calendar.version,
+    title: calendar.title,
+    timeZone: calendar.timeZone,
+    weekend: calendar.weekend,
+    fixedHolidays: calendar.fixedHolidays,
+    religiousHolidays: calendar.religiousHolidays,
+    provisional: calendar.provisional,
+    religiousDates: [...calendar.religiousDates].sort((a, b) => a.start.localeCompare(b.start) || a.holiday.localeCompare(b.holiday)),
+    closures: [...calendar.closures].sort((a, b) => a.date.localeCompare(b.date)),
+  };
+  const doc = new Document(ordered);
+  doc.commentBefore = HEADER;
+  // Short leaves (labels, Hijri day, weekend) on one line each keep the file readable.
+  visit(doc, {
+    Map(_, node) {
+      const keys = node.items.map((pair) => String((pair.key as { value?: unknown }).value ?? pair.key)).join(',');
+      if (keys === 'fr,ar' || keys === 'month,day' || keys === 'method,offsetDays') node.flow = true;
+    },
+    Seq(_, node) {
+      if (node.items.every((item) => !isMap(item) && !isSeq(item))) node.flow = true;
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,162 @@
+/**
+ * Deadline arithmetic on a working-day calendar. Pure and deterministic: the same inputs give the
+ * same due instant, so it can run in an activity (recorded in history) or in the workflow sandbox.
+ *
+ * The convention (docs/calendar.md):
+ * - the day of the triggering event is never counted, whatever time it happened;
+ * - `N working days` end at the end (23:59:59.999 local) of the Nth working day after that day;
+ * - day, week, month and year durations counted in calendar time end at the end of the local day
+ *   reached (months clamp: 31 January + P1M = end of 28/29 February); weekends and holidays are
+ *   not skipped;
+ * - a duration with an hour, minute or second part is exact: the local date moves by its date
+ *   part keeping the wall-clock time, then the time part is added as elapsed time (demos, PT30S);
+ * - an extension counts its duration from the due date it extends, by the same rules.
+ */
+import type { Calendar, NonWorkingReason } from './calendar';
+import { nonWorkingReason } from './calendar';
+import type { Duration } from './duration';
+import { effectiveDuration, hasTimePart } from './duration';
+import type { LocalDate } from './local-time';
+import { addDays, addMonths, daysBetween, endOfLocalDay, localDateOf, shiftLocal } from './local-time';
+import type { Counting } from './schema';
+
+/** A non-working day jumped over while counting working days. */
+export interface SkippedDay {
+  date: LocalDate;
+  reason: NonWorkingReason;
+}
+
+/** A computed deadline. */
+export interface Due {
+  /** The absolute due instant: on time means at or before it. */
+  due: Date;
+  /** The local date of `due` in the calendar's time zone. */
+  dueDate: LocalDate;
+  /** Non-working days jumped over (working-day counting only), in order. */
+  skipped: SkippedDay[];
+}
+
+export interface DueRequest {
+  /** The triggering event (deposit, receipt, start of the clock). */
+  from: Date;
+  /** A spec as written in definitions (`20 working days`, `P60D`) or an already parsed duration. */
+  duration: string | Duration;
+  /** The clock's counting; forces `P20D` to 20 working days when `working_days`. */
+  counting?: Counting;
+  /** Extensions granted, in order; each counts from the due date before it. */
+  extensions?: (string | Duration)[];
+  calendar: Calendar;
+}
+
+const HOUR_MS = 3_600_000;
+/** Guard against a calendar without working days: ten years of walking is a data error. */
+const MAX_WALK_DAYS = 3660;
+
+function resolve(duration: string | Duration, counting: Counting | undefined): Duration {
+  return typeof duration === 'string' ? effectiveDuration(duration, counting) : duration;
+}
+
+/** Walks `days` working days after the local date of `from`. */
+function addWorkingDays(calendar: Calendar, from: Date, days: number): Due {
+  if (!Number.isInteger(days) || days < 0) throw new Error(`working days must be a whole number >= 0 (got ${days})`);
+  let date = localDateOf(from, calendar.timeZone);
+  const skipped: SkippedDay[] = [];
+  let counted = 0;
+  for (let walked = 0; counted < days; walked++) {
+    if (walked > MAX_WALK_DAYS + days) {
+      throw new Error(`calendar ${calendar.id}: no working day found in ten years after ${date}; check its weekend and closures`);
+    }
+    date = addDays(date, 1);
+    const reason = nonWorkingReason(calendar, date);
+    if (reason) skipped.push({ date, reason });
+    else counted++;
+  }
+  return { due: endOfLocalDay(date, calendar.timeZone), dueDate: date, skipped };
+}
+
+function addCalendarTime(calendar: Calendar, from: Date, d: Exclude<Duration, { kind: 'working_days' }>): Due {
+  const months = d.years * 12 + d.months;
+  const days = d.weeks * 7 + d.days;
+  const zone = calendar.timeZone;
+  if (hasTimePart(d)) {
+    const moved = months || days ? shiftLocal(from, zone, { months, days }) : from;
+    const due = new Date(moved.getTime() + d.hours * HOUR_MS + d.minutes * 60_000 + d.seconds * 1000);
+    return { due, dueDate: localDateOf(due, zone), skipped: [] };
+  }
+  const dueDate = addDays(addMonths(localDateOf(from, zone), months), days);
+  return { due: endOfLocalDay(dueDate, zone), dueDate, skipped: [] };
+}
+
+function addDuration(calendar: Calendar, from: Date, duration: Duration): Due {
+  switch (duration.kind) {
+    case 'working_days':
+      return addWorkingDays(calendar, from, duration.days);
+    case 'calendar':
+      return addCalendarTime(calendar, from, duration);
+    default: {
+      const never: never = duration;
+      throw new Error(`unknown duration kind in ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * The due instant of a deadline of `duration` triggered at `from`, extended by `extensions`.
+ * @throws DurationError when a spec is bad or cannot be counted with `counting`.
+ */
+export function computeDue(request: DueRequest): Due {
+  const { calendar, counting } = request;
+  let result = addDuration(calendar, request.from, resolve(request.duration, counting));
+  for (const extension of request.extensions ?? []) {
+    const next = addDuration(calendar, result.due, resolve(extension, counting));
+    result = { ...next, skipped: [...result.skipped, ...next.skipped] };
+  }
+  return result;
+}
+
+/**
+ * Working days left between `from` and `due`: those after the local date of `from`, up to and
+ * including the local date of `due`. 0 when the due date is today or past.
+ */
+export function remainingWorkingDays(calendar: Calendar, from: Date, due: Date): number {
+  const start = localDateOf(from, calendar.timeZone);
+  const end = localDateOf(due, calendar.timeZone);
+  let count = 0;
+  for (let date = addDays(start, 1); date <= end; date = addDays(date, 1)) {
+    if (!nonWorkingReason(calendar, date)) count++;
+  }
+  return count;
+}
+
+/** What a suspended clock keeps (the shape of `ClockView.remaining`). */
+export interface RemainingTime {
+  /** Working days (working-day clocks) or whole local days (calendar clocks) left; never negative. */
+  days: number;
+  /** Milliseconds left until the due instant; never negative. */
+  ms: number;
+}
+
+/**
+ * The time a clock has left when it is suspended at `at`. Working-day clocks keep
+ * `remainingWorkingDays(at, due)`; calendar clocks keep the milliseconds to the due instant.
+ */
+export function remainingTime(calendar: Calendar, counting: Counting, at: Date, due: Date): RemainingTime {
+  const ms = Math.max(0, due.getTime() - at.getTime());
+  const days =
+    counting === 'working_days'
+      ? remainingWorkingDays(calendar, at, due)
+      : Math.max(0, daysBetween(localDateOf(at, calendar.timeZone), localDateOf(due, calendar.timeZone)));
+  return { days, ms };
+}
+
+/**
+ * The new due instant of a clock resumed at `resumedAt` with `remaining` kept at suspension.
+ * Working-day clocks: `remaining.days` working days counted from the day after the resumption,
+ * ending at the end of a day as any working-day deadline (0 days left: end of the resumption day).
+ * Calendar clocks: `resumedAt + remaining.ms`, exactly.
+ */
+export function resumeDue(calendar: Calendar, counting: Counting, resumedAt: Date, remaining: RemainingTime): Due {
+  if (counting === 'working_days') return addWorkingDays(calendar, resumedAt, remaining.days);
+  const due = new Date(resumedAt.getTime() + remaining.ms);
+  return { due, dueDate: localDateOf(due, calendar.timeZone), skipped: [] };
+}

@@ -1,0 +1,109 @@
+/**
+ * Loads procedure definitions from YAML: parse, schema, whole-document rules, and (for several
+ * files) one id+version defined twice. Returns every error found, never only the first.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DefinitionError } from './errors';
+import { sortDefinitionErrors } from './errors';
+import type { Position } from './parse';
+import { locateProblems, parseProcedure } from './parse';
+import type { Procedure } from './schema';
+import type { ValidateOptions } from './validate';
+import { validateProcedure } from './validate';
+
+/** Options for loading: see `ValidateOptions` (pass `knownTemplates` wherever mail is sent). */
+export type LoadOptions = ValidateOptions;
+
+/** A valid procedure and where its `id` is written (to report the same id in two files). */
+export interface LoadedProcedure {
+  ok: true;
+  file: string;
+  procedure: Procedure;
+  idPosition: Position;
+}
+
+/** The outcome of loading one file. */
+export type LoadResult = LoadedProcedure | { ok: false; file: string; errors: DefinitionError[] };
+
+/** Parses and validates YAML `text`; `file` names it in errors. */
+export function loadProcedureSource(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  const parsed = parseProcedure(text, file);
+  if (!parsed.ok) return { ok: false, file, errors: sortDefinitionErrors(parsed.errors) };
+  const problems = validateProcedure(parsed.procedure, options);
+  if (problems.length > 0) {
+    return { ok: false, file, errors: sortDefinitionErrors(locateProblems(problems, parsed.source, file)) };
+  }
+  return { ok: true, file, procedure: parsed.procedure, idPosition: parsed.source.locate(['id']) };
+}
+
+/** Reads and loads one file; `path` names it in errors as given. */
+export async function loadProcedureFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file: ${String(err)}`;
+    return { ok: false, file: path, errors: [{ file: path, line: 1, column: 1, path: '', message: reason }] };
+  }
+  return loadProcedureSource(text, path, options);
+}
+
+/** The outcome of loading several files: each file's result, and all errors including duplicates. */
+export interface LoadManyResult {
+  ok: boolean;
+  results: LoadResult[];
+  /** The procedures of the files that loaded (both files of a duplicate id stay listed; `ok` is false). */
+  procedures: Procedure[];
+  errors: DefinitionError[];
+}
+
+/** Errors for an id+version defined by two files, reported at the second with the first's place. */
+export function duplicateProcedures(loaded: readonly LoadResult[]): DefinitionError[] {
+  const first = new Map<string, LoadedProcedure>();
+  const errors: DefinitionError[] = [];
+  for (const result of loaded) {
+    if (!result.ok) continue;
+    const key = `${result.procedure.id}@${result.procedure.version}`;
+    const seen = first.get(key);
+    if (!seen) {
+      first.set(key, result);
+      continue;
+    }
+    errors.push({
+      file: result.file,
+      ...result.idPosition,
+      path: 'id',
+      message: `procedure "${result.procedure.id}" version ${result.procedure.version} is already defined in ${seen.file}:${seen.idPosition.line}:${seen.idPosition.column}`,
+      hint: 'bump version, or rename the id',
+    });
+  }
+  return errors;
+}
+
+/** Loads several files (in the order given) and checks that no id+version is defined twice. */
+export async function loadProcedureFiles(paths: readonly string[], options: LoadOptions = {}): Promise<LoadManyResult> {
+  const results: LoadResult[] = [];
+  for (const path of paths) results.push(await loadProcedureFile(path, options));
+  const errors = [...results.flatMap((r) => (r.ok ? [] : r.errors)), ...duplicateProcedures(results)];
+  return {
+    ok: errors.length === 0,
+    results,
+    procedures: results.flatMap((r) => (r.ok ? [r.procedure] : [])),
+    errors,
+  };
+}
+
+/** The `.yaml` and `.yml` files of a directory (not recursive), sorted by name. */
+export async function procedureFilesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+/** Loads every procedure file of a directory, e.g. `definitions/procedures`. */
+export async function loadProcedureDirectory(dir: string, options: LoadOptions = {}): Promise<LoadManyResult> {
+  return loadProcedureFiles(await procedureFilesIn(dir), options);
+}

@@ -1,0 +1,312 @@
+/**
+ * The procedure definition language, v1: one zod schema is the single source of truth for
+ * parsing YAML definitions, for the TypeScript types the rest of Masar sees, and for the
+ * JSON Schema editors use (`definitions/json-schema.ts`).
+ *
+ * Structural rules live here (types, unknown keys, formats). Rules that need the whole
+ * document (unknown target states, unreachable states, undeclared roles...) live in
+ * `definitions/validate.ts`, which reports them with the same error shape.
+ */
+import { z } from 'zod';
+
+/** Identifiers used as keys: states, actions, clocks, fields, roles. */
+export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+/** Procedure ids are kebab-case, as they appear in URLs (`acces-information`). */
+export const PROCEDURE_ID = /^[a-z][a-z0-9-]*$/;
+
+const identifier = z.string().regex(IDENTIFIER, 'must be lower_snake_case (a-z, 0-9, _), starting with a letter');
+
+/** A text in both official languages of the platform. */
+export const Label = z.strictObject({
+  fr: z.string().min(1),
+  ar: z.string().min(1),
+});
+export type Label = z.infer<typeof Label>;
+
+/**
+ * A duration as written in definitions: ISO 8601 (`P60D`, `P2M`, `PT30S`) or
+ * `N working days` / `N days` / `N calendar days`. Parsed by `definitions/duration.ts`.
+ */
+export const DurationSpec = z
+  .string()
+  .regex(
+    /^(P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|\d+ (working |calendar )?days?)$/,
+    'must be an ISO 8601 duration (P60D, PT30S) or "N working days" / "N days"',
+  );
+export type DurationSpec = z.infer<typeof DurationSpec>;
+
+/** Levels of the territorial hierarchy, relative to the unit where the case was filed. */
+export const Level = z.enum(['unit', 'province', 'region', 'ministry']);
+export type Level = z.infer<typeof Level>;
+
+/** Roles every procedure knows without declaring them. */
+export const BUILTIN_ROLES = ['applicant', 'agent', 'supervisor', 'admin'] as const;
+
+/** Outcomes a final state (or a decided state) can carry. */
+export const Outcome = z.enum([
+  'approved',
+  'refused',
+  'withdrawn',
+  'abandoned',
+  'tacitly_approved',
+  'tacitly_refused',
+  'answered',
+  'redirected',
+  'closed',
+]);
+export type Outcome = z.infer<typeof Outcome>;
+
+// ---------------------------------------------------------------------------------------------
+// Typed input fields (applicant input and action input)
+
+const fieldBase = {
+  label: Label,
+  required: z.boolean().default(false),
+  help: Label.optional(),
+};
+
+export const ChoiceOption = z.strictObject({ value: z.string().min(1), label: Label });
+
+export type Field =
+  | { type: 'text'; label: Label; required: boolean; help?: Label; minLength?: number; maxLength?: number; pattern?: string }
+  | { type: 'number'; label: Label; required: boolean; help?: Label; min?: number; max?: number; integer?: boolean }
+  | { type: 'date'; label: Label; required: boolean; help?: Label }
+  | { type: 'boolean'; label: Label; required: boolean; help?: Label }
+  | { type: 'choice'; label: Label; required: boolean; help?: Label; options: z.infer<typeof ChoiceOption>[] }
+  | { type: 'file'; label: Label; required: boolean; help?: Label; accept?: string[] }
+  | { type: 'list'; label: Label; required: boolean; help?: Label; of: Field; minItems?: number; maxItems?: number }
+  | { type: 'group'; label: Label; required: boolean; help?: Label; fields: Record<string, Field> };
+
+export const Field: z.ZodType<Field> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('text'),
+      ...fieldBase,
+      minLength: z.number().int().nonnegative().optional(),
+      maxLength: z.number().int().positive().optional(),
+      pattern: z.string().optional(),
+    }),
+    z.strictObject({
+      type: z.literal('number'),
+      ...fieldBase,
+      min: z.number().optional(),
+      max: z.number().optional(),
+      integer: z.boolean().optional(),
+    }),
+    z.strictObject({ type: z.literal('date'), ...fieldBase }),
+    z.strictObject({ type: z.literal('boolean'), ...fieldBase }),
+    z.strictObject({ type: z.literal('choice'), ...fieldBase, options: z.array(ChoiceOption).min(1) }),
+    z.strictObject({ type: z.literal('file'), ...fieldBase, accept: z.array(z.string()).optional() }),
+    z.strictObject({
+      type: z.literal('list'),
+      ...fieldBase,
+      of: Field,
+      minItems: z.number().int().nonnegative().optional(),
+      maxItems: z.number().int().positive().optional(),
+    }),
+    z.strictObject({ type: z.literal('group'), ...fieldBase, fields: z.record(identifier, Field) }),
+  ]),
+) as z.ZodType<Field>;
+
+export const Fields = z.record(identifier, Field);
+export type Fields = z.infer<typeof Fields>;
+
+// ---------------------------------------------------------------------------------------------
+// Actions and their effects
+
+/** Who is told, in notification rules and notify effects. */
+export const Recipient = z.enum(['applicant', 'assignee', 'unit_agents', 'supervisors']);
+export type Recipient = z.infer<typeof Recipient>;
+
+export const ClockOperation = z.enum(['start', 'suspend', 'resume', 'extend', 'stop', 'restart']);
+export type ClockOperation = z.infer<typeof ClockOperation>;
+
+export const Effect = z.union([
+  z.strictObject({ notify: z.string().min(1), to: z.array(Recipient).min(1) }),
+  z.strictObject({ clock: identifier, op: ClockOperation }),
+]);
+export type Effect = z.infer<typeof Effect>;
+
+export const Action = z.strictObject({
+  label: Label,
+  /** Roles allowed to take the action: procedure roles, `applicant`, `supervisor`, `agent`, `admin`. */
+  by: z.array(identifier).min(1),
+  to: identifier,
+  /** The action's typed input (e.g. a refusal reason chosen from a list plus free text). */
+  input: Fields.optional(),
+  /** A comment required from the actor (journaled as the reason). */
+  reasonRequired: z.boolean().default(false),
+  effects: z.array(Effect).default([]),
+});
+export type Action = z.infer<typeof Action>;
+
+// ---------------------------------------------------------------------------------------------
+// States
+
+const stateBase = {
+  label: Label,
+  description: Label.optional(),
+  actions: z.record(identifier, Action).default({}),
+  /** Effects run on entering the state. */
+  onEnter: z.array(Effect).default([]),
+};
+
+export const Task = z.strictObject({
+  role: identifier,
+  level: Level.default('unit'),
+  title: Label.optional(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const TaskState = z.strictObject({
+  kind: z.literal('task'),
+  ...stateBase,
+  task: Task,
+  /** A case can be decided before its last task (a tacit approval waiting for its attestation). */
+  outcome: Outcome.optional(),
+});
+
+export const WaitingState = z.strictObject({
+  kind: z.literal('waiting'),
+  ...stateBase,
+  /** How long the applicant has to act before `onTimeout` (e.g. abandoned). */
+  timeout: z.strictObject({ after: DurationSpec, to: identifier }).optional(),
+});
+
+export const AutomaticState = z.strictObject({
+  kind: z.literal('automatic'),
+  ...stateBase,
+  /** The named service call, run as an activity. */
+  service: z.string().min(1),
+  /** Target states for the service's outcomes; `done` and `failed` are required. */
+  on: z.record(identifier, identifier),
+});
+
+export const FinalState = z.strictObject({
+  kind: z.literal('final'),
+  label: Label,
+  description: Label.optional(),
+  outcome: Outcome,
+  onEnter: z.array(Effect).default([]),
+});
+
+export const State = z.discriminatedUnion('kind', [TaskState, WaitingState, AutomaticState, FinalState]);
+export type State = z.infer<typeof State>;
+export type TaskState = z.infer<typeof TaskState>;
+export type WaitingState = z.infer<typeof WaitingState>;
+export type AutomaticState = z.infer<typeof AutomaticState>;
+export type FinalState = z.infer<typeof FinalState>;
+
+// ---------------------------------------------------------------------------------------------
+// Clocks
+
+export const Counting = z.enum(['working_days', 'calendar']);
+export type Counting = z.infer<typeof Counting>;
+
+export const Expiry = z.union([
+  z.strictObject({ escalate: z.literal(true) }),
+  z.strictObject({ decide: identifier }),
+]);
+export type Expiry = z.infer<typeof Expiry>;
+
+export const Clock = z.strictObject({
+  label: Label,
+  /** Legal basis of this deadline, e.g. "Loi 31-13, art. 16". */
+  basis: z.string().optional(),
+  duration: DurationSpec,
+  /** Defaults to what the duration says: `N working days` counts working days, others calendar time. */
+  counting: Counting.optional(),
+  /** The clock starts on first entering one of these states and runs while the case is in them. */
+  runsIn: z.array(identifier).min(1),
+  /** The clock is suspended (remaining time kept) while the case is in one of these states. */
+  suspendedIn: z.array(identifier).default([]),
+  extension: z
+    .strictObject({
+      by: DurationSpec,
+      max: z.number().int().positive().default(1),
+      reasonRequired: z.boolean().default(true),
+      /** The applicant must be told before the original deadline (law 31-13). */
+      noticeBeforeDeadline: z.boolean().default(true),
+    })
+    .optional(),
+  /** Durations before expiry at which the assignee is reminded. */
+  reminders: z.array(DurationSpec).default([]),
+  onExpiry: Expiry,
+});
+export type Clock = z.infer<typeof Clock>;
+
+// ---------------------------------------------------------------------------------------------
+// Escalation and notifications
+
+export const Escalation = z.strictObject({
+  /** Levels climbed in order after the unit itself. */
+  levels: z.array(Level.exclude(['unit'])).min(1).default(['province', 'region', 'ministry']),
+  /** Time each level has before the case climbs to the next. */
+  interval: DurationSpec,
+  template: z.string().min(1).default('escalation'),
+});
+export type Escalation = z.infer<typeof Escalation>;
+
+export const NotificationEvent = z.enum([
+  'case_filed',
+  'task_assigned',
+  'clock_reminder',
+  'clock_extended',
+  /** A calendar change moved a running deadline. */
+  'deadline_moved',
+  'information_requested',
+  'escalated',
+  'decided',
+  'case_closed',
+]);
+export type NotificationEvent = z.infer<typeof NotificationEvent>;
+
+export const NotificationRule = z.strictObject({
+  on: NotificationEvent,
+  to: z.array(Recipient).min(1),
+  template: z.string().min(1),
+  /** Limit the rule to entering these states (for `decided`, `information_requested`). */
+  states: z.array(identifier).optional(),
+});
+export type NotificationRule = z.infer<typeof NotificationRule>;
+
+// ---------------------------------------------------------------------------------------------
+// The procedure
+
+/** A handlebars template in one language. */
+export const TemplateSource = z.strictObject({
+  subject: z.string().min(1),
+  text: z.string().min(1),
+  html: z.string().optional(),
+});
+export type TemplateSource = z.infer<typeof TemplateSource>;
+
+export const LegalBasis = z.strictObject({
+  law: z.string().min(1),
+  articles: z.array(z.string()).default([]),
+  title: Label.optional(),
+  note: z.string().optional(),
+});
+
+export const Procedure = z.strictObject({
+  id: z.string().regex(PROCEDURE_ID, 'must be kebab-case (a-z, 0-9, -), starting with a letter'),
+  version: z.number().int().positive(),
+  title: Label,
+  description: Label.optional(),
+  legalBasis: z.array(LegalBasis).min(1),
+  /** The procedure's own roles, besides applicant, agent, supervisor and admin. */
+  roles: z.record(identifier, Label).default({}),
+  input: Fields.default({}),
+  initial: identifier,
+  states: z.record(identifier, State),
+  clocks: z.record(identifier, Clock).default({}),
+  escalation: Escalation.optional(),
+  notifications: z.array(NotificationRule).default([]),
+  /**
+   * Procedure-specific templates, by name: they override shipped templates of the same name and
+   * travel with the compiled procedure, so a running case keeps the wording it started with.
+   */
+  templates: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.strictObject({ fr: TemplateSource, ar: TemplateSource })).default({}),
+});
+export type Procedure = z.infer<typeof Procedure>;
+export type ProcedureInput = z.input<typeof Procedure>;

@@ -1,0 +1,579 @@
+/**
+ * The case's behaviour: what entering a state, an action, a clock expiry or an escalation does.
+ * Runs inside the workflow (sandbox-safe): side effects only through the activities it is given.
+ * Every change is journaled and projected before the step that made it returns.
+ */
+import type {
+  DueResult,
+  JournalEntry,
+  MasarActivities,
+  NotifyInput,
+  ProjectInput,
+} from '../activities/types';
+import type { CompiledClock } from '../definitions/compiled';
+import { MachineEvents } from '../definitions/compiled';
+import type { ClockOperation, NotificationEvent, Recipient } from '../definitions/schema';
+import type { CaseMachine, Step } from './case-machine';
+import type { CaseState, ClockRuntime } from './case-state';
+import { buildView, unitAtLevel } from './case-state';
+import type { ActRequest, Actor, CaseInput, CaseView } from './messages';
+import { SupervisorActions } from './messages';
+
+type JournalActor = JournalEntry['actor'];
+const SYSTEM: JournalActor = { id: 'system', roles: [] };
+
+const now = (): string => new Date().toISOString();
+
+function journalActor(actor: Actor): JournalActor {
+  return { id: actor.id, roles: [...actor.roles], ...(actor.unit ? { unit: actor.unit } : {}) };
+}
+
+export class CaseRuntime {
+  readonly state: CaseState;
+  private readonly pending: JournalEntry[] = [];
+  private readonly deliveries: Promise<unknown>[] = [];
+  /** The view as of the last completed step (what queries answer: never a half-applied step). */
+  committed?: CaseView;
+
+  constructor(
+    private readonly input: CaseInput,
+    private readonly machine: CaseMachine,
+    carried: CaseState | undefined,
+    private readonly activities: MasarActivities,
+  ) {
+    this.state = carried ?? {
+      state: '',
+      status: 'open',
+      filedAt: now(),
+      sequence: 0,
+      clocks: Object.fromEntries(
+        Object.keys(input.procedure.clocks).map((name) => [name, { status: 'pending', extensions: 0, reminders: [] } as ClockRuntime]),
+      ),
+      applied: {},
+      appliedOrder: [],
+    };
+    if (carried) this.committed = buildView(input, this.state);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Entry points used by the workflow loop
+
+  /** Files the case: enters the initial state, starts its clocks, sends the receipt. */
+  async file(): Promise<void> {
+    const step = this.machine.initial();
+    this.journal({ actor: journalActor(this.input.filedBy), kind: 'filed', toState: step.state });
+    await this.applyStep(step);
+    // The receipt states the deadline, so it goes once the clocks have their due dates.
+    this.notifyEvent('case_filed');
+    await this.project();
+    await this.runAutomatic();
+  }
+
+  /** Applies a validated action. */
+  async act(req: ActRequest): Promise<void> {
+    const actor = journalActor(req.actor);
+    const reason = req.comment?.trim() || undefined;
+    const s = this.state;
+    switch (req.action) {
+      case SupervisorActions.reassign: {
+        const task = s.task;
+        if (!task) break;
+        const unit = typeof req.input?.unit === 'string' ? req.input.unit : task.unit;
+        const assignee = typeof req.input?.assignee === 'string' ? req.input.assignee : undefined;
+        this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { from: task.unit, unit, assignee } });
+        s.task = { ...task, unit, ...(assignee ? { assignee } : {}) };
+        if (!assignee) delete s.task.assignee;
+        this.notifyEvent('task_assigned');
+        break;
+      }
+      case SupervisorActions.takeOver:
+        if (!s.task) break;
+        this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason });
+        s.task = { ...s.task, assignee: req.actor.id };
+        break;
+      case SupervisorActions.extend: {
+        const clock = typeof req.input?.clock === 'string' ? req.input.clock : (s.escalation?.clock as string);
+        this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { clock } });
+        await this.clockOp(clock, 'extend', reason);
+        break;
+      }
+      case SupervisorActions.decide: {
+        const target = String(req.input?.state);
+        const step = this.machine.next(s.state, MachineEvents.supervisorDecide(target));
+        if (!step) break;
+        this.journal({ actor, kind: req.action, fromState: s.state, toState: step.state, reason });
+        await this.applyStep(step, reason);
+        break;
+      }
+      default: {
+        const step = this.machine.next(s.state, req.action);
+        if (!step) break;
+        this.journal({
+          actor,
+          kind: req.action,
+          fromState: s.state,
+          toState: step.state,
+          reason,
+          ...(req.input && Object.keys(req.input).length ? { data: { input: req.input } } : {}),
+        });
+        await this.applyStep(step, reason);
+      }
+    }
+    await this.project();
+    await this.runAutomatic();
+  }
+
+  /** The earliest instant (ms) at which something is due, if any. */
+  nextWakeAt(): number | undefined {
+    const s = this.state;
+    const instants: string[] = [];
+    for (const c of Object.values(s.clocks)) {
+      if (c.status !== 'running') continue;
+      if (c.dueAt) instants.push(c.dueAt);
+      if (c.reminders[0]) instants.push(c.reminders[0]);
+    }
+    if (s.escalation?.nextAt) instants.push(s.escalation.nextAt);
+    if (s.waitingUntil) instants.push(s.waitingUntil);
+    if (instants.length === 0) return undefined;
+    return Math.min(...instants.map((t) => Date.parse(t)));
+  }
+
+  /** Fires everything due by now: reminders, expiries, escalation climbs, waiting timeouts. */
+  async fireDue(): Promise<void> {
+    const s = this.state;
+    const t = Date.now();
+    let changed = false;
+    for (const name of Object.keys(s.clocks).sort()) {
+      const c = s.clocks[name] as ClockRuntime;
+      if (c.status !== 'running') continue;
+      while (c.reminders[0] && Date.parse(c.reminders[0]) <= t) {
+        const at = c.reminders.shift() as string;
+        this.journal({ actor: SYSTEM, kind: 'clock.reminder', fromState: s.state, toState: s.state, data: { clock: name, at, dueAt: c.dueAt } });
+        this.notifyEvent('clock_reminder', { clock: name });
+        changed = true;
+      }
+      if (c.dueAt && Date.parse(c.dueAt) <= t && s.status === 'open') {
+        await this.expire(name);
+        changed = true;
+      }
+    }
+    if (s.status === 'open' && s.escalation?.nextAt && Date.parse(s.escalation.nextAt) <= t) {
+      await this.climb();
+      changed = true;
+    }
+    if (s.status === 'open' && s.waitingUntil && Date.parse(s.waitingUntil) <= t) {
+      const step = this.machine.next(s.state, MachineEvents.waitingTimeout);
+      delete s.waitingUntil;
+      if (step) {
+        this.journal({ actor: SYSTEM, kind: 'waiting.timeout', fromState: s.state, toState: step.state });
+        await this.applyStep(step);
+      }
+      changed = true;
+    }
+    if (changed) {
+      await this.project();
+      await this.runAutomatic();
+    }
+  }
+
+  /** The calendar changed: recompute the due instants of running clocks computed on an older version. */
+  async recomputeClocks(version: number): Promise<void> {
+    const s = this.state;
+    let changed = false;
+    for (const name of Object.keys(s.clocks).sort()) {
+      const c = s.clocks[name] as ClockRuntime;
+      if (c.status !== 'running' || !c.basis || (c.calendarVersion ?? 0) >= version) continue;
+      const def = this.clockDef(name);
+      const r =
+        'from' in c.basis
+          ? await this.activities.computeDue({
+              calendarId: this.input.calendarId,
+              from: c.basis.from,
+              duration: c.basis.duration,
+              counting: def.counting,
+              extensions: c.basis.extensions,
+              reminders: def.reminders,
+            })
+          : await this.activities.resumeDue({
+              calendarId: this.input.calendarId,
+              at: c.basis.resumedAt,
+              remaining: c.basis.remaining,
+              counting: def.counting,
+              extensions: c.basis.extensions,
+              reminders: def.reminders,
+            });
+      const before = c.dueAt;
+      this.setDue(c, r);
+      if (before !== c.dueAt) {
+        changed = true;
+        this.journal({
+          actor: SYSTEM,
+          kind: 'clock.recomputed',
+          fromState: s.state,
+          toState: s.state,
+          data: { clock: name, from: before, to: c.dueAt, calendarVersion: r.calendarVersion },
+        });
+        this.notifyEvent('deadline_moved', { clock: name, previousDueAt: before });
+      }
+    }
+    if (changed) await this.project();
+  }
+
+  /** Waits for every notification still being delivered. */
+  async settle(): Promise<void> {
+    while (this.deliveries.length > 0) await Promise.all(this.deliveries.splice(0));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Steps and states
+
+  private async applyStep(step: Step, reason?: string): Promise<void> {
+    for (const op of step.ops) {
+      if (op.kind === 'enter') {
+        await this.enter(op.state, reason);
+      } else if ('notify' in op.effect) {
+        this.sendNotification('decided', op.effect.notify, op.effect.to, `effect:${op.effect.notify}`, { reason });
+      } else {
+        await this.clockOp(op.effect.clock, op.effect.op, reason);
+      }
+    }
+  }
+
+  private async enter(name: string, reason?: string): Promise<void> {
+    const s = this.state;
+    const def = this.input.procedure.states[name];
+    if (!def) throw new Error(`compiled procedure has no state "${name}"`);
+    const moved = s.state !== name;
+    s.state = name;
+    delete s.waitingUntil;
+    if (moved && s.escalation) {
+      // Someone acted: the case is back on track at its new state.
+      this.journal({ actor: SYSTEM, kind: 'escalation.resolved', fromState: name, toState: name, data: { level: s.escalation.level, unit: s.escalation.unit } });
+      delete s.escalation;
+    }
+    delete s.task;
+
+    await this.updateClocksOnEnter(name);
+
+    if (def.outcome) {
+      s.outcome = def.outcome;
+      this.notifyEvent('decided', { reason });
+    }
+    switch (def.kind) {
+      case 'task': {
+        const task = def.task as NonNullable<typeof def.task>;
+        s.task = { state: name, role: task.role, level: task.level, unit: unitAtLevel(this.input, task.level), openedAt: now() };
+        this.notifyEvent('task_assigned');
+        break;
+      }
+      case 'waiting':
+        if (def.timeout) {
+          const r = await this.activities.computeDue({
+            calendarId: this.input.calendarId,
+            from: now(),
+            duration: def.timeout.after,
+            counting: /working days?$/.test(def.timeout.after) ? 'working_days' : 'calendar',
+          });
+          s.waitingUntil = r.due;
+        }
+        this.notifyEvent('information_requested', { reason });
+        break;
+      case 'final':
+        s.status = 'closed';
+        s.closedAt = now();
+        for (const clockName of Object.keys(s.clocks).sort()) {
+          const c = s.clocks[clockName] as ClockRuntime;
+          if (c.status === 'running' || c.status === 'suspended') this.stopClock(clockName, c);
+        }
+        this.notifyEvent('case_closed', { reason });
+        break;
+      case 'automatic':
+        break;
+      default: {
+        const never: never = def.kind;
+        throw new Error(`unknown state kind ${String(never)}`);
+      }
+    }
+  }
+
+  /** Runs automatic states' service calls until the case rests in a human or final state. */
+  private async runAutomatic(): Promise<void> {
+    const s = this.state;
+    for (let guard = 0; guard < 50; guard++) {
+      const def = this.input.procedure.states[s.state];
+      if (s.status !== 'open' || def?.kind !== 'automatic' || !def.service) return;
+      const result = await this.activities.callService({ caseId: this.input.caseId, service: def.service, data: this.input.data });
+      const step =
+        this.machine.next(s.state, MachineEvents.serviceOutcome(result.outcome)) ??
+        this.machine.next(s.state, MachineEvents.serviceOutcome('failed'));
+      if (!step) return;
+      this.journal({ actor: SYSTEM, kind: `service.${def.service}`, fromState: s.state, toState: step.state, data: { outcome: result.outcome } });
+      await this.applyStep(step);
+      await this.project();
+    }
+    throw new Error(`automatic states of ${this.input.procedure.id} loop more than 50 times`);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Clocks
+
+  private clockDef(name: string): CompiledClock {
+    const def = this.input.procedure.clocks[name];
+    if (!def) throw new Error(`compiled procedure has no clock "${name}"`);
+    return def;
+  }
+
+  private async updateClocksOnEnter(state: string): Promise<void> {
+    const s = this.state;
+    for (const name of Object.keys(s.clocks).sort()) {
+      const def = this.clockDef(name);
+      const c = s.clocks[name] as ClockRuntime;
+      if (def.runsIn.includes(state)) {
+        if (c.status === 'pending') await this.clockOp(name, 'start');
+        else if (c.status === 'suspended') await this.clockOp(name, 'resume');
+      } else if (def.suspendedIn.includes(state)) {
+        if (c.status === 'running') await this.clockOp(name, 'suspend');
+      } else if (c.status === 'running' || c.status === 'suspended') {
+        this.stopClock(name, c);
+      }
+    }
+  }
+
+  private stopClock(name: string, c: ClockRuntime): void {
+    c.status = 'stopped';
+    c.reminders = [];
+    this.journal({ actor: SYSTEM, kind: 'clock.stopped', fromState: this.state.state, toState: this.state.state, data: { clock: name } });
+  }
+
+  private setDue(c: ClockRuntime, r: DueResult): void {
+    c.dueAt = r.due;
+    c.dueDate = r.dueDate;
+    c.calendarVersion = r.calendarVersion;
+    const t = Date.now();
+    c.reminders = r.reminders.filter((at) => Date.parse(at) > t).sort();
+  }
+
+  private async clockOp(name: string, op: ClockOperation, reason?: string): Promise<void> {
+    const s = this.state;
+    const def = this.clockDef(name);
+    const c = s.clocks[name] as ClockRuntime;
+    const base = { calendarId: this.input.calendarId, counting: def.counting, reminders: def.reminders };
+    const at = now();
+    switch (op) {
+      case 'start':
+      case 'restart': {
+        const r = await this.activities.computeDue({ ...base, from: at, duration: def.duration });
+        c.status = 'running';
+        c.startedAt = at;
+        c.extensions = 0;
+        c.basis = { from: at, duration: def.duration, extensions: [] };
+        delete c.remaining;
+        delete c.expiredAt;
+        this.setDue(c, r);
+        this.journal({ actor: SYSTEM, kind: `clock.${op === 'start' ? 'started' : 'restarted'}`, fromState: s.state, toState: s.state, data: { clock: name, dueAt: c.dueAt, dueDate: c.dueDate, skipped: r.skipped.length } });
+        return;
+      }
+      case 'suspend': {
+        if (c.status !== 'running' || !c.dueAt) return;
+        c.remaining = await this.activities.remainingTime({ calendarId: this.input.calendarId, at, due: c.dueAt, counting: def.counting });
+        c.status = 'suspended';
+        c.reminders = [];
+        this.journal({ actor: SYSTEM, kind: 'clock.suspended', fromState: s.state, toState: s.state, data: { clock: name, remaining: c.remaining } });
+        return;
+      }
+      case 'resume': {
+        if (c.status !== 'suspended' || !c.remaining) return;
+        const r = await this.activities.resumeDue({ ...base, at, remaining: c.remaining });
+        c.status = 'running';
+        c.basis = { resumedAt: at, remaining: c.remaining, extensions: [] };
+        delete c.remaining;
+        this.setDue(c, r);
+        this.journal({ actor: SYSTEM, kind: 'clock.resumed', fromState: s.state, toState: s.state, data: { clock: name, dueAt: c.dueAt, dueDate: c.dueDate } });
+        return;
+      }
+      case 'extend': {
+        const by = def.extension?.by;
+        if (!by || !c.dueAt) return;
+        const previous = c.dueAt;
+        // An extension adds its duration to the due date it extends.
+        const r = await this.activities.computeDue({ ...base, from: previous, duration: by });
+        c.extensions += 1;
+        c.status = 'running';
+        delete c.expiredAt;
+        if (c.basis) c.basis.extensions = [...c.basis.extensions, by];
+        this.setDue(c, r);
+        if (s.escalation?.clock === name) {
+          this.journal({ actor: SYSTEM, kind: 'escalation.resolved', fromState: s.state, toState: s.state, data: { level: s.escalation.level, unit: s.escalation.unit } });
+          delete s.escalation;
+        }
+        this.journal({ actor: SYSTEM, kind: 'clock.extended', fromState: s.state, toState: s.state, reason, data: { clock: name, from: previous, dueAt: c.dueAt, dueDate: c.dueDate, extensions: c.extensions } });
+        this.notifyEvent('clock_extended', { clock: name, reason, previousDueAt: previous });
+        return;
+      }
+      case 'stop':
+        if (c.status === 'running' || c.status === 'suspended') this.stopClock(name, c);
+        return;
+      default: {
+        const never: never = op;
+        throw new Error(`unknown clock operation ${String(never)}`);
+      }
+    }
+  }
+
+  private async expire(name: string): Promise<void> {
+    const s = this.state;
+    const def = this.clockDef(name);
+    const c = s.clocks[name] as ClockRuntime;
+    c.status = 'expired';
+    c.expiredAt = now();
+    c.reminders = [];
+    if ('decide' in def.onExpiry) {
+      const step = this.machine.next(s.state, MachineEvents.clockExpired(name));
+      this.journal({ actor: SYSTEM, kind: 'clock.expired', fromState: s.state, toState: step?.state ?? s.state, data: { clock: name, dueAt: c.dueAt, decides: def.onExpiry.decide } });
+      if (step) await this.applyStep(step, def.basis ? `silence past the deadline (${def.basis})` : 'silence past the deadline');
+      return;
+    }
+    this.journal({ actor: SYSTEM, kind: 'clock.expired', fromState: s.state, toState: s.state, data: { clock: name, dueAt: c.dueAt } });
+    await this.escalateTo(0, name);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Escalation
+
+  private async escalateTo(step: number, clock: string): Promise<void> {
+    const s = this.state;
+    const policy = this.input.procedure.escalation;
+    const level = policy?.levels[step];
+    if (!policy || !level) return;
+    const at = now();
+    const unit = unitAtLevel(this.input, level);
+    let nextAt: string | undefined;
+    if (step + 1 < policy.levels.length) {
+      const r = await this.activities.computeDue({
+        calendarId: this.input.calendarId,
+        from: at,
+        duration: policy.interval,
+        counting: /working days?$/.test(policy.interval) ? 'working_days' : 'calendar',
+      });
+      nextAt = r.due;
+    }
+    s.escalation = { step, level, unit, at, clock, ...(nextAt ? { nextAt } : {}) };
+    this.journal({
+      actor: SYSTEM,
+      kind: 'escalated',
+      fromState: s.state,
+      toState: s.state,
+      reason: `the ${clock} deadline passed without a decision`,
+      data: { clock, level, unit, ...(nextAt ? { nextAt } : {}) },
+    });
+    this.notifyEvent('escalated', { clock });
+  }
+
+  private async climb(): Promise<void> {
+    const s = this.state;
+    if (!s.escalation) return;
+    await this.escalateTo(s.escalation.step + 1, s.escalation.clock);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Journal, projection, notifications
+
+  private journal(entry: Omit<JournalEntry, 'sequence' | 'at'>): void {
+    this.state.sequence += 1;
+    this.pending.push({ sequence: this.state.sequence, at: now(), ...entry });
+  }
+
+  private async project(): Promise<void> {
+    const facts: ProjectInput['facts'] = {
+      reference: this.input.reference,
+      unit: this.input.unit,
+      applicant: this.input.applicant,
+      filedBy: this.input.filedBy,
+      procedureTitle: this.input.procedure.title,
+      data: this.input.data,
+    };
+    const view = buildView(this.input, this.state);
+    this.committed = view;
+    await this.activities.project({ view, journal: this.pending.splice(0), facts });
+  }
+
+  /** Sends the messages the procedure's notification rules attach to `event` in the current state. */
+  private notifyEvent(event: NotificationEvent, extra: Record<string, unknown> = {}): void {
+    const s = this.state;
+    for (const rule of this.input.procedure.notifications) {
+      if (rule.on !== event) continue;
+      if (rule.states && !rule.states.includes(s.state)) continue;
+      this.sendNotification(rule.on, rule.template, rule.to, `${event}:${rule.template}`, extra);
+    }
+    if (event === 'escalated' && this.input.procedure.escalation && !this.input.procedure.notifications.some((r) => r.on === 'escalated')) {
+      // The escalation policy names its template: supervisors are always told.
+      this.sendNotification('escalated', this.input.procedure.escalation.template, ['supervisors'], 'escalated:policy', extra);
+    }
+  }
+
+  private sendNotification(
+    event: NotificationEvent,
+    template: string,
+    to: Recipient[],
+    key: string,
+    extra: Record<string, unknown>,
+  ): void {
+    const s = this.state;
+    const procedure = this.input.procedure;
+    const clockName = typeof extra.clock === 'string' ? extra.clock : this.mainClock();
+    const clock = clockName ? s.clocks[clockName] : undefined;
+    const stateDef = procedure.states[s.state];
+    const taskUnit = s.escalation?.unit ?? s.task?.unit ?? this.input.unit.code;
+    const request: NotifyInput = {
+      caseId: this.input.caseId,
+      reference: this.input.reference,
+      // Stable across retries and replays: the journal sequence at the time plus what is sent.
+      occurrence: `${s.sequence}:${key}`,
+      event,
+      template,
+      ...(procedure.templates[template] ? { override: procedure.templates[template] } : {}),
+      to,
+      procedure: { id: procedure.id, version: procedure.version, title: procedure.title, legalBasis: procedure.legalBasis },
+      unit: this.input.unit,
+      applicant: this.input.applicant,
+      task: {
+        state: s.state,
+        role: s.task?.role ?? stateDef?.task?.role ?? 'agent',
+        unit: taskUnit,
+        ...(s.task?.assignee ? { assignee: s.task.assignee } : {}),
+        ...(stateDef?.task?.title ? { title: stateDef.task.title } : {}),
+      },
+      vars: {
+        ...extra,
+        state: s.state,
+        stateLabel: stateDef?.label,
+        filedAt: s.filedAt,
+        ...(s.outcome ? { outcome: s.outcome } : {}),
+        ...(clockName && clock
+          ? { clock: clockName, clockLabel: procedure.clocks[clockName]?.label, dueAt: clock.dueAt, dueDate: clock.dueDate, extensions: clock.extensions }
+          : {}),
+        ...(s.escalation ? { escalation: { level: s.escalation.level, unit: s.escalation.unit } } : {}),
+      },
+    };
+    // Not awaited: the case goes on while the mail server is down; the activity retries without
+    // limit. Only a permanent failure (a broken template) ends here, and it is journaled.
+    this.deliveries.push(
+      this.activities.notify(request).catch((err: unknown) => {
+        this.journal({
+          actor: SYSTEM,
+          kind: 'notification.failed',
+          fromState: s.state,
+          toState: s.state,
+          reason: err instanceof Error ? err.message : String(err),
+          data: { template, event },
+        });
+      }),
+    );
+  }
+
+  /** The clock a message speaks of by default: the first running one, else the first declared. */
+  private mainClock(): string | undefined {
+    const names = Object.keys(this.input.procedure.clocks);
+    return names.find((n) => this.state.clocks[n]?.status === 'running') ?? names[0];
+  }
+}

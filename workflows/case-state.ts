@@ -1,0 +1,141 @@
+/**
+ * The durable state of a case inside its workflow: what continue-as-new carries over, and how it
+ * reads as a `CaseView`. Plain data only. Sandbox-safe.
+ */
+import type { CompiledProcedure } from '../definitions/compiled';
+import type { Level, Outcome } from '../definitions/schema';
+import type { CaseInput, CaseView, ClockStatus, TaskView } from './messages';
+
+export interface ClockRuntime {
+  status: ClockStatus;
+  startedAt?: string;
+  dueAt?: string;
+  dueDate?: string;
+  /** Calendar version the due instant was computed with; a newer calendar triggers a recompute. */
+  calendarVersion?: number;
+  /** The instant the running period started from, and extensions granted, to recompute on calendar change. */
+  basis?: { from: string; duration: string; extensions: string[] } | { resumedAt: string; remaining: { days: number; ms: number }; extensions: string[] };
+  remaining?: { days: number; ms: number };
+  extensions: number;
+  /** Reminder instants not yet sent, earliest first. */
+  reminders: string[];
+  expiredAt?: string;
+}
+
+export interface TaskRuntime {
+  state: string;
+  role: string;
+  level: Level;
+  unit: string;
+  assignee?: string;
+  openedAt: string;
+}
+
+export interface EscalationRuntime {
+  /** Index into the procedure's escalation levels. */
+  step: number;
+  level: Level;
+  unit: string;
+  at: string;
+  clock: string;
+  /** When the case climbs to the next level if nobody resolves it; absent at the top. */
+  nextAt?: string;
+}
+
+export interface CaseState {
+  state: string;
+  status: 'open' | 'closed';
+  outcome?: Outcome;
+  filedAt: string;
+  closedAt?: string;
+  sequence: number;
+  clocks: Record<string, ClockRuntime>;
+  task?: TaskRuntime;
+  escalation?: EscalationRuntime;
+  /** When a waiting state gives up on the applicant. */
+  waitingUntil?: string;
+  /**
+   * Results of applied updates by update id: Temporal dedupes update ids within one run only,
+   * so Masar carries them across continue-as-new to keep "same update id, acts once".
+   */
+  applied: Record<string, CaseView>;
+  /** Insertion order of `applied`, to bound it. */
+  appliedOrder: string[];
+}
+
+/** How many update results are kept for deduplication across continue-as-new. */
+export const APPLIED_UPDATES_KEPT = 500;
+
+/** The unit code at `level` above (or at) the case's unit. */
+export function unitAtLevel(input: Pick<CaseInput, 'unit'>, level: Level): string {
+  switch (level) {
+    case 'unit':
+      return input.unit.code;
+    case 'province':
+      return input.unit.province ?? input.unit.code;
+    case 'region':
+      return input.unit.region ?? input.unit.province ?? input.unit.code;
+    case 'ministry':
+      return input.unit.ministry;
+    default: {
+      const never: never = level;
+      throw new Error(`unknown level ${String(never)}`);
+    }
+  }
+}
+
+export function buildView(input: CaseInput, s: CaseState): CaseView {
+  const procedure: CompiledProcedure = input.procedure;
+  const def = procedure.states[s.state];
+  const tasks: TaskView[] = s.task
+    ? [
+        {
+          state: s.task.state,
+          role: s.task.role,
+          level: s.task.level,
+          unit: s.task.unit,
+          ...(s.task.assignee ? { assignee: s.task.assignee } : {}),
+          openedAt: s.task.openedAt,
+          ...(earliestDue(s) ? { dueAt: earliestDue(s) } : {}),
+          actions: Object.keys(def?.actions ?? {}),
+        },
+      ]
+    : [];
+  return {
+    caseId: input.caseId,
+    reference: input.reference,
+    procedure: { id: procedure.id, version: procedure.version, hash: procedure.hash },
+    unit: input.unit.code,
+    state: s.state,
+    stateLabel: def?.label ?? { fr: s.state, ar: s.state },
+    status: s.status,
+    ...(s.outcome ? { outcome: s.outcome } : {}),
+    tasks,
+    clocks: Object.entries(s.clocks).map(([name, c]) => ({
+      name,
+      label: procedure.clocks[name]?.label ?? { fr: name, ar: name },
+      status: c.status,
+      counting: procedure.clocks[name]?.counting ?? 'calendar',
+      ...(c.startedAt ? { startedAt: c.startedAt } : {}),
+      ...(c.dueAt && (c.status === 'running' || c.status === 'expired') ? { dueAt: c.dueAt, dueDate: c.dueDate } : {}),
+      ...(c.remaining && c.status === 'suspended' ? { remaining: c.remaining } : {}),
+      extensions: c.extensions,
+      ...(c.expiredAt ? { expiredAt: c.expiredAt } : {}),
+    })),
+    ...(s.escalation
+      ? { escalation: { level: s.escalation.level, unit: s.escalation.unit, at: s.escalation.at, clock: s.escalation.clock } }
+      : {}),
+    sequence: s.sequence,
+    filedAt: s.filedAt,
+    ...(s.closedAt ? { closedAt: s.closedAt } : {}),
+  };
+}
+
+/** The earliest due instant among running clocks. */
+export function earliestDue(s: CaseState): string | undefined {
+  let best: string | undefined;
+  for (const c of Object.values(s.clocks)) {
+    if (c.status === 'running' && c.dueAt && (!best || c.dueAt < best)) best = c.dueAt;
+  }
+  return best;
+}

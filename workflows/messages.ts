@@ -1,0 +1,175 @@
+/**
+ * The message contract of a case: what the API (client side) and the workflow both import.
+ * Sandbox-safe: types and Temporal message definitions only.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CompiledProcedure } from '../definitions/compiled';
+import type { Label, Level, Outcome } from '../definitions/schema';
+
+/** The task queue every Masar worker polls. */
+export const TASK_QUEUE = 'masar-cases';
+
+/** One workflow per case; the id is derived from the case id so a retry finds the same workflow. */
+export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
+
+/** The territorial unit a case was filed at, with its ancestors resolved at filing time. */
+export interface CaseUnit {
+  code: string;
+  name: Label;
+  /** Unit codes of the levels above, as the directory knew them at filing time. */
+  province?: string;
+  region?: string;
+  ministry: string;
+}
+
+export type Language = 'fr' | 'ar';
+
+export interface Applicant {
+  id: string;
+  name: string;
+  email?: string;
+  language: Language;
+}
+
+/** Who acts on a case, as established by the API from a verified token. */
+export interface Actor {
+  id: string;
+  name?: string;
+  roles: string[];
+  /** The unit the actor belongs to (unit code). */
+  unit?: string;
+}
+
+export interface CaseInput {
+  caseId: string;
+  /** Human reference printed on the receipt, e.g. `AI-2026-000123`. */
+  reference: string;
+  procedure: CompiledProcedure;
+  unit: CaseUnit;
+  applicant: Applicant;
+  data: Record<string, unknown>;
+  /** Who filed: the applicant, or an agent at the counter. */
+  filedBy: Actor;
+  /** Calendar used for working-day clocks. */
+  calendarId: string;
+  /** Operational knobs; tests use them to force continue-as-new early. */
+  tuning?: {
+    /** Continue as new once history reaches this many events, if Temporal has not suggested it first. @default 10000 */
+    continueAsNewAfterEvents?: number;
+  };
+}
+
+export interface ActRequest {
+  action: string;
+  actor: Actor;
+  input?: Record<string, unknown>;
+  comment?: string;
+}
+
+/** Error types of rejected actions, carried by `ApplicationFailure.type`; the API maps them to HTTP. */
+export const RejectionType = {
+  /** The action is not available in the case's current state: 409. */
+  notAllowedInState: 'ActionNotAllowedInState',
+  /** The actor's role or unit may not take this action: 403. */
+  forbidden: 'ActorNotAllowed',
+  /** The input does not match the action's schema: 422. */
+  invalidInput: 'InvalidActionInput',
+  /** The case is already closed: 409. */
+  closed: 'CaseClosed',
+} as const;
+export type RejectionType = (typeof RejectionType)[keyof typeof RejectionType];
+
+/** Details attached to an `InvalidActionInput` failure: one entry per bad field. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export type ClockStatus = 'pending' | 'running' | 'suspended' | 'stopped' | 'expired';
+
+export interface ClockView {
+  name: string;
+  label: Label;
+  status: ClockStatus;
+  counting: 'working_days' | 'calendar';
+  startedAt?: string;
+  /** Absolute due instant (ISO), while running. */
+  dueAt?: string;
+  /** Local due date in the unit's calendar (YYYY-MM-DD). */
+  dueDate?: string;
+  /** Remaining time kept while suspended, in the clock's counting unit. */
+  remaining?: { days: number; ms: number };
+  extensions: number;
+  expiredAt?: string;
+}
+
+export interface TaskView {
+  state: string;
+  role: string;
+  level: Level;
+  /** The unit the task is waiting at (after escalation or reassignment, not always the case's unit). */
+  unit: string;
+  assignee?: string;
+  openedAt: string;
+  dueAt?: string;
+  actions: string[];
+}
+
+export interface EscalationView {
+  level: Level;
+  unit: string;
+  at: string;
+  clock: string;
+}
+
+export interface CaseView {
+  caseId: string;
+  reference: string;
+  procedure: { id: string; version: number; hash: string };
+  unit: string;
+  state: string;
+  stateLabel: Label;
+  status: 'open' | 'closed';
+  outcome?: Outcome;
+  tasks: TaskView[];
+  clocks: ClockView[];
+  escalation?: EscalationView;
+  /** Sequence number of the last journal entry, for the read model's projection. */
+  sequence: number;
+  filedAt: string;
+  closedAt?: string;
+}
+
+/** A human action: validated synchronously, answered at once with the new case view. */
+export const actUpdate = defineUpdate<CaseView, [ActRequest]>('act');
+/**
+ * Resolves once the case is filed (initial state entered, clocks started, receipt queued) with its
+ * view. The API sends it with the workflow start (update-with-start) to answer `POST /cases`.
+ */
+export const filedUpdate = defineUpdate<CaseView, []>('filed');
+/** The case view straight from the workflow (consistent read): as of the last completed step. */
+export const viewQuery = defineQuery<CaseView>('view');
+/** The calendar changed: recompute due instants of running clocks. */
+export const calendarChangedSignal = defineSignal<[{ calendarId: string; version: number }]>('calendarChanged');
+
+/**
+ * Actions built into every procedure for supervisors of an escalated case (names never collide with
+ * a definition's actions, which are lower_snake_case without dots).
+ * - reassign: `input: { unit?, assignee? }`, with a comment;
+ * - take_over: the supervisor becomes the task's assignee and may take its actions;
+ * - extend: `input: { clock? }` (default: the escalated clock), where the definition allows, with a comment;
+ * - decide: `input: { state }`, a final state the current state's actions lead to, with a comment.
+ */
+export const SupervisorActions = {
+  reassign: 'escalation.reassign',
+  takeOver: 'escalation.take_over',
+  extend: 'escalation.extend',
+  decide: 'escalation.decide',
+} as const;
+
+/** What the workflow returns when the case closes. */
+export interface CaseResult {
+  state: string;
+  outcome?: Outcome;
+  closedAt: string;
+}

@@ -1,0 +1,174 @@
+/**
+ * `procedureCase`: the one generic workflow that runs every case of every procedure.
+ *
+ * Only the main loop mutates the case: Update handlers validate synchronously (a rejected action
+ * leaves no trace in history), then queue the action and wait for the loop to apply it. Timers are
+ * one `condition` timeout on the earliest instant that matters (clock due, reminder, escalation
+ * climb, waiting timeout). Everything the outside world sees goes through activities: due dates
+ * (calendar), notifications (outbox + mail), projection (read model), service calls.
+ *
+ * Determinism hazards: no `Date` other than workflow time, no iteration over unordered sources,
+ * activities never called from handlers directly.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JournalEntry, MasarActivities } from '../activities/types';
+import { checkAction, rejectionFailure } from './authorize';
+import { createCaseMachine } from './case-machine';
+import type { CaseState } from './case-state';
+import { APPLIED_UPDATES_KEPT, buildView } from './case-state';
+import { CaseRuntime } from './case-runtime';
+import type { ActRequest, CaseInput, CaseResult, CaseView } from './messages';
+import { actUpdate, calendarChangedSignal, filedUpdate, RejectionType, viewQuery } from './messages';
+
+const { computeDue, remainingTime, resumeDue, callService } = proxyActivities<MasarActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { project } = proxyActivities<MasarActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
+});
+// Unlimited attempts: a message is never dropped, only delayed while the mail server is down.
+const { notify } = proxyActivities<MasarActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+interface Queued {
+  req: ActRequest;
+  updateId?: string;
+  resolve: (view: CaseView) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Rejects malformed requests before any rule is checked (the API builds them, but trust nothing). */
+function shapeError(req: unknown): string | undefined {
+  if (typeof req !== 'object' || req === null) return 'the request must be an object';
+  const r = req as Partial<ActRequest>;
+  if (typeof r.action !== 'string' || r.action === '') return 'action must be a non-empty string';
+  if (typeof r.actor !== 'object' || r.actor === null) return 'actor is required';
+  if (typeof r.actor.id !== 'string' || !Array.isArray(r.actor.roles)) return 'actor needs an id and roles';
+  if (r.input !== undefined && (typeof r.input !== 'object' || r.input === null || Array.isArray(r.input)))
+    return 'input must be an object';
+  if (r.comment !== undefined && typeof r.comment !== 'string') return 'comment must be text';
+  return undefined;
+}
+
+export async function procedureCase(input: CaseInput, carried?: CaseState): Promise<CaseResult> {
+  const machine = createCaseMachine(input.procedure);
+  const inbox: Queued[] = [];
+  let calendarVersion: number | undefined;
+  const runtime = new CaseRuntime(input, machine, carried, {
+    computeDue,
+    remainingTime,
+    resumeDue,
+    callService,
+    notify,
+    project,
+  });
+  const s: CaseState = runtime.state;
+
+  // Handlers first, before any await, so no early update or query is missed.
+  const filed = () => runtime.committed !== undefined;
+  setHandler(viewQuery, () => runtime.committed ?? buildView(input, s));
+  setHandler(filedUpdate, async () => {
+    await condition(filed);
+    return runtime.committed as CaseView;
+  });
+  setHandler(calendarChangedSignal, ({ calendarId, version }) => {
+    if (calendarId === input.calendarId) calendarVersion = Math.max(calendarVersion ?? 0, version);
+  });
+  setHandler(
+    actUpdate,
+    async (req) => {
+      const updateId = currentUpdateInfo()?.id;
+      const seen = updateId ? s.applied[updateId] : undefined;
+      if (seen) return seen;
+      await condition(filed);
+      return new Promise<CaseView>((resolve, reject) => inbox.push({ req, updateId, resolve, reject }));
+    },
+    {
+      validator: (req) => {
+        const updateId = currentUpdateInfo()?.id;
+        if (updateId && s.applied[updateId]) return; // a retry of an applied action: answer it again
+        const problem = shapeError(req);
+        if (problem) throw ApplicationFailure.create({ message: problem, type: RejectionType.invalidInput, nonRetryable: true });
+        // While the case is being filed its state is not settled: the loop checks the action when it applies it.
+        if (!filed()) return;
+        const rejection = checkAction(input, s, req);
+        if (rejection) throw rejectionFailure(rejection);
+      },
+    },
+  );
+
+  if (!carried) await runtime.file();
+
+  const threshold = input.tuning?.continueAsNewAfterEvents ?? 10_000;
+  while (s.status === 'open') {
+    const wake = runtime.nextWakeAt();
+    const wait = wake === undefined ? undefined : Math.max(0, wake - Date.now());
+    const woken = () => inbox.length > 0 || calendarVersion !== undefined;
+    if (wait === undefined) await condition(woken);
+    else if (wait > 0) await condition(woken, wait);
+
+    while (inbox.length > 0 && s.status === 'open') {
+      const item = inbox.shift() as Queued;
+      await applyQueued(item);
+    }
+    if (calendarVersion !== undefined && s.status === 'open') {
+      const version = calendarVersion;
+      calendarVersion = undefined;
+      await runtime.recomputeClocks(version);
+    }
+    if (s.status === 'open') await runtime.fireDue();
+
+    const info = workflowInfo();
+    if (s.status === 'open' && (info.continueAsNewSuggested || info.historyLength >= threshold)) {
+      // Finish in-flight work first: updates waiting in the inbox, messages being delivered.
+      await condition(() => inbox.length === 0 && allHandlersFinished());
+      await runtime.settle();
+      await continueAsNew<typeof procedureCase>(input, s);
+    }
+  }
+
+  for (const item of inbox.splice(0)) {
+    item.reject(rejectionFailure({ type: RejectionType.closed, message: `case ${input.reference} is closed` }));
+  }
+  // Never leave with messages undelivered: the workflow stays open until the outbox has sent them.
+  await runtime.settle();
+  await condition(allHandlersFinished);
+  return { state: s.state, ...(s.outcome ? { outcome: s.outcome } : {}), closedAt: s.closedAt ?? new Date().toISOString() };
+
+  async function applyQueued(item: Queued): Promise<void> {
+    // The case may have moved since the validator accepted this action.
+    const rejection = checkAction(input, s, item.req);
+    if (rejection) {
+      item.reject(rejectionFailure(rejection));
+      return;
+    }
+    await runtime.act(item.req);
+    const view = runtime.committed ?? buildView(input, s);
+    if (item.updateId) remember(item.updateId, view);
+    item.resolve(view);
+  }
+
+  function remember(updateId: string, view: CaseView): void {
+    s.applied[updateId] = view;
+    s.appliedOrder.push(updateId);
+    while (s.appliedOrder.length > APPLIED_UPDATES_KEPT) {
+      const old = s.appliedOrder.shift() as string;
+      delete s.applied[old];
+    }
+  }
+}
+
+export type { JournalEntry };
