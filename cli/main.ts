@@ -3,13 +3,17 @@ import type { Command, CommandIO } from './command';
 import { UsageError } from './command';
 
 // Lazy, so `masar validate` does not load the Temporal client or the database driver.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const COMMANDS: Record<string, () => Command> = {
   deadline: () => require('./commands/deadline').deadlineCommand,
   directory: () => require('./commands/directory').directoryCommand,
   validate: () => require('./commands/validate').validateCommand,
   compile: () => require('./commands/compile').compileCommand,
   'render-templates': () => require('./commands/render-templates').renderTemplatesCommand,
+  token: () => require('./commands/token').tokenCommand,
+  migrate: () => require('./commands/migrate').migrateCommand,
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function help(io: CommandIO): void {
   io.out('usage: masar <command> [options]');

@@ -113,4 +113,52 @@ describe('procedureCase', () => {
       await handle.terminate('test over');
     });
   });
+
+  it('should continue as new when history grows, keeping state, clocks and applied update ids', async () => {
+    await withWorker(async (rec) => {
+      const input = caseInput(compileYaml(SIMPLE), { data: { subject: 'garage' }, tuning: { continueAsNewAfterEvents: 40 } });
+      const handle = await start(input);
+      const firstRun = (await handle.describe()).runId;
+      const ask = await handle.executeUpdate(actUpdate, { args: [{ action: 'ask_documents', actor: AGENT }], updateId: 'ask-1' });
+      for (let i = 0; i < 6; i++) {
+        await handle.executeUpdate(actUpdate, { args: [{ action: 'provide', actor: { id: APPLICANT.id, roles: ['applicant'] } }] });
+        await handle.executeUpdate(actUpdate, { args: [{ action: 'ask_documents', actor: AGENT }] });
+      }
+      const description = await handle.describe();
+      expect(description.runId).not.toBe(firstRun);
+      // The update id applied in the first run is still known: answered again, not applied again.
+      const again = await handle.executeUpdate(actUpdate, { args: [{ action: 'ask_documents', actor: AGENT }], updateId: 'ask-1' });
+      expect(again).toEqual(ask);
+      const view = await handle.query(viewQuery);
+      expect(view.state).toBe('waiting_documents');
+      expect(view.clocks[0]).toEqual(expect.objectContaining({ name: 'decision', status: 'suspended' }));
+      const journal = rec.projections.flatMap((p) => p.journal);
+      expect(journal.map((j) => j.sequence)).toEqual(journal.map((_, i) => i + 1));
+      expect(journal.filter((j) => j.kind === 'ask_documents')).toHaveLength(7);
+      await handle.terminate('test over');
+    });
+  });
+
+  it('should finish a case on the version it started with after a new version is published', async () => {
+    await withWorker(async () => {
+      const v1 = compileYaml(SIMPLE);
+      // Version 2 adds a signature step between approval and the permit.
+      const v2 = compileYaml(
+        SIMPLE.replace('version: 1', 'version: 2')
+          .replace('to: approved', 'to: signing')
+          .replace(
+            'states:\n',
+            'states:\n  signing:\n    kind: task\n    label: { fr: Signature, ar: توقيع }\n    task: { role: reviewer }\n    actions:\n      sign: { label: { fr: Signer, ar: وقع }, by: [reviewer], to: approved }\n',
+          ),
+      );
+      expect(v2.hash).not.toBe(v1.hash);
+      const onV1 = await start(caseInput(v1));
+      const onV2 = await start(caseInput(v2));
+      const a = await onV1.executeUpdate(actUpdate, { args: [{ action: 'approve', actor: AGENT }] });
+      const b = await onV2.executeUpdate(actUpdate, { args: [{ action: 'approve', actor: AGENT }] });
+      expect(a).toEqual(expect.objectContaining({ state: 'approved', procedure: expect.objectContaining({ version: 1, hash: v1.hash }) }));
+      expect(b).toEqual(expect.objectContaining({ state: 'signing', procedure: expect.objectContaining({ version: 2, hash: v2.hash }) }));
+      expect(await onV1.result()).toEqual(expect.objectContaining({ outcome: 'approved' }));
+    });
+  });
 });

@@ -1,0 +1,24 @@
+/**
+ * Determinism guard: histories recorded from earlier versions of the workflow must replay on the
+ * current code without nondeterminism errors. A failure here means a change would break running
+ * cases: patch it (`patched()`), or re-record only when no case of the old shape can be running.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../support/temporal';
+
+const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.history.bin')).sort();
+
+describe('recorded histories', () => {
+  it('should have recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(files)('should replay %s without nondeterminism', async (file) => {
+    const history = temporal.api.history.v1.History.decode(readFileSync(path.join(DIR, file)));
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
+  });
+});
