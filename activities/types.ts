@@ -130,6 +130,6 @@ export interface MasarActivities {
   remainingTime(input: RemainingInput): Promise<RemainingResult>;
   resumeDue(input: ResumeInput): Promise<DueResult>;
   notify(input: NotifyInput): Promise<NotifyResult>;
-  project(input: ProjectInput): Promise<void>;
+  project(input: ProjectInput): Promise<unknown>;
   callService(input: ServiceCallInput): Promise<ServiceCallResult>;
 }

@@ -37,17 +37,20 @@ export function loadProcedureSource(text: string, file: string, options: LoadOpt
   return { ok: true, file, procedure: parsed.procedure, idPosition: parsed.source.locate(['id']) };
 }
 
-/** Reads and loads one file; `path` names it in errors as given. */
-export async function loadProcedureFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+/** Reads and loads the file at `path`; `file` names it in errors (by default, `path` as given). */
+export async function loadProcedureFile(path: string, options: LoadOptions = {}, file: string = path): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file: ${String(err)}`;
-    return { ok: false, file: path, errors: [{ file: path, line: 1, column: 1, path: '', message: reason }] };
+    return { ok: false, file, errors: [{ file, line: 1, column: 1, path: '', message: reason }] };
   }
-  return loadProcedureSource(text, path, options);
+  return loadProcedureSource(text, file, options);
 }
+
+/** A file to load: its path, or its path and the name errors give it. */
+export type ProcedureFileRef = string | { path: string; file: string };
 
 /** The outcome of loading several files: each file's result, and all errors including duplicates. */
 export interface LoadManyResult {
@@ -82,10 +85,15 @@ export function duplicateProcedures(loaded: readonly LoadResult[]): DefinitionEr
 }
 
 /** Loads several files (in the order given) and checks that no id+version is defined twice. */
-export async function loadProcedureFiles(paths: readonly string[], options: LoadOptions = {}): Promise<LoadManyResult> {
+export async function loadProcedureFiles(refs: readonly ProcedureFileRef[], options: LoadOptions = {}): Promise<LoadManyResult> {
   const results: LoadResult[] = [];
-  for (const path of paths) results.push(await loadProcedureFile(path, options));
-  const errors = [...results.flatMap((r) => (r.ok ? [] : r.errors)), ...duplicateProcedures(results)];
+  for (const ref of refs) {
+    const { path, file } = typeof ref === 'string' ? { path: ref, file: ref } : ref;
+    results.push(await loadProcedureFile(path, options, file));
+  }
+  const duplicates = duplicateProcedures(results);
+  // In the order the files were given, each file's errors together.
+  const errors = results.flatMap((r) => (r.ok ? duplicates.filter((d) => d.file === r.file) : r.errors));
   return {
     ok: errors.length === 0,
     results,

@@ -7,8 +7,11 @@
 import type { NotifyInput } from '../types';
 
 export function buildContext(input: NotifyInput, recipient: { name: string }): Record<string, unknown> {
+  // The JSON round trip drops `undefined` values exactly as Temporal's payload converter does, so a
+  // variable set to `undefined` counts as missing here too (and strict mode reports it).
+  const vars = JSON.parse(JSON.stringify(input.vars)) as Record<string, unknown>;
   return {
-    ...input.vars,
+    ...vars,
     caseId: input.caseId,
     reference: input.reference,
     procedure: input.procedure,

@@ -55,7 +55,7 @@ export const SAMPLE_INPUTS: Record<TemplateName, NotifyInput> = {
     event: 'clock_reminder',
     template: 'clock-reminder',
     to: ['assignee'],
-    vars: { dueDate: '2026-03-30', clock: { fr: 'Délai de réponse', ar: 'أجل الرد' } },
+    vars: { dueDate: '2026-03-30', clock: 'answer', clockLabel: { fr: 'Délai de réponse', ar: 'أجل الرد' } },
   },
   'clock-extended': {
     ...base,
@@ -64,7 +64,7 @@ export const SAMPLE_INPUTS: Record<TemplateName, NotifyInput> = {
     template: 'clock-extended',
     to: ['applicant'],
     vars: {
-      previousDueDate: '2026-03-30',
+      previousDueAt: '2026-03-30T22:59:59.999Z',
       dueDate: '2026-04-28',
       reason: 'Des tiers concernés par l’information doivent être consultés.',
     },

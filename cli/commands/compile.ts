@@ -11,7 +11,7 @@ import { compileProcedure } from '../../definitions/compile';
 import { formatDefinitionError } from '../../definitions/errors';
 import { JSON_SCHEMA_PATH, procedureJsonSchemaText } from '../../definitions/json-schema';
 import { loadProcedureFile } from '../../definitions/load';
-import { expandPaths, ROOT_DIR, shippedTemplateNames } from './validate';
+import { ROOT_DIR, shippedTemplateNames } from './validate';
 
 interface CompileArgs {
   file?: string;
@@ -56,11 +56,11 @@ export const compileCommand: Command = {
       io.out(`wrote ${target}`);
       return 0;
     }
-    const [display] = await expandPaths([file as string], io.cwd);
-    const loaded = await loadProcedureFile(resolve(io.cwd, file as string), { knownTemplates: shippedTemplateNames() });
+    const name = file as string;
+    const loaded = await loadProcedureFile(resolve(io.cwd, name), { knownTemplates: shippedTemplateNames() }, name);
     if (!loaded.ok) {
-      for (const error of loaded.errors) io.err(formatDefinitionError({ ...error, file: display ?? error.file }));
-      io.err(`${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in ${display}`);
+      for (const error of loaded.errors) io.err(formatDefinitionError(error));
+      io.err(`${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in ${name}`);
       return 1;
     }
     const json = `${JSON.stringify(compileProcedure(loaded.procedure), null, 2)}\n`;

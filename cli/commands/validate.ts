@@ -84,10 +84,10 @@ export const validateCommand: Command = {
     if (files.length === 0) throw new UsageError(`no .yaml files in ${args.join(', ')}`);
     // Files are read relative to the working directory but named as the user sees them.
     const loaded = await loadProcedureFiles(
-      files.map((f) => resolve(io.cwd, f)),
+      files.map((file) => ({ path: resolve(io.cwd, file), file })),
       { knownTemplates: shippedTemplateNames() },
     );
-    const errors = loaded.errors.map((e) => ({ ...e, file: display(e.file, io.cwd) }));
+    const errors = loaded.errors;
     for (const error of errors) io.err(formatDefinitionError(error));
     if (errors.length > 0) {
       const failing = new Set(errors.map((e) => e.file)).size;

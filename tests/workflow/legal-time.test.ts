@@ -5,6 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { recordClosure, recordHoliday } from '../../definitions/calendar';
 import { loadCalendar } from '../../definitions/calendar-file';
@@ -100,8 +101,9 @@ describe('legal time', () => {
     );
     const second = await act(handle, { action: 'extend', actor: AGENT, comment: 'again' }).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(((second as WorkflowUpdateFailedError).cause as { type: string }).type).toBe(RejectionType.notAllowedInState);
-    expect(((second as WorkflowUpdateFailedError).cause as Error).message).toContain('already extended 1 time(s); the law allows 1');
+    const cause = (second as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(RejectionType.notAllowedInState);
+    expect(cause.message).toContain('already extended 1 time(s); the law allows 1');
     await handle.terminate('test over');
   });
 

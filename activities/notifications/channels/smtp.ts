@@ -22,7 +22,8 @@ export function createSmtpChannel(options: SmtpChannelOptions): Channel {
   try {
     url = new URL(options.url);
   } catch {
-    throw new Error(`SMTP_URL "${options.url}" is not a URL: use smtp://user:password@host:port`);
+    // Not echoed: the URL may carry a password.
+    throw new Error('SMTP_URL is not a URL: use smtp://user:password@host:port');
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new Error(`SMTP_URL "${url.protocol}//${url.host}" must start with smtp:// or smtps://`);

@@ -104,6 +104,28 @@ describe('importUnitsCsv', () => {
     ]);
   });
 
+  it('should reject Arabic names that were not read as UTF-8', async () => {
+    const mojibake = Buffer.from('تحناوت', 'utf8').toString('latin1');
+    const csv = ['code,name_fr,name_ar,province_code', `07.041.09.01,Tahannaout,${mojibake},07.041`, '07.041.09.02,Asni,\uFFFD\uFFFD,07.041'].join('\n');
+    expect((await importUnitsCsv(testDb.db, csv)).rejected).toEqual([
+      { line: 2, code: '07.041.09.01', errors: [`name_ar: "${mojibake}" has no Arabic letter (write the name in Arabic script, save the file as UTF-8)`] },
+      {
+        line: 3,
+        code: '07.041.09.02',
+        errors: [
+          'name_ar: "\uFFFD\uFFFD" has no Arabic letter (write the name in Arabic script, save the file as UTF-8)',
+          'name_ar: not valid UTF-8 (save the file as UTF-8)',
+        ],
+      },
+    ]);
+  });
+
+  it('should retire a unit imported with active set to false', async () => {
+    const csv = ['code,name_fr,name_ar,province_code,active', '07.041.01.11,Tahannaout,تحناوت,07.041,false'].join('\n');
+    expect(await importUnitsCsv(testDb.db, csv)).toEqual({ added: 0, updated: 1, unchanged: 0, rejected: [] });
+    expect((await createDirectory(testDb.db).getUnit('07.041.01.11'))?.active).toBe(false);
+  });
+
   it('should refuse a file whose header lacks a required column', async () => {
     await expect(importUnitsCsv(testDb.db, 'code,name\n01,Tanger')).rejects.toThrow(
       'header lacks column "name_fr" and "name_ar" (found code,name; see docs/directory.md for the accepted columns)',

@@ -71,13 +71,13 @@ describe('notification templates', () => {
       expect(ar).toContain('طلب الحصول على المعلومات');
       expect(ar).toContain('جماعة الرباط حسان');
       expect(ar).toContain('تاريخ الإيداع:</strong> 15 يونيو 2026 في 15:40');
-      expect(ar).toContain('الأجل القانوني للرد:</strong> 13 يوليو 2026');
-      // The recipient's language comes first: leftmost in French, rightmost (first cell) in Arabic.
+      expect(ar).toContain('الأجل القانوني للرد:</strong> 13 يوليوز 2026');
+      // ar-MA spells July the Moroccan way (يوليوز). The recipient's language comes first: leftmost in French, rightmost (first cell) in Arabic.
       expect(out.html.indexOf(`lang="${lang}" style="width:50%`)).toBeLessThan(
         out.html.indexOf(`lang="${lang === 'fr' ? 'ar' : 'fr'}" style="width:50%`),
       );
       expect(out.text).toContain('Date limite légale de réponse : 13 juillet 2026');
-      expect(out.text).toContain('الأجل القانوني للرد: 13 يوليو 2026');
+      expect(out.text).toContain('الأجل القانوني للرد: 13 يوليوز 2026');
     });
 
     it('should date the deposit in Casablanca time, not the server time zone', () => {
@@ -93,9 +93,24 @@ describe('notification templates', () => {
   });
 
   it('should fail naming the variable when one is missing, never leave a hole', () => {
-    expect(() => render(without(SAMPLE_INPUTS['clock-extended'], 'reason'), 'ar')).toThrow(
-      /template "clock-extended" \(ar, text\): "reason" not defined/,
-    );
+    const input = { ...SAMPLE_INPUTS.escalation, vars: { escalation: { level: 'region' } } };
+    expect(() => render(input, 'ar')).toThrow(/template "escalation" \(ar, text\): "unit" not defined/);
+  });
+
+  it('should count a variable set to undefined as missing', () => {
+    const input = { ...SAMPLE_INPUTS['clock-reminder'], vars: { dueDate: undefined } };
+    expect(() => render(input, 'fr')).toThrow(/template "clock-reminder" \(fr, subject\): \{\{date\}\} needs a date/);
+  });
+
+  it('should tell the applicant to look at the case when no reason is given for a request', () => {
+    const out = render(without(SAMPLE_INPUTS['information-requested'], 'reason'), 'fr');
+    expect(out.text).toContain('vous demande :\nConsultez votre dossier dans Masar pour voir ce qui est demandé.');
+  });
+
+  it('should show the previous and new deadline of an extension, with its reason', () => {
+    const out = render(SAMPLE_INPUTS['clock-extended'], 'fr');
+    expect(out.text).toContain('Ancienne date limite : 30 mars 2026\nNouvelle date limite : 28 avril 2026\nMotif : Des tiers');
+    expect(render(without(SAMPLE_INPUTS['clock-extended'], 'reason'), 'ar').text).not.toContain('سبب التمديد');
   });
 
   it('should fail when a template needs a task and none is given', () => {
@@ -104,7 +119,8 @@ describe('notification templates', () => {
   });
 
   it('should fail on an outcome it cannot put in words', () => {
-    expect(() => render({ ...SAMPLE_INPUTS.decision, vars: { outcome: 'maybe' } }, 'fr')).toThrow(/\{\{outcome\}\} needs one of approved/);
+    const context = { ...buildContext(SAMPLE_INPUTS.decision, { name: 'Salma' }), outcome: 'maybe' };
+    expect(() => renderer.render('decision', 'fr', context)).toThrow(/\{\{outcome\}\} needs one of approved/);
   });
 
   it('should leave out optional lines whose variable is absent', () => {
@@ -114,7 +130,7 @@ describe('notification templates', () => {
   });
 
   it('should escape HTML in the HTML part and keep the text part as written', () => {
-    const input = { ...SAMPLE_INPUTS.decision, vars: { outcome: 'refused', reason: '<script>alert("x")</script> & co' } };
+    const input = { ...SAMPLE_INPUTS.decision, vars: { outcome: 'refused' as const, reason: '<script>alert("x")</script> & co' } };
     const out = render(input, 'fr');
     expect(out.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');
     expect(out.html).not.toContain('<script>');

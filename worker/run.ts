@@ -1,0 +1,90 @@
+/**
+ * Runs a Masar worker from its configuration: connects, migrates, wires the activities, polls,
+ * sweeps the mail outbox, and shuts down gracefully (in-flight activities finish, then the
+ * connection and pool close). Used by `npm run worker` and by the embedded `npm start`.
+ */
+import { readFileSync } from 'node:fs';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities';
+import { createMailChannel, deliverPending } from '../activities/notifications';
+import { createDbCalendarSource } from '../db/calendars';
+import { createDirectory } from '../db/directory';
+import { migrate } from '../db/migrate';
+import { createDb } from '../db/pool';
+import type { WorkerConfig } from './config';
+import { createMasarWorker } from './create-worker';
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
+  if (!runtimeInstalled) {
+    // Route the SDK's own logs through pino, once per process.
+    Runtime.install({
+      logger: {
+        log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]?.(meta ?? {}, message),
+        trace: (m, meta) => logger.trace(meta ?? {}, m),
+        debug: (m, meta) => logger.debug(meta ?? {}, m),
+        info: (m, meta) => logger.info(meta ?? {}, m),
+        warn: (m, meta) => logger.warn(meta ?? {}, m),
+        error: (m, meta) => logger.error(meta ?? {}, m),
+      },
+    });
+    runtimeInstalled = true;
+  }
+  const db = createDb({ url: config.DATABASE_URL });
+  for (const name of await migrate(db)) logger.info({ migration: name }, 'migrated');
+  const channel = createMailChannel({ ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}), mailDir: config.MAIL_DIR, from: config.MAIL_FROM });
+  const tls =
+    config.TEMPORAL_TLS_CERT && config.TEMPORAL_TLS_KEY
+      ? { clientCertPair: { crt: readFileSync(config.TEMPORAL_TLS_CERT), key: readFileSync(config.TEMPORAL_TLS_KEY) } }
+      : config.TEMPORAL_TLS || config.TEMPORAL_API_KEY
+        ? true
+        : undefined;
+  const connection = await NativeConnection.connect({
+    address: config.TEMPORAL_ADDRESS,
+    ...(tls ? { tls } : {}),
+    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
+  });
+  const mailLog = {
+    info: (fields: Record<string, unknown>, m: string) => logger.info(fields, m),
+    warn: (fields: Record<string, unknown>, m: string) => logger.warn(fields, m),
+  };
+  const worker = await createMasarWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.MASAR_TASK_QUEUE,
+    activities: createActivities({ db, directory: createDirectory(db), channel, calendars: createDbCalendarSource(db), log: mailLog }),
+    ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
+  });
+  const sweeper =
+    config.MAIL_SWEEP_SECONDS > 0
+      ? setInterval(() => {
+          deliverPending(db, channel, { log: mailLog })
+            .then((r) => r.sent + r.failed > 0 && logger.info(r, 'mail outbox swept'))
+            .catch((err: unknown) => logger.warn({ err }, 'mail outbox sweep failed'));
+        }, config.MAIL_SWEEP_SECONDS * 1000)
+      : undefined;
+  sweeper?.unref();
+  const done = worker.run().finally(async () => {
+    if (sweeper) clearInterval(sweeper);
+    await connection.close();
+    await db.end();
+  });
+  logger.info({ taskQueue: config.MASAR_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Masar worker polling');
+  return {
+    worker,
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
