@@ -493,8 +493,9 @@ export class CaseRuntime {
       data: this.input.data,
     };
     const view = buildView(this.input, this.state);
-    this.committed = view;
     await this.activities.project({ view, journal: this.pending.splice(0), facts });
+    // Answers (filed, act) wait for the read model, so a caller reading it next sees its own change.
+    this.committed = view;
   }
 
   /** Sends the messages the procedure's notification rules attach to `event` in the current state. */
