@@ -12,7 +12,8 @@ const sandboxForbidden = [
   { group: ['nodemailer', 'nodemailer/*'], message: 'workflows/ must not send mail: use the notify activity.' },
   { group: ['express', 'handlebars', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'not sandbox-safe: keep it out of workflows/.' },
   { group: ['**/activities/*', '!**/activities/types'], message: 'workflows/ imports activities as types only (activities/types).' },
-  { group: ['**/db/*', '**/api/*', '**/worker/*'], message: 'workflows/ must not import db/, api/ or worker/.' },
+  { regex: '(^|/)activities(/index)?$', message: 'workflows/ imports activities as types only (activities/types).' },
+  { group: ['**/db', '**/db/*', '**/api', '**/api/*', '**/worker', '**/worker/*'], message: 'workflows/ must not import db/, api/ or worker/.' },
   { group: ['**/definitions/calendar-file', '**/definitions/load', '**/definitions/compile'], message: 'these definitions modules read files or use node:crypto: not sandbox-safe.' },
 ];
 
