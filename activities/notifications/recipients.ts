@@ -67,7 +67,9 @@ async function peopleOf(kind: Recipient, input: NotifyInput, directory: Recipien
     }
     case 'assignee': {
       const task = input.task;
-      if (!task?.assignee) return [];
+      if (!task) return [];
+      // An unassigned task is everyone's who holds its role where it waits: they are told.
+      if (!task.assignee) return directory.members(task.unit, task.role);
       // Only a directory member is a person we can write to; an assignee that is not one is nobody.
       const candidates = [...(await directory.members(task.unit, task.role)), ...(await directory.supervisors(task.unit))];
       const found = candidates.find((m) => m.id === task.assignee);

@@ -16,6 +16,7 @@ export const TEMPLATE_NAMES = [
   'task-assigned',
   'clock-reminder',
   'clock-extended',
+  'deadline-moved',
   'information-requested',
   'escalation',
   'decision',

@@ -69,6 +69,14 @@ export const SAMPLE_INPUTS: Record<TemplateName, NotifyInput> = {
       reason: 'Des tiers concernés par l’information doivent être consultés.',
     },
   },
+  'deadline-moved': {
+    ...base,
+    occurrence: 'seq-9',
+    event: 'deadline_moved',
+    template: 'deadline-moved',
+    to: ['applicant', 'assignee'],
+    vars: { previousDueAt: '2026-03-30T22:59:59.999Z', dueDate: '2026-03-31' },
+  },
   'information-requested': {
     ...base,
     occurrence: 'seq-5',

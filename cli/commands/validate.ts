@@ -4,6 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { TEMPLATE_NAMES } from '../../activities/notifications/render';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 import { formatDefinitionError } from '../../definitions/errors';
@@ -12,18 +13,8 @@ import { loadProcedureFiles, procedureFilesIn } from '../../definitions/load';
 /** Repository root, where `activities/notifications/templates/` lives. */
 export const ROOT_DIR = resolve(__dirname, '..', '..');
 
-/** The shipped template names, used while the templates directory does not exist yet. */
-export const SHIPPED_TEMPLATE_NAMES = [
-  'receipt',
-  'task-assigned',
-  'clock-reminder',
-  'clock-extended',
-  'information-requested',
-  'escalation',
-  'decision',
-  'case-closed',
-  'tacit-approval',
-] as const;
+/** The shipped template names (one per notification event), from the renderer that owns them. */
+export const SHIPPED_TEMPLATE_NAMES: readonly string[] = TEMPLATE_NAMES;
 
 /**
  * Names of the shipped notification templates: the sub-directories of

@@ -40,14 +40,16 @@ describe('notification recipients', () => {
     expect(skipped).toEqual([{ recipient: 'agent-3', kind: 'unit_agents', reason: expect.stringContaining('no e-mail address') }]);
   });
 
-  it('should write to the assignee only when it is a directory member', async () => {
+  it('should write to the assignee when it is a directory member, and to the role holders when the task is unassigned', async () => {
     const task = SAMPLE_INPUTS['task-assigned'].task!;
     const found = await resolveRecipients(input({ to: ['assignee'], task: { ...task, assignee: 'agent-2' } }), people);
     expect(found.recipients.map((r) => r.id)).toEqual(['agent-2']);
     const stranger = await resolveRecipients(input({ to: ['assignee'], task: { ...task, assignee: 'someone-else' } }), people);
     expect(stranger.recipients).toEqual([]);
     const unassigned = await resolveRecipients(input({ to: ['assignee'], task: { ...task, assignee: undefined } }), people);
-    expect(unassigned.recipients).toEqual([]);
+    const holders = await resolveRecipients(input({ to: ['unit_agents'], task: { ...task, assignee: undefined } }), people);
+    expect(unassigned.recipients.map((r) => r.id)).toEqual(holders.recipients.map((r) => r.id));
+    expect(unassigned.recipients.length).toBeGreaterThan(0);
   });
 
   it('should write to the supervisors of the unit the escalation reached', async () => {

@@ -17,14 +17,14 @@ describe('masar render-templates', () => {
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), env: {}, cwd: dir };
     expect(await main(['render-templates', '--out', 'preview'], io)).toBe(0);
     const files = (await readdir(path.join(dir, 'preview'))).sort();
-    expect(files).toHaveLength(36);
+    expect(files).toHaveLength(10 * 2 * 2); // ten templates, two languages, html and text
     expect(files).toContain('receipt.ar.html');
     expect(files).toContain('tacit-approval.fr.txt');
     const receipt = await readFile(path.join(dir, 'preview', 'receipt.ar.html'), 'utf8');
     expect(receipt).toContain('<html dir="rtl" lang="ar">');
     const text = await readFile(path.join(dir, 'preview', 'decision.fr.txt'), 'utf8');
     expect(text.startsWith('Subject: Dossier AI-2026-000123 : décision rendue\n\nBonjour')).toBe(true);
-    expect(lines.join('\n')).toContain('36 files');
+    expect(lines.join('\n')).toContain('40 files');
   });
 
   it('should refuse an unknown option with the usage', async () => {
