@@ -179,4 +179,52 @@ describe('legal time', () => {
     expect(moved?.data).toEqual(expect.objectContaining({ clock: 'answer' }));
     await handle.terminate('test over');
   });
+
+  it('should remind the task holders 5 and 1 working days before the deadline', async () => {
+    const handle = await fileAccessRequest(casablanca('2027-02-22', 10));
+    await act(handle, { action: 'start_review', actor: AGENT });
+    // Due end of Wednesday 24 March: 5 working days before is the end of Wednesday 17 March.
+    await skipTo(env, casablanca('2027-03-17', 23, 0));
+    expect(recorded.notifications.filter((n) => n.event === 'clock_reminder')).toHaveLength(0);
+    await skipTo(env, casablanca('2027-03-18', 9));
+    expect(recorded.notifications.filter((n) => n.event === 'clock_reminder')).toHaveLength(1);
+    await skipTo(env, casablanca('2027-03-24', 9));
+    const reminders = recorded.notifications.filter((n) => n.event === 'clock_reminder');
+    expect(reminders).toHaveLength(2);
+    expect(reminders[1]).toEqual(expect.objectContaining({ to: ['assignee'], task: expect.objectContaining({ role: 'information_officer', unit: AGENT.unit }) }));
+    await handle.terminate('test over');
+  });
+
+  it('should let a supervisor reassign an escalated task to another commune, whose agent then answers', async () => {
+    const handle = await fileAccessRequest(casablanca('2027-02-22', 10));
+    await act(handle, { action: 'start_review', actor: AGENT });
+    await skipTo(env, casablanca('2027-03-25', 9));
+    const reassigned = await act(handle, {
+      action: 'escalation.reassign',
+      actor: SUPERVISOR_PROVINCE,
+      input: { unit: '01.511.01.03' },
+      comment: 'Asilah holds the archives',
+    });
+    expect(reassigned.tasks[0]?.unit).toBe('01.511.01.03');
+    const before = await act(handle, { action: 'answer', actor: AGENT, input: {} }).catch((e: unknown) => e);
+    expect(((before as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(RejectionType.forbidden);
+    const asilah = { id: 'agent-asilah', roles: ['information_officer'], unit: '01.511.01.03' };
+    expect((await act(handle, { action: 'answer', actor: asilah, input: {} })).outcome).toBe('answered');
+  });
+
+  it('should let a supervisor decide an escalated case, with a reason, and refuse a supervisor of another province', async () => {
+    const handle = await fileAccessRequest(casablanca('2027-02-22', 10));
+    await act(handle, { action: 'start_review', actor: AGENT });
+    await skipTo(env, casablanca('2027-03-25', 9));
+    const stranger = { id: 'sup-haouz', roles: ['supervisor'], unit: '07.041' };
+    const refused = await act(handle, { action: 'escalation.decide', actor: stranger, input: { state: 'refused' }, comment: 'x' }).catch((e: unknown) => e);
+    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(RejectionType.forbidden);
+    const noReason = await act(handle, { action: 'escalation.decide', actor: SUPERVISOR_PROVINCE, input: { state: 'refused' } }).catch((e: unknown) => e);
+    expect(((noReason as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(RejectionType.invalidInput);
+    const decided = await act(handle, { action: 'escalation.decide', actor: SUPERVISOR_PROVINCE, input: { state: 'refused' }, comment: 'Information held by another body' });
+    expect(decided).toEqual(expect.objectContaining({ state: 'refused', outcome: 'refused', status: 'closed' }));
+    const entry = recorded.projections.flatMap((p) => p.journal).find((j) => j.kind === 'escalation.decide');
+    expect(entry).toEqual(expect.objectContaining({ reason: 'Information held by another body', actor: expect.objectContaining({ id: 'sup-prov', unit: '01.511' }) }));
+    expect(recorded.notifications.find((n) => n.event === 'decided')?.vars.reason).toBe('Information held by another body');
+  });
 });
