@@ -64,7 +64,7 @@ export interface CaseState {
 }
 
 /** How many update results are kept for deduplication across continue-as-new. */
-export const APPLIED_UPDATES_KEPT = 500;
+export const APPLIED_UPDATES_KEPT = 100;
 
 /** The unit code at `level` above (or at) the case's unit. */
 export function unitAtLevel(input: Pick<CaseInput, 'unit'>, level: Level): string {
