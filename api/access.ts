@@ -19,7 +19,7 @@ export const isApplicant = (p: Principal): boolean => p.roles.includes('applican
 export const staffRoles = (p: Principal): string[] => p.roles.filter((r) => !NON_STAFF.has(r));
 /** Staff with a unit: agents, supervisors, a procedure's own roles. */
 export const isStaff = (p: Principal): p is Principal & { unit: string } => staffRoles(p).length > 0 && !!p.unit;
-export const isSupervisor = (p: Principal): p is Principal & { unit: string } => p.roles.includes('supervisor') && !!p.unit;
+export const isSupervisor = (p: Principal): boolean => p.roles.includes('supervisor') && !!p.unit;
 
 /** Looks units up below a unit (the directory). */
 export interface UnitTree {
@@ -58,12 +58,12 @@ export function caseAccess(p: Principal, record: CaseRecord, scope: string[], ta
 
 /**
  * The error for a case the caller may not see: 404 for applicants (a case id reveals nothing to
- * the public), 403 for staff (who benefit from knowing the case exists elsewhere).
+ * the public), 403 for staff and admins (who benefit from knowing the case exists elsewhere).
  */
 export function hiddenCase(p: Principal, caseId: string): Error {
-  return isStaff(p)
-    ? forbidden(`case ${caseId} is outside your unit's scope (${p.unit ?? 'no unit'})`)
-    : notFound(`no case ${caseId}`);
+  if (isStaff(p)) return forbidden(`case ${caseId} is outside your unit's scope (${p.unit})`);
+  if (isAdmin(p)) return forbidden('admins manage procedures, calendars and the directory; they see no case');
+  return notFound(`no case ${caseId}`);
 }
 
 /** Throws 403 unless the caller is an admin. */

@@ -6,7 +6,7 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { unauthorized } from './problems';
+import { unauthorized, unavailable } from './problems';
 
 /** The verified caller. */
 export interface Principal {
@@ -113,6 +113,8 @@ export function authenticate(verify: TokenVerifier): RequestHandler {
       (err: unknown) => {
         if (err instanceof Error && err.name === 'HttpProblem') return next(err);
         const code = (err as { code?: string }).code ?? '';
+        // The identity provider's key set could not be fetched: our outage, not the caller's fault.
+        if (code === 'ERR_JWKS_TIMEOUT' || err instanceof TypeError) return next(unavailable('the identity provider\'s keys cannot be fetched; retry later'));
         const reason = code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is invalid';
         next(unauthorized(`${reason} (sign in again)`));
       },

@@ -19,12 +19,15 @@ export interface CaseEngineOptions {
   timeoutMs?: number;
   /** Deadline of an action (an Update waits for the workflow to apply it). @default 20000 */
   actionTimeoutMs?: number;
+  /** Task queue new cases start on. @default TASK_QUEUE */
+  taskQueue?: string;
 }
 
 export interface CaseEngine {
   /** Starts the case's workflow; a second start of the same case is a no-op (Temporal dedupes by id). */
   start(input: CaseInput): Promise<void>;
-  view(caseId: string): Promise<CaseView>;
+  /** The workflow's own view (a consistent read); `timeoutMs` overrides the default deadline. */
+  view(caseId: string, timeoutMs?: number): Promise<CaseView>;
   act(caseId: string, request: ActRequest, updateId: string): Promise<CaseView>;
   /** Resolves when the Temporal server answers. */
   ping(): Promise<void>;
@@ -65,7 +68,7 @@ export function createCaseEngine(client: Client, options: CaseEngineOptions = {}
         await within(timeout, () =>
           client.workflow.start(CASE_WORKFLOW_TYPE, {
             workflowId: caseWorkflowId(input.caseId),
-            taskQueue: TASK_QUEUE,
+            taskQueue: options.taskQueue ?? TASK_QUEUE,
             args: [input],
             // A concurrent retry joins the running workflow; a retry after the case closed does
             // not file it again (REJECT_DUPLICATE, answered below as "already started").
@@ -79,8 +82,8 @@ export function createCaseEngine(client: Client, options: CaseEngineOptions = {}
       }
     },
 
-    async view(caseId) {
-      return within(timeout, () => client.workflow.getHandle(caseWorkflowId(caseId)).query(viewQuery));
+    async view(caseId, timeoutMs) {
+      return within(timeoutMs ?? timeout, () => client.workflow.getHandle(caseWorkflowId(caseId)).query(viewQuery));
     },
 
     async act(caseId, request, updateId) {

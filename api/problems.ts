@@ -109,9 +109,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const problem = toProblem(err);
     const requestId = String(res.getHeader('X-Request-Id') ?? '');
-    if (problem.status >= 500) {
+    if (problem.status >= 500 && !(err instanceof HttpProblem)) {
       logger.error({ err, requestId, method: req.method, route: req.route?.path ?? req.path }, 'request failed');
     }
+    if (problem.status >= 500 && err instanceof HttpProblem) logger.warn({ requestId, detail: problem.message }, 'unavailable');
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
     res

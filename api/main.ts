@@ -1,0 +1,27 @@
+/**
+ * Entry point of the REST API (`npm run api`): reads the configuration and starts the API
+ * (`api/server.ts`: migrate, publish the shipped procedures it does not have yet, listen).
+ * Temporal is connected lazily, so the API starts while Temporal is still coming up; `/readyz`
+ * says when both answer.
+ */
+import pino from 'pino';
+import { LOG_REDACT } from './app';
+import { loadApiConfig } from './config';
+import { startApi } from './server';
+
+async function main(): Promise<void> {
+  const config = loadApiConfig(process.env);
+  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
+  const api = await startApi(config, logger);
+  const stop = () => {
+    logger.info('shutting down');
+    void api.stop().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+/**
+ * `startApi(config, logger)`: the running REST API (migrate, publish the shipped procedures, listen).
+ * `api/main.ts` (`npm run api`) and the embedded `npm start` (`scripts/start.ts`) both use it.
+ * Temporal is connected lazily, so the API starts while Temporal is still coming up; `/readyz`
+ * says when both answer.
+ */
+import type { Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createDirectory } from '../db/directory';
+import { migrate } from '../db/migrate';
+import { createDb, type Db } from '../db/pool';
+import { publishProcedure } from '../db/procedures';
+import { compileProcedure } from '../definitions/compile';
+import { loadProcedureDirectory } from '../definitions/load';
+import { createApp } from './app';
+import { createTokenVerifier } from './auth';
+import { createCaseEngine } from './case-engine';
+import type { ApiConfig } from './config';
+
+/** Where the shipped procedures live. */
+export const SHIPPED_PROCEDURES_DIR = path.join(__dirname, '..', 'definitions', 'procedures');
+
+/** Publishes the shipped procedures the database does not have yet; returns the ids published now. */
+export async function publishShippedProcedures(db: Db, logger: Logger): Promise<string[]> {
+  const published: string[] = [];
+  const loaded = await loadProcedureDirectory(SHIPPED_PROCEDURES_DIR);
+  for (const error of loaded.errors) logger.warn({ file: error.file, path: error.path }, `shipped procedure not published: ${error.message}`);
+  for (const loadedFile of loaded.results) {
+    if (!loadedFile.ok) continue;
+    const procedure = loadedFile.procedure;
+    const result = await publishProcedure(db, compileProcedure(procedure), await readFile(loadedFile.file, 'utf8'), 'system');
+    if (result.outcome === 'conflict') {
+      logger.warn({ procedure: procedure.id, version: procedure.version }, 'shipped procedure differs from the published version of the same number: bump its version');
+    } else if (result.outcome === 'published') {
+      logger.info({ procedure: procedure.id, version: procedure.version }, 'published');
+      published.push(`${procedure.id} v${procedure.version}`);
+    }
+  }
+  return published;
+}
+
+export interface RunningApi {
+  server: Server;
+  /** `http://host:port` as listened on. */
+  url: string;
+  /** Stops accepting requests, lets the ones in flight finish, then closes Temporal and the pool. */
+  stop(): Promise<void>;
+}
+
+/** Migrates, publishes the shipped procedures (when configured) and listens on `HOST:PORT`. */
+export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+  const db = createDb({ url: config.DATABASE_URL });
+  try {
+    for (const name of await migrate(db)) logger.info({ migration: name }, 'migrated');
+    if (config.MASAR_SEED_PROCEDURES) await publishShippedProcedures(db, logger);
+  } catch (err) {
+    await db.end();
+    throw err;
+  }
+
+  const connection = Connection.lazy({
+    address: config.TEMPORAL_ADDRESS,
+    ...(config.TEMPORAL_TLS || config.TEMPORAL_API_KEY ? { tls: true } : {}),
+    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
+  });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({
+    db,
+    engine: createCaseEngine(client),
+    directory: createDirectory(db),
+    verifyToken: createTokenVerifier({
+      ...(config.AUTH_JWT_SECRET ? { jwtSecret: config.AUTH_JWT_SECRET } : {}),
+      ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),
+      ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
+      ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
+    }),
+    logger,
+    options: {
+      bodyLimit: config.BODY_LIMIT,
+      rateLimit: { capacity: config.RATE_LIMIT_CAPACITY, refillPerSecond: config.RATE_LIMIT_PER_SECOND },
+      calendarId: config.MASAR_CALENDAR,
+      trustProxy: config.TRUST_PROXY || false,
+    },
+  });
+
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      s.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new Error(`API: port ${config.PORT} on ${config.HOST} is taken: stop what holds it or set PORT to another port`)
+            : err,
+        ),
+      );
+    });
+  } catch (err) {
+    await Promise.allSettled([connection.close(), db.end()]);
+    throw err;
+  }
+  logger.info({ port: config.PORT }, 'Masar API listening');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    server,
+    url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`,
+    stop() {
+      stopped ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await connection.close().catch(() => undefined);
+        await db.end();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The API as a user reaches it, for integration tests: a fresh migrated database with a small
+ * territorial tree and the shipped procedure published, the real Temporal dev server, and tokens
+ * for each kind of caller. `withWorker` also runs a Masar worker on a task queue of its own.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import { createClockActivities } from '../../../activities/clocks';
+import { createProjectionActivities } from '../../../activities/projection';
+import type { MasarActivities, NotifyInput } from '../../../activities/types';
+import { createApp } from '../../../api/app';
+import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
+import { createCaseEngine } from '../../../api/case-engine';
+import { createDirectory, type UnitInput } from '../../../db/directory';
+import { publishProcedure } from '../../../db/procedures';
+import { loadCalendar } from '../../../definitions/calendar-file';
+import { createMasarWorker } from '../../../worker/create-worker';
+import { createTestDb, type TestDb } from '../../support/db';
+import { compileYaml } from '../../support/procedures';
+import { workflowBundle } from '../../support/temporal';
+
+export const SECRET = 'integration-secret-0123456789abcdef';
+
+const label = (fr: string) => ({ fr, ar: fr });
+/** DGCT > region 01 > provinces 01.511 (communes .01.01, .01.02) and 01.521 (commune .01.01). */
+export const UNITS: UnitInput[] = [
+  { code: 'DGCT', kind: 'ministry', name: label('DGCT'), parentCode: null },
+  { code: '01', kind: 'region', name: label('Tanger-Tétouan-Al Hoceïma'), parentCode: 'DGCT' },
+  { code: '01.511', kind: 'province', name: label('Tanger-Assilah'), parentCode: '01' },
+  { code: '01.511.01.01', kind: 'commune', name: label('Tanger'), parentCode: '01.511' },
+  { code: '01.511.01.02', kind: 'commune', name: label('Assilah'), parentCode: '01.511' },
+  { code: '01.521', kind: 'province', name: label('Tétouan'), parentCode: '01' },
+  { code: '01.521.01.01', kind: 'commune', name: label('Tétouan'), parentCode: '01.521' },
+];
+export const TANGER = '01.511.01.01';
+export const ASSILAH = '01.511.01.02';
+export const TETOUAN = '01.521.01.01';
+
+/** Callers, by the role they play in the tests. */
+export const CALLERS = {
+  applicant: { sub: 'citizen-1', name: 'Amina Benali', email: 'amina@example.ma', roles: ['applicant'] },
+  otherApplicant: { sub: 'citizen-2', name: 'Youssef Alami', roles: ['applicant'] },
+  agent: { sub: 'agent-tanger', name: 'Agent Tanger', roles: ['agent', 'information_officer'], unit: TANGER },
+  agentAssilah: { sub: 'agent-assilah', roles: ['agent', 'information_officer'], unit: ASSILAH },
+  supervisorProvince: { sub: 'sup-511', roles: ['supervisor'], unit: '01.511' },
+  supervisorOtherProvince: { sub: 'sup-521', roles: ['supervisor'], unit: '01.521' },
+  supervisorRegion: { sub: 'sup-01', roles: ['supervisor'], unit: '01' },
+  admin: { sub: 'admin-1', roles: ['admin'] },
+} satisfies Record<string, Partial<Principal> & { sub: string; roles: string[] }>;
+export type CallerName = keyof typeof CALLERS;
+
+export interface Harness {
+  t: TestDb;
+  app: Express;
+  client: Client;
+  taskQueue: string;
+  token(who: CallerName): Promise<string>;
+  notifications: NotifyInput[];
+  close(): Promise<void>;
+}
+
+export function shippedSource(id: string): string {
+  return readFileSync(path.join(__dirname, '..', '..', '..', 'definitions', 'procedures', `${id}.yaml`), 'utf8');
+}
+
+export async function startHarness(options: { worker?: boolean; taskQueue: string }): Promise<Harness> {
+  const address = process.env.MASAR_TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('MASAR_TEST_TEMPORAL_ADDRESS is not set: jest global setup did not start the dev server');
+  const t = await createTestDb();
+  const directory = createDirectory(t.db);
+  await directory.upsertUnits(UNITS);
+  const source = shippedSource('acces-information');
+  await publishProcedure(t.db, compileYaml(source, 'acces-information.yaml'), source, 'system');
+
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const app = createApp({
+    db: t.db,
+    engine: createCaseEngine(client, { taskQueue: options.taskQueue, timeoutMs: 10_000 }),
+    directory,
+    verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
+    options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
+  });
+
+  const notifications: NotifyInput[] = [];
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  if (options.worker) {
+    const calendar = loadCalendar();
+    // Real clocks and projection; notifications are recorded (mail has its own integration tests).
+    const activities: MasarActivities = {
+      ...createClockActivities({ calendars: { current: async () => calendar } }),
+      ...createProjectionActivities({ db: t.db }),
+      async notify(input) {
+        notifications.push(input);
+        return { messages: [] };
+      },
+      async callService() {
+        return { outcome: 'done' };
+      },
+    };
+    worker = await createMasarWorker({
+      connection: await NativeConnection.connect({ address }),
+      taskQueue: options.taskQueue,
+      activities,
+      extra: { workflowBundle: await workflowBundle(), workflowsPath: undefined },
+    });
+    running = worker.run();
+  }
+
+  return {
+    t,
+    app,
+    client,
+    taskQueue: options.taskQueue,
+    notifications,
+    token: (who) => mintToken({ secret: SECRET, claims: CALLERS[who], ttl: '1h' }),
+    async close() {
+      if (worker) {
+        worker.shutdown();
+        await running;
+      }
+      await connection.close();
+      await t.drop();
+    },
+  };
+}
