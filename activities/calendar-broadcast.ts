@@ -8,6 +8,7 @@
  * affected case, sent with bounded concurrency. A case the read model still shows running but
  * whose workflow has closed is skipped.
  */
+import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
 import { calendarChangedSignal, caseWorkflowId } from '../workflows/messages';
@@ -22,8 +23,10 @@ export interface BroadcastOptions {
   from?: string;
   /** Signals in flight at once. @default 32 */
   concurrency?: number;
-  /** Called after each page with the running totals. */
-  onProgress?: (progress: BroadcastReport) => void;
+  /** Resume after this case id (a retried activity continues where its last heartbeat was). */
+  after?: string;
+  /** Called after each page with the running totals and the last case id done. */
+  onProgress?: (progress: BroadcastReport, after: string) => void;
 }
 
 export interface BroadcastReport {
@@ -38,7 +41,7 @@ const PAGE = 1000;
 export async function broadcastCalendarChange(options: BroadcastOptions): Promise<BroadcastReport> {
   const report: BroadcastReport = { signalled: 0, skipped: 0, failed: [] };
   const concurrency = options.concurrency ?? 32;
-  let after = '';
+  let after = options.after ?? '';
   for (;;) {
     const { rows } = await options.db.query<{ case_id: string }>(
       `SELECT DISTINCT k.case_id FROM case_clocks k JOIN cases c USING (case_id)
@@ -66,8 +69,37 @@ export async function broadcastCalendarChange(options: BroadcastOptions): Promis
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
-    options.onProgress?.({ ...report, failed: [...report.failed] });
+    options.onProgress?.({ ...report, failed: [...report.failed] }, after);
     if (rows.length < PAGE) break;
   }
   return report;
+}
+
+/** Input of the `signalRunningCases` activity (see the `calendarChange` workflow). */
+export interface CalendarChangeInput {
+  calendarId: string;
+  version: number;
+  from?: string;
+}
+
+/**
+ * The broadcast as an activity: heartbeats its cursor after each page, so a retry after a worker
+ * crash resumes where it stopped instead of signalling every case again.
+ */
+export function createCalendarBroadcastActivities({ db, client }: { db: Db; client: Client }) {
+  return {
+    async signalRunningCases(input: CalendarChangeInput): Promise<BroadcastReport> {
+      const context = Context.current();
+      const resumed = context.info.heartbeatDetails as { after?: string } | undefined;
+      return broadcastCalendarChange({
+        db,
+        client,
+        calendarId: input.calendarId,
+        version: input.version,
+        ...(input.from ? { from: input.from } : {}),
+        ...(resumed?.after ? { after: resumed.after } : {}),
+        onProgress: (progress, after) => context.heartbeat({ after, signalled: progress.signalled }),
+      });
+    },
+  };
 }

@@ -2,27 +2,37 @@
  * Every activity of the case workflow, built from its dependencies. The worker entry point makes
  * the dependencies (pool, directory, mail channel, calendars) once and hands them here.
  */
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
+import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
 import { createNotificationActivities, type Channel, type NotificationLog, type RecipientDirectory } from './notifications';
 import { createProjectionActivities } from './projection';
 import { createServiceActivities, type Service } from './services';
-import type { MasarActivities } from './types';
+import type { MasarActivities, WorkerActivities } from './types';
 
 export interface ActivityDeps {
   db: Db;
   directory: RecipientDirectory;
   channel: Channel;
   calendars: CalendarSource;
+  /**
+   * A Temporal client, for the calendar broadcast's signals to running cases. Production workers
+   * always have one; without it the broadcast activity is not registered (case activities only).
+   */
+  client?: Client;
   services?: Record<string, Service>;
   log?: NotificationLog;
 }
 
-export function createActivities(deps: ActivityDeps): MasarActivities {
+export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
+export function createActivities(deps: ActivityDeps): MasarActivities;
+export function createActivities(deps: ActivityDeps): MasarActivities | WorkerActivities {
   return {
     ...createClockActivities({ calendars: deps.calendars }),
     ...createNotificationActivities({ db: deps.db, directory: deps.directory, channel: deps.channel, ...(deps.log ? { log: deps.log } : {}) }),
     ...createProjectionActivities({ db: deps.db }),
     ...createServiceActivities({ services: deps.services ?? {} }),
+    ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client }) : {}),
   };
 }

@@ -133,3 +133,16 @@ export interface MasarActivities {
   project(input: ProjectInput): Promise<unknown>;
   callService(input: ServiceCallInput): Promise<ServiceCallResult>;
 }
+
+/** The activity of the `calendarChange` workflow. */
+export interface CalendarActivities {
+  /** Signals every running case affected by a calendar change. */
+  signalRunningCases(input: { calendarId: string; version: number; from?: string }): Promise<{
+    signalled: number;
+    skipped: number;
+    failed: { caseId: string; error: string }[];
+  }>;
+}
+
+/** Everything a Masar worker registers. */
+export type WorkerActivities = MasarActivities & CalendarActivities;

@@ -8,11 +8,13 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from 
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import type { ActRequest, CaseInput, CaseView } from '../workflows/messages';
-import { actUpdate, caseWorkflowId, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
+import { actUpdate, caseWorkflowId, filedUpdate, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
+import { calendarChangeWorkflowId, type CalendarChangeRequest } from '../workflows/calendar-change';
 import { conflict, forbidden, HttpProblem, notFound, unprocessable } from './problems';
 
 /** The workflow type, by name: the API never imports workflow code. */
 export const CASE_WORKFLOW_TYPE = 'procedureCase';
+export const CALENDAR_CHANGE_WORKFLOW_TYPE = 'calendarChange';
 
 export interface CaseEngineOptions {
   /** Deadline of each Temporal call (start, query, health). @default 10000 */
@@ -29,6 +31,10 @@ export interface CaseEngine {
   /** The workflow's own view (a consistent read); `timeoutMs` overrides the default deadline. */
   view(caseId: string, timeoutMs?: number): Promise<CaseView>;
   act(caseId: string, request: ActRequest, updateId: string): Promise<CaseView>;
+  /** Waits until the case is filed (clocks started, read model written) and returns its view. */
+  filed(caseId: string, timeoutMs?: number): Promise<CaseView>;
+  /** Starts the durable broadcast of a calendar change to running cases; returns its workflow id. */
+  calendarChanged(request: CalendarChangeRequest): Promise<string>;
   /** Resolves when the Temporal server answers. */
   ping(): Promise<void>;
 }
@@ -94,6 +100,27 @@ export function createCaseEngine(client: Client, options: CaseEngineOptions = {}
       } catch (err) {
         throw rejectionProblem(err, caseId) ?? err;
       }
+    },
+
+    async filed(caseId, timeoutMs) {
+      return within(timeoutMs ?? timeout, () => client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(filedUpdate));
+    },
+
+    async calendarChanged(request) {
+      const workflowId = calendarChangeWorkflowId(request.calendarId, request.version);
+      try {
+        await within(timeout, () =>
+          client.workflow.start(CALENDAR_CHANGE_WORKFLOW_TYPE, {
+            workflowId,
+            taskQueue: options.taskQueue ?? TASK_QUEUE,
+            args: [request],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      return workflowId;
     },
 
     async ping() {

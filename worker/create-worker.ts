@@ -4,7 +4,7 @@
  * that was reviewed; development and tests bundle from source.
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { MasarActivities } from '../activities/types';
+import type { MasarActivities, WorkerActivities } from '../activities/types';
 import { TASK_QUEUE } from '../workflows/messages';
 
 export interface MasarWorkerOptions {
@@ -13,7 +13,8 @@ export interface MasarWorkerOptions {
   namespace?: string;
   /** @default TASK_QUEUE */
   taskQueue?: string;
-  activities: MasarActivities;
+  /** The case activities; a production worker also registers the calendar broadcast's. */
+  activities: MasarActivities | WorkerActivities;
   /** Path of a prebuilt workflow bundle; bundles `workflows/` from source when absent. */
   workflowBundlePath?: string;
   identity?: string;

@@ -19,7 +19,14 @@ export interface DevServerOptions {
   namespace?: string;
   /** How long to wait for the server. @default 60000 */
   startTimeoutMs?: number;
+  /**
+   * Run the server in its own process group, so a terminal's Ctrl-C reaches only the parent, which
+   * stops the server last (after the workers that talk to it). @default false
+   */
+  ownProcessGroup?: boolean;
   log?: (line: string) => void;
+  /** More arguments for `temporal server start-dev` (e.g. `--sqlite-pragma`, `--dynamic-config-value`). */
+  extraArgs?: string[];
 }
 
 export interface DevServer {
@@ -49,11 +56,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   args.push('--namespace', options.namespace ?? 'default');
+  if (options.extraArgs) args.push(...options.extraArgs);
   // Search attributes Masar sets on cases (no personal data).
   for (const attr of ['MasarProcedure=Keyword', 'MasarUnit=Keyword', 'MasarState=Keyword']) {
     args.push('--search-attribute', attr);
   }
-  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

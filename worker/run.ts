@@ -4,6 +4,7 @@
  * connection and pool close). Used by `npm run worker` and by the embedded `npm start`.
  */
 import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
@@ -53,6 +54,13 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ...(tls ? { tls } : {}),
     ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
   });
+  // A client for the calendar broadcast's signals (the worker's native connection cannot make one).
+  const clientConnection = await Connection.connect({
+    address: config.TEMPORAL_ADDRESS,
+    ...(tls ? { tls } : {}),
+    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
+  });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const mailLog = {
     info: (fields: Record<string, unknown>, m: string) => logger.info(fields, m),
     warn: (fields: Record<string, unknown>, m: string) => logger.warn(fields, m),
@@ -61,7 +69,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.MASAR_TASK_QUEUE,
-    activities: createActivities({ db, directory: createDirectory(db), channel, calendars: createDbCalendarSource(db), log: mailLog }),
+    activities: createActivities({ db, directory: createDirectory(db), channel, calendars: createDbCalendarSource(db), client, log: mailLog }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
   });
   const sweeper =
@@ -76,6 +84,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const done = worker.run().finally(async () => {
     if (sweeper) clearInterval(sweeper);
     await connection.close();
+    await clientConnection.close();
     await db.end();
   });
   logger.info({ taskQueue: config.MASAR_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Masar worker polling');

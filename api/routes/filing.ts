@@ -147,7 +147,7 @@ export function registerFilingRoutes(app: Express, ctx: RouteContext): void {
       res.setHeader('Location', location);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
 
-      const view = await engine.view(caseId, ctx.options.firstViewTimeoutMs).catch(() => undefined);
+      const view = await engine.filed(caseId, ctx.options.firstViewTimeoutMs).catch(() => undefined);
       if (!view) {
         // Filed, but no worker answered in time: the case exists and will show up in the read model.
         res.status(202).json({ caseId, reference, status: 'filing', location });

@@ -9,6 +9,7 @@ import { getProcedure, listProcedures, listVersions, publishProcedure } from '..
 import { compileProcedure } from '../../definitions/compile';
 import type { CompiledProcedure } from '../../definitions/compiled';
 import { formatDefinitionError } from '../../definitions/errors';
+import { TEMPLATE_NAMES } from '../../activities/notifications/render';
 import { loadProcedureSource } from '../../definitions/load';
 import { PROCEDURE_ID } from '../../definitions/schema';
 import { requireAdmin } from '../access';
@@ -29,9 +30,12 @@ function sourceOf(req: Request): string {
   throw new HttpProblem(415, 'unsupported-media-type', 'send the definition as application/yaml, or as JSON {"source": "..."}');
 }
 
+/** Templates a published procedure may name: the shipped ones (plus its own `templates`). */
+const KNOWN_TEMPLATES: ReadonlySet<string> = new Set(TEMPLATE_NAMES);
+
 /** Loads and compiles, or throws 422 listing every problem with its line and column. */
 function compileSource(source: string): CompiledProcedure {
-  const loaded = loadProcedureSource(source, 'request.yaml');
+  const loaded = loadProcedureSource(source, 'request.yaml', { knownTemplates: KNOWN_TEMPLATES });
   if (!loaded.ok) {
     throw unprocessable(
       `the definition has ${loaded.errors.length} problem(s): ${loaded.errors.slice(0, 3).map(formatDefinitionError).join('; ')}`,

@@ -5,13 +5,13 @@
  */
 import type { Express } from 'express';
 import { z } from 'zod';
-import { daysOffInYear, recordClosure, recordHoliday, type Calendar } from '../../definitions/calendar';
+import { daysOffInYear, recordClosure, recordHoliday, religiousDateOf, type Calendar } from '../../definitions/calendar';
 import { Label } from '../../definitions/schema';
 import { UNIT_KINDS } from '../../db/directory';
 import { requireAdmin } from '../access';
 import { API, type RouteContext } from '../app';
 import { authenticate, principalOf } from '../auth';
-import { currentCalendar, saveCalendar } from '../calendar-store';
+import { currentCalendar, saveCalendar } from '../../db/calendars';
 import { requireJson, route } from '../http';
 import { conflict, notFound, parseOr, unprocessable } from '../problems';
 
@@ -109,8 +109,14 @@ export function registerReferenceRoutes(app: Express, ctx: RouteContext): void {
       if (!(await saveCalendar(ctx.deps.db, next, calendar.version))) {
         throw conflict('calendar-changed', `calendar ${id} changed while recording (now past version ${calendar.version}); retry`);
       }
-      const year = Number((body.kind === 'religious' ? body.start : body.date).slice(0, 4));
-      res.status(201).json(holidaysView(next, year));
+      const changed = body.kind === 'religious' ? body.start : body.date;
+      // A moved religious date touches deadlines from the earlier of its old and new start.
+      // Running cases recompute their deadlines in the background, durably (one workflow per version).
+      const replaced = body.kind === 'religious' ? religiousDateOf(calendar, body.holiday, body.hijriYear).start : changed;
+      const from = replaced < changed ? replaced : changed;
+      const recompute = await ctx.deps.engine.calendarChanged({ calendarId: id, version: next.version, from });
+      const year = Number(changed.slice(0, 4));
+      res.status(201).json({ ...holidaysView(next, year), recompute: { workflowId: recompute } });
     }),
   );
 }

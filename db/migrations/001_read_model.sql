@@ -8,7 +8,8 @@ CREATE TABLE procedures (
   id            text        NOT NULL,
   version       integer     NOT NULL CHECK (version > 0),
   source        text        NOT NULL,
-  compiled      jsonb       NOT NULL,
+  -- json, not jsonb: the compiled text keeps its key order (form fields in the author's order).
+  compiled      json        NOT NULL,
   hash          text        NOT NULL,
   published_by  text        NOT NULL,
   published_at  timestamptz NOT NULL DEFAULT now(),

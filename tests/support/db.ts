@@ -1,14 +1,24 @@
 /**
  * A fresh PostgreSQL database per test file, migrated with the real migrations, dropped at the end.
  * Needs `DATABASE_URL` pointing at a role allowed to create databases (CI: `.ci/run` sets it up).
+ *
+ * Without a PostgreSQL (the global setup then sets `MASAR_TEST_PGLITE=1`), each test file gets its
+ * own in-memory PGlite instead: PGlite has a single database and a single session shared by every
+ * connection, so neither `CREATE DATABASE` nor a schema per file (search_path is per session)
+ * would keep files apart; a separate instance (a child process: jest's sandbox cannot load PGlite)
+ * does, and is freed by `drop()`.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrate } from '../../db/migrate';
 import { createDb, type Db } from '../../db/pool';
+import { startPgliteProcess } from './pglite-process';
 
 export const TEST_DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgres://masar:masar@localhost:5432/masar_test';
+
+/** Whether this run uses embedded PGlite instances (set by `tests/support/global-setup.ts`). */
+export const ON_PGLITE = process.env.MASAR_TEST_PGLITE === '1';
 
 export interface TestDb {
   db: Db;
@@ -22,7 +32,23 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export async function createTestDb(): Promise<TestDb> {
+async function createPgliteTestDb(): Promise<TestDb> {
+  const server = await startPgliteProcess();
+  const db = createDb({ url: server.url, max: 5 });
+  await migrate(db);
+  return {
+    db,
+    url: server.url,
+    async drop() {
+      await db.end();
+      await server.stop();
+    },
+  };
+}
+
+/** @param options.pglite use an embedded PGlite whatever the run uses. @default ON_PGLITE */
+export async function createTestDb(options: { pglite?: boolean } = {}): Promise<TestDb> {
+  if (options.pglite ?? ON_PGLITE) return createPgliteTestDb();
   const name = `masar_t_${randomBytes(5).toString('hex')}`;
   const admin = new Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();

@@ -1,6 +1,9 @@
+import type { EmbeddedPostgres } from '../../db/embedded';
 import type { DevServer } from '../../worker/dev-server';
 
 export default async function globalTeardown(): Promise<void> {
   const server = (globalThis as { __masarDevServer?: DevServer }).__masarDevServer;
   if (server) await server.stop();
+  const pg = (globalThis as { __masarPglite?: EmbeddedPostgres }).__masarPglite;
+  if (pg) await pg.stop();
 }

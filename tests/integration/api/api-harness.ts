@@ -3,20 +3,21 @@
  * territorial tree and the shipped procedure published, the real Temporal dev server, and tokens
  * for each kind of caller. `withWorker` also runs a Masar worker on a task queue of its own.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
-import { createClockActivities } from '../../../activities/clocks';
-import { createProjectionActivities } from '../../../activities/projection';
-import type { MasarActivities, NotifyInput } from '../../../activities/types';
+import { createActivities } from '../../../activities';
+import { createEmlChannel } from '../../../activities/notifications';
+import type { NotifyInput } from '../../../activities/types';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
 import { createCaseEngine } from '../../../api/case-engine';
+import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
 import { publishProcedure } from '../../../db/procedures';
-import { loadCalendar } from '../../../definitions/calendar-file';
 import { createMasarWorker } from '../../../worker/create-worker';
 import { createTestDb, type TestDb } from '../../support/db';
 import { compileYaml } from '../../support/procedures';
@@ -89,17 +90,18 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   if (options.worker) {
-    const calendar = loadCalendar();
-    // Real clocks and projection; notifications are recorded (mail has its own integration tests).
-    const activities: MasarActivities = {
-      ...createClockActivities({ calendars: { current: async () => calendar } }),
-      ...createProjectionActivities({ db: t.db }),
-      async notify(input) {
+    // The worker's real activities; notifications are recorded (mail has its own integration tests).
+    const activities = {
+      ...createActivities({
+        db: t.db,
+        directory,
+        channel: createEmlChannel({ dir: mkdtempSync(path.join(tmpdir(), 'masar-mail-')) }),
+        calendars: createDbCalendarSource(t.db, { ttlMs: 0 }),
+        client,
+      }),
+      async notify(input: NotifyInput) {
         notifications.push(input);
         return { messages: [] };
-      },
-      async callService() {
-        return { outcome: 'done' };
       },
     };
     worker = await createMasarWorker({

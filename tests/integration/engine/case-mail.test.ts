@@ -40,7 +40,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue: TQ,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db, directory: createDirectory(db), channel: createSmtpChannel({ url: smtp.url }), calendars: createDbCalendarSource(db, { ttlMs: 0 }) }),
+    activities: createActivities({ db, directory: createDirectory(db), channel: createSmtpChannel({ url: smtp.url }), calendars: createDbCalendarSource(db, { ttlMs: 0 }), client: env.client }),
   });
   running = worker.run();
 });

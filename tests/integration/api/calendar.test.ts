@@ -1,0 +1,59 @@
+/**
+ * An administrator records a closure day over HTTP: the calendar's version goes up, and a running
+ * case's legal deadline moves, through the durable `calendarChange` workflow.
+ */
+import request from 'supertest';
+import { addDays } from '../../../definitions/local-time';
+import { calendarChangeWorkflowId } from '../../../workflows/calendar-change';
+import { startHarness, TANGER, type CallerName, type Harness } from './api-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ worker: true, taskQueue: `calendar-${Date.now()}` });
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const auth = async (who: CallerName) => `Bearer ${await h.token(who)}`;
+
+describe('recording a calendar change', () => {
+  it('should move the deadline of a running case when an administrator records a closure day', async () => {
+    const filed = await request(h.app)
+      .post('/api/v1/cases')
+      .set('Authorization', await auth('applicant'))
+      .send({ procedure: 'acces-information', unit: TANGER, data: { subject: 'budget', format: 'paper' } });
+    expect(filed.status).toBe(201);
+    const before = filed.body.clocks.find((c: { name: string }) => c.name === 'answer');
+    let closure = addDays(filed.body.filedAt.slice(0, 10), 1);
+    while ([0, 6].includes(new Date(`${closure}T12:00:00Z`).getUTCDay())) closure = addDays(closure, 1);
+
+    const refused = await request(h.app)
+      .post('/api/v1/calendars/ma-administration/holidays')
+      .set('Authorization', await auth('agent'))
+      .send({ kind: 'closure', date: closure, name: { fr: 'Fermeture', ar: 'إغلاق' } });
+    expect(refused.status).toBe(403);
+
+    const recorded = await request(h.app)
+      .post('/api/v1/calendars/ma-administration/holidays')
+      .set('Authorization', await auth('admin'))
+      .send({ kind: 'closure', date: closure, name: { fr: 'Fermeture exceptionnelle', ar: 'عطلة استثنائية' } });
+    expect(recorded.status).toBe(201);
+    expect(recorded.body.version).toBe(2);
+    expect(recorded.body.recompute.workflowId).toBe(calendarChangeWorkflowId('ma-administration', 2));
+
+    const report = await h.client.workflow.getHandle(recorded.body.recompute.workflowId).result();
+    expect(report).toEqual(expect.objectContaining({ signalled: 1, failed: [] }));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const res = await request(h.app).get(`/api/v1/cases/${filed.body.caseId}`).set('Authorization', await auth('applicant'));
+      const clock = res.body.clocks.find((c: { name: string }) => c.name === 'answer');
+      if (clock.dueDate !== before.dueDate) {
+        expect(clock.dueDate > before.dueDate).toBe(true);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`deadline did not move from ${before.dueDate}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * `calendarChange`: the durable broadcast of a calendar change to running cases. Started once per
+ * calendar version (workflow id `calendar-<id>-v<version>`), so recording a holiday twice, or an
+ * API process dying mid-way, neither loses nor repeats the work: the activity heartbeats its
+ * cursor and resumes from it.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { CalendarActivities } from '../activities/types';
+
+const { signalRunningCases } = proxyActivities<CalendarActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
+});
+
+export interface CalendarChangeRequest {
+  calendarId: string;
+  version: number;
+  /** First local date the change touches (YYYY-MM-DD). */
+  from?: string;
+}
+
+export const calendarChangeWorkflowId = (calendarId: string, version: number): string => `calendar-${calendarId}-v${version}`;
+
+export async function calendarChange(request: CalendarChangeRequest): Promise<Awaited<ReturnType<CalendarActivities['signalRunningCases']>>> {
+  return signalRunningCases(request);
+}
