@@ -5,7 +5,7 @@
  */
 import type { Calendar, NonWorkingReason } from '../definitions/calendar';
 import { computeDue as computeDeadline, remainingTime as remainingOf, resumeDue as resumeDeadline, type Due } from '../definitions/deadline';
-import { effectiveDuration } from '../definitions/duration';
+import { effectiveDuration, hasTimePart } from '../definitions/duration';
 import { addDays, endOfLocalDay, localDateOf } from '../definitions/local-time';
 import { nonWorkingReason } from '../definitions/calendar';
 import type { Counting } from '../definitions/schema';
@@ -76,7 +76,9 @@ export function createClockActivities({ calendars }: { calendars: CalendarSource
 
     async resumeDue(input: ResumeInput): Promise<DueResult> {
       const calendar = await calendars.current(input.calendarId);
-      let due = resumeDeadline(calendar, input.counting, new Date(input.at), input.remaining);
+      const spec = input.duration ? effectiveDuration(input.duration, input.counting) : undefined;
+      const wholeDays = spec?.kind === 'calendar' && !hasTimePart(spec);
+      let due = resumeDeadline(calendar, input.counting, new Date(input.at), input.remaining, { wholeDays });
       for (const extension of input.extensions ?? []) {
         const next = computeDeadline({ calendar, from: due.due, duration: extension, counting: input.counting });
         due = { ...next, skipped: [...due.skipped, ...next.skipped] };

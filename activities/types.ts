@@ -104,6 +104,8 @@ export interface RemainingResult {
 
 export interface ResumeInput {
   calendarId: string;
+  /** The clock's duration spec: day-counted clocks resume on whole days. */
+  duration?: string;
   at: string;
   remaining: RemainingResult;
   counting: 'working_days' | 'calendar';

@@ -153,10 +153,23 @@ export function remainingTime(calendar: Calendar, counting: Counting, at: Date, 
  * The new due instant of a clock resumed at `resumedAt` with `remaining` kept at suspension.
  * Working-day clocks: `remaining.days` working days counted from the day after the resumption,
  * ending at the end of a day as any working-day deadline (0 days left: end of the resumption day).
- * Calendar clocks: `resumedAt + remaining.ms`, exactly.
+ * Calendar clocks counted in days (`wholeDays`): `remaining.days` days after the resumption day,
+ * ending at the end of that day. Clocks with a time part (`PT30S`): `resumedAt + remaining.ms`.
  */
-export function resumeDue(calendar: Calendar, counting: Counting, resumedAt: Date, remaining: RemainingTime): Due {
+export function resumeDue(
+  calendar: Calendar,
+  counting: Counting,
+  resumedAt: Date,
+  remaining: RemainingTime,
+  options: { wholeDays?: boolean } = {},
+): Due {
   if (counting === 'working_days') return addWorkingDays(calendar, resumedAt, remaining.days);
+  if (options.wholeDays) {
+    // Day-counted clocks end at the end of a day: resuming keeps whole days, not milliseconds,
+    // or a resumption later in the day than the suspension would push the deadline a day further.
+    const dueDate = addDays(localDateOf(resumedAt, calendar.timeZone), remaining.days);
+    return { due: endOfLocalDay(dueDate, calendar.timeZone), dueDate, skipped: [] };
+  }
   const due = new Date(resumedAt.getTime() + remaining.ms);
   return { due, dueDate: localDateOf(due, calendar.timeZone), skipped: [] };
 }

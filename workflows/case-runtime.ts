@@ -196,6 +196,7 @@ export class CaseRuntime {
             })
           : await this.activities.resumeDue({
               calendarId: this.input.calendarId,
+              duration: def.duration,
               at: c.basis.resumedAt,
               remaining: c.basis.remaining,
               counting: def.counting,
@@ -383,7 +384,7 @@ export class CaseRuntime {
       }
       case 'resume': {
         if (c.status !== 'suspended' || !c.remaining) return;
-        const r = await this.activities.resumeDue({ ...base, at, remaining: c.remaining });
+        const r = await this.activities.resumeDue({ ...base, duration: def.duration, at, remaining: c.remaining });
         c.status = 'running';
         c.basis = { resumedAt: at, remaining: c.remaining, extensions: [] };
         delete c.remaining;

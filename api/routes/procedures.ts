@@ -15,7 +15,7 @@ import { PROCEDURE_ID } from '../../definitions/schema';
 import { requireAdmin } from '../access';
 import { API, type RouteContext } from '../app';
 import { authenticate, principalOf } from '../auth';
-import { mermaidDiagram } from '../mermaid';
+import { mermaidDiagram } from '../../definitions/diagram';
 import { route } from '../http';
 import { conflict, HttpProblem, notFound, parseOr, unprocessable } from '../problems';
 

@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { mermaidDiagram } from '../../../api/mermaid';
 import { openApiDocument } from '../../../api/openapi';
-import { compileYaml } from '../../support/procedures';
 import { unreachableApp, type UnreachableApp } from './app-fixture';
 
 let u: UnreachableApp;
@@ -71,14 +69,3 @@ describe('OpenAPI document', () => {
   });
 });
 
-describe('procedure diagram', () => {
-  it('should draw every transition of the compiled machine, final states to the end', () => {
-    const file = path.join(__dirname, '..', '..', '..', 'definitions', 'procedures', 'acces-information.yaml');
-    const diagram = mermaidDiagram(compileYaml(readFileSync(file, 'utf8'), file));
-    expect(diagram.split('\n')[0]).toBe('stateDiagram-v2');
-    expect(diagram).toContain('  [*] --> received');
-    expect(diagram).toContain('  review --> refused : refuse');
-    expect(diagram).toContain('  answered --> [*]');
-    expect(diagram).toContain('  review : En instruction');
-  });
-});

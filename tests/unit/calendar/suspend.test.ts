@@ -49,6 +49,16 @@ describe('suspend and resume', () => {
     expect(resumed.dueDate).toBe('2025-11-11');
   });
 
+  it('should resume a day-counted calendar clock on whole days, whatever the hour of resumption', () => {
+    // Suspended Wednesday 15 April 2026 at 10:00, due Friday 5 June: 51 days remain.
+    const kept = remainingTime(calendar, 'calendar', new Date('2026-04-15T10:00:00+01:00'), new Date('2026-06-05T23:59:59.999+01:00'));
+    expect(kept.days).toBe(51);
+    // Resumed a week later, a little later in the day than the suspension: 22 April + 51 days.
+    const resumed = resumeDue(calendar, 'calendar', new Date('2026-04-22T10:00:05+01:00'), kept, { wholeDays: true });
+    expect(resumed.dueDate).toBe('2026-06-12');
+    expect(resumed.due.toISOString()).toBe('2026-06-12T22:59:59.999Z');
+  });
+
   it('should keep nothing when suspended after the due instant', () => {
     expect(remainingTime(calendar, 'calendar', new Date('2025-10-27T10:00:00Z'), new Date('2025-10-26T22:59:59.999Z'))).toEqual({ days: 0, ms: 0 });
   });

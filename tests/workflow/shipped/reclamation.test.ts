@@ -1,0 +1,75 @@
+/**
+ * reclamation (decree 2-17-265): a reasoned answer within 60 calendar days, redirection to the
+ * competent body, and escalation province, region, DGCT every 15 days when nobody answers.
+ */
+import { localDateOf } from '../../../definitions/local-time';
+import { casablanca } from '../../support/time';
+import { agent, applicant, clockOf, shippedHarness, supervisorOf } from './harness';
+
+const h = shippedHarness('reclamation');
+const officer = agent('complaints_officer');
+const local = (iso: unknown): string => localDateOf(new Date(String(iso)), 'Africa/Casablanca');
+const DATA = { kind: 'reclamation', subject: 'Éclairage public', details: 'Rue sans éclairage depuis trois mois' };
+
+describe('reclamation', () => {
+  it('should answer within the 60 days, the clock running even while more information is awaited', async () => {
+    // Filed Monday 5 April 2027: 60 calendar days end with Friday 4 June.
+    const handle = await h.file(casablanca('2027-04-05', 10), DATA);
+    expect(clockOf(await h.view(handle), 'answer')).toEqual(expect.objectContaining({ status: 'running', counting: 'calendar', dueDate: '2027-06-04' }));
+
+    await h.skipTo(casablanca('2027-04-12', 10));
+    const asked = await h.act(handle, { action: 'request_information', actor: officer, comment: 'Quelle rue ?' });
+    expect(asked.state).toBe('awaiting_information');
+    expect(clockOf(asked, 'answer')).toEqual(expect.objectContaining({ status: 'running', dueDate: '2027-06-04' }));
+    await h.skipTo(casablanca('2027-04-19', 10));
+    await h.act(handle, { action: 'complete', actor: applicant, input: { information: 'Rue Ibn Batouta' } });
+
+    await h.skipTo(casablanca('2027-06-04', 16));
+    const answered = await h.act(handle, { action: 'answer', actor: officer, input: { answer: 'Les lampadaires seront remplacés le 10 juin.' } });
+    expect(answered).toEqual(expect.objectContaining({ state: 'answered', outcome: 'answered', status: 'closed' }));
+    expect(answered.escalation).toBeUndefined();
+    await handle.result();
+    // Reminders 10 and 3 days before the due instant (end of Friday 4 June): end of 25 May and of 1 June.
+    expect(h.journal().filter((j) => j.kind === 'clock.reminder').map((j) => local(j.data?.at))).toEqual(['2027-05-25', '2027-06-01']);
+  });
+
+  it('should redirect a complaint outside the commune’s competence to the competent body', async () => {
+    const handle = await h.file(casablanca('2027-04-05', 10), DATA);
+    expect((await h.rejection(handle, { action: 'redirect', actor: officer, input: {} })).message).toBe('action "redirect": competent_body is required');
+    const view = await h.act(handle, { action: 'redirect', actor: officer, input: { competent_body: 'Régie autonome de distribution (Amendis)' } });
+    expect(view).toEqual(expect.objectContaining({ state: 'redirected', outcome: 'redirected', status: 'closed' }));
+    expect(h.journal().find((j) => j.kind === 'redirect')?.data).toEqual({ input: { competent_body: 'Régie autonome de distribution (Amendis)' } });
+    await handle.result();
+  });
+
+  it('should escalate to the province after 60 days of silence, then the region and the DGCT every 15 days', async () => {
+    const handle = await h.file(casablanca('2027-04-05', 10), DATA);
+    await h.skipTo(casablanca('2027-06-04', 23, 0));
+    expect((await h.view(handle)).escalation).toBeUndefined();
+
+    await h.skipTo(casablanca('2027-06-05', 9));
+    expect((await h.view(handle)).escalation).toEqual(expect.objectContaining({ level: 'province', unit: '01.511', clock: 'answer' }));
+    // Escalated in the first second of Saturday 5 June: 15 days end with Sunday 20 June.
+    await h.skipTo(casablanca('2027-06-20', 23, 0));
+    expect((await h.view(handle)).escalation?.level).toBe('province');
+    await h.skipTo(casablanca('2027-06-21', 9));
+    expect((await h.view(handle)).escalation).toEqual(expect.objectContaining({ level: 'region', unit: '01' }));
+    // 21 June + 15 days: Tuesday 6 July.
+    await h.skipTo(casablanca('2027-07-07', 9));
+    expect((await h.view(handle)).escalation).toEqual(expect.objectContaining({ level: 'ministry', unit: 'DGCT' }));
+
+    const escalations = h.journal().filter((j) => j.kind === 'escalated');
+    // Each climb happens right after the end of the day its level's time ends, local time.
+    expect(escalations.map((e) => [e.data?.level, local(e.at)])).toEqual([
+      ['province', '2027-06-05'],
+      ['region', '2027-06-21'],
+      ['ministry', '2027-07-07'],
+    ]);
+    // A supervisor of the DGCT answers in the commune's place.
+    const dgct = supervisorOf('DGCT');
+    await h.act(handle, { action: 'escalation.take_over', actor: dgct, comment: 'Réponse directe' });
+    const answered = await h.act(handle, { action: 'answer', actor: dgct, input: { answer: 'Réponse de la DGCT' } });
+    expect(answered).toEqual(expect.objectContaining({ state: 'answered', status: 'closed' }));
+    await handle.result();
+  });
+});
