@@ -11,6 +11,7 @@ import { createActivities } from '../activities';
 import { createMailChannel, deliverPending } from '../activities/notifications';
 import { createDbCalendarSource } from '../db/calendars';
 import { createDirectory } from '../db/directory';
+import { pruneIdempotencyKeys } from '../db/idempotency';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
 import type { WorkerConfig } from './config';
@@ -24,6 +25,8 @@ export interface RunningWorker {
 }
 
 let runtimeInstalled = false;
+/** How long an `Idempotency-Key` of `POST /cases` is remembered. */
+const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   if (!runtimeInstalled) {
@@ -81,8 +84,16 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
         }, config.MAIL_SWEEP_SECONDS * 1000)
       : undefined;
   sweeper?.unref();
+  // Idempotency keys answer retries of POST /cases; a day covers any client's retry window.
+  const pruner = setInterval(() => {
+    pruneIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS))
+      .then((n) => n > 0 && logger.info({ pruned: n }, 'old idempotency keys pruned'))
+      .catch((err: unknown) => logger.warn({ err }, 'idempotency key pruning failed'));
+  }, 3_600_000);
+  pruner.unref();
   const done = worker.run().finally(async () => {
     if (sweeper) clearInterval(sweeper);
+    clearInterval(pruner);
     await connection.close();
     await clientConnection.close();
     await db.end();
