@@ -46,7 +46,15 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
         ...(body.input ? { input: body.input } : {}),
         ...(body.comment !== undefined ? { comment: body.comment } : {}),
       };
-      const view = await ctx.deps.engine.act(id, request, updateId);
+      let view;
+      try {
+        view = await ctx.deps.engine.act(id, request, updateId);
+      } catch (err) {
+        // No action label: a rejected name may be anything a caller typed (unbounded label values).
+        ctx.metrics.count('masar_actions_total', { result: 'rejected' });
+        throw err;
+      }
+      ctx.metrics.count('masar_actions_total', { action: body.action, result: 'applied' });
       res.json(caseResource(record, { personal: access.personal, withData: true, view }));
     }),
   );

@@ -143,6 +143,7 @@ export function registerFilingRoutes(app: Express, ctx: RouteContext): void {
 
       const input: CaseInput = { caseId, reference, procedure, unit, applicant, data: body.data, filedBy, calendarId: ctx.options.calendarId };
       await engine.start(input);
+      if (!replayed) ctx.metrics.count('masar_cases_filed_total', { procedure: procedure.id });
       const location = `${API}/cases/${caseId}`;
       res.setHeader('Location', location);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -70,9 +70,27 @@ export function registerOpsRoutes(app: Express, ctx: RouteContext): void {
     }),
   );
 
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(ctx.metrics.render());
-  });
+  app.get(
+    '/metrics',
+    route(async (_req, res) => {
+      // Escalations happen inside workflows; the read model counts the open ones at scrape time
+      // (partial index cases_escalated). A database outage leaves them out rather than failing the scrape.
+      const escalated = await ctx.deps.db
+        .query<{ level: string; n: string }>(
+          `SELECT escalation_level AS level, count(*) AS n FROM cases
+            WHERE status = 'open' AND escalation_level IS NOT NULL GROUP BY escalation_level`,
+        )
+        .then((r) => r.rows)
+        .catch(() => []);
+      const gauges = escalated.map((r) => ({
+        name: 'masar_open_escalations',
+        help: 'Open cases escalated, by the level they reached.',
+        labels: { level: r.level },
+        value: Number(r.n),
+      }));
+      res.type('text/plain; version=0.0.4').send(ctx.metrics.render(gauges));
+    }),
+  );
 
   app.get(`${API}/openapi.json`, (_req, res) => {
     res.json(document);

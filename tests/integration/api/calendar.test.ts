@@ -56,4 +56,26 @@ describe('recording a calendar change', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
   });
+
+  it('should count filed cases and applied actions on /metrics', async () => {
+    const filed = await request(h.app)
+      .post('/api/v1/cases')
+      .set('Authorization', await auth('applicant'))
+      .send({ procedure: 'acces-information', unit: TANGER, data: { subject: 'budget', format: 'paper' } });
+    expect(filed.status).toBe(201);
+    const acted = await request(h.app)
+      .post(`/api/v1/cases/${filed.body.caseId}/actions`)
+      .set('Authorization', await auth('agent'))
+      .send({ action: 'start_review' });
+    expect(acted.status).toBe(200);
+    const refused = await request(h.app)
+      .post(`/api/v1/cases/${filed.body.caseId}/actions`)
+      .set('Authorization', await auth('agent'))
+      .send({ action: 'start_review' });
+    expect(refused.status).toBe(409);
+    const metrics = await request(h.app).get('/metrics');
+    expect(metrics.text).toMatch(/^masar_cases_filed_total\{procedure="acces-information"\} 2$/m);
+    expect(metrics.text).toMatch(/^masar_actions_total\{action="start_review",result="applied"\} 1$/m);
+    expect(metrics.text).toMatch(/^masar_actions_total\{result="rejected"\} 1$/m);
+  });
 });
