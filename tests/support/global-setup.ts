@@ -7,11 +7,15 @@
  * PostgreSQL: `DATABASE_URL` when set, else the server on localhost:5432 when one answers there.
  * When neither (or with `MASAR_TEST_DB=pglite`), an embedded PGlite serves the run: it is started
  * here, `DATABASE_URL` points at it, and `MASAR_TEST_PGLITE=1` tells `tests/support/db.ts` to give
- * each test file its own instance.
+ * each test file its own instance, started from the migrated database saved in
+ * `MASAR_TEST_PGLITE_TEMPLATE`.
  */
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../db/embedded';
+import { migrate } from '../../db/migrate';
+import { createDb } from '../../db/pool';
 import { ensureTemporalToolchain } from '../../worker/temporal-toolchain';
 import { startDevServer } from '../../worker/dev-server';
 
@@ -33,8 +37,14 @@ async function providePostgres(): Promise<void> {
   const forced = process.env.MASAR_TEST_DB === 'pglite';
   if (!forced && (process.env.DATABASE_URL || (await answers('127.0.0.1', 5432)))) return;
   const pg = await startEmbeddedPostgres();
+  const db = createDb({ url: pg.url, max: 1 });
+  await migrate(db);
+  await db.end();
+  const template = path.join(os.tmpdir(), `masar-pglite-template-${process.pid}.tar`);
+  await pg.dumpTo(template);
   process.env.DATABASE_URL = pg.url;
   process.env.MASAR_TEST_PGLITE = '1';
+  process.env.MASAR_TEST_PGLITE_TEMPLATE = template;
   (globalThis as { __masarPglite?: EmbeddedPostgres }).__masarPglite = pg;
   console.log(
     `\n${forced ? 'MASAR_TEST_DB=pglite' : 'no DATABASE_URL and no PostgreSQL on localhost:5432'}: ` +

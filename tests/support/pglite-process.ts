@@ -16,10 +16,21 @@ export interface PgliteProcess {
   stop(): Promise<void>;
 }
 
-/** @param options.dataDir a folder to keep the data in; in memory when absent. */
-export async function startPgliteProcess(options: { dataDir?: string; port?: number; timeoutMs?: number } = {}): Promise<PgliteProcess> {
+export interface PgliteProcessOptions {
+  /** A folder to keep the data in; in memory when absent. */
+  dataDir?: string;
+  /** A dumped data folder to start from (`EmbeddedPostgres.dumpTo`). */
+  template?: string;
+  /** @default a free port */
+  port?: number;
+  /** @default 30000 */
+  timeoutMs?: number;
+}
+
+export async function startPgliteProcess(options: PgliteProcessOptions = {}): Promise<PgliteProcess> {
   const args = ['--import', 'tsx', SCRIPT, '--exit-with-stdin', '--port', String(options.port ?? 0)];
   if (options.dataDir) args.push('--data', options.dataDir);
+  if (options.template) args.push('--template', options.template);
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';

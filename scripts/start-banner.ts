@@ -1,0 +1,103 @@
+/**
+ * What `npm start` prints once everything answers: where things are, four demo tokens (one per kind
+ * of user, matching the seeded demo directory) and a curl line that files a case.
+ */
+import { mintToken } from '../api/auth';
+import { DEMO_MEMBERS } from '../db/seed/members-demo';
+
+/** The line `npm start` prints when it is ready (tests wait for it). */
+export const READY_LINE = 'Masar is ready.';
+
+/** The commune and province the demo tokens work at (seeded by `db/seed`). */
+const DEMO_AGENT_ID = 'demo-tanger-agent';
+const DEMO_SUPERVISOR_ID = 'demo-tanger-assilah-supervisor';
+
+export interface DemoToken {
+  /** Shell variable the banner exports it as, e.g. `MASAR_APPLICANT_TOKEN`. */
+  variable: string;
+  who: string;
+  token: string;
+}
+
+function demoMember(id: string) {
+  const member = DEMO_MEMBERS.find((m) => m.id === id);
+  if (!member) throw new Error(`scripts/start-banner.ts: demo member "${id}" is not in db/seed/members-demo.ts (update DEMO_*_ID)`);
+  return member;
+}
+
+/** The unit where the demo applicant files and the demo agent works. */
+export const DEMO_COMMUNE = demoMember(DEMO_AGENT_ID).unitCode;
+
+/** Mints the applicant, agent, supervisor and administrator tokens, valid `ttl`. */
+export async function mintDemoTokens(secret: string, ttl = '30d'): Promise<DemoToken[]> {
+  const agent = demoMember(DEMO_AGENT_ID);
+  const supervisor = demoMember(DEMO_SUPERVISOR_ID);
+  const people = [
+    {
+      variable: 'MASAR_APPLICANT_TOKEN',
+      who: 'applicant Amina El Amrani',
+      claims: { sub: 'demo-applicant', name: 'Amina El Amrani', email: 'amina.elamrani@masar.local', roles: ['applicant'], lang: 'fr' as const },
+    },
+    {
+      variable: 'MASAR_AGENT_TOKEN',
+      who: `agent ${agent.name} at ${agent.unitCode}`,
+      claims: { sub: agent.id, name: agent.name, email: agent.email, roles: [...agent.roles], unit: agent.unitCode, lang: agent.language },
+    },
+    {
+      variable: 'MASAR_SUPERVISOR_TOKEN',
+      who: `supervisor ${supervisor.name} at ${supervisor.unitCode}`,
+      claims: { sub: supervisor.id, name: supervisor.name, email: supervisor.email, roles: [...supervisor.roles], unit: supervisor.unitCode, lang: supervisor.language },
+    },
+    {
+      variable: 'MASAR_ADMIN_TOKEN',
+      who: 'administrator',
+      claims: { sub: 'demo-admin', name: 'Administrateur Masar', roles: ['admin'], lang: 'fr' as const },
+    },
+  ];
+  return Promise.all(
+    people.map(async (p) => ({ variable: p.variable, who: p.who, token: await mintToken({ secret, claims: p.claims, ttl }) })),
+  );
+}
+
+export interface BannerFacts {
+  apiUrl: string;
+  temporal: { address: string; uiUrl?: string; external: boolean };
+  database: { where: string; external: boolean };
+  mail: { where: string; external: boolean };
+  dataDir: string;
+  /** Absent when the API verifies tokens with a JWKS URL (nothing to mint with). */
+  tokens?: DemoToken[];
+}
+
+/** The ready banner, as lines. */
+export function bannerLines(f: BannerFacts): string[] {
+  const lines = [
+    '',
+    `  ${READY_LINE}`,
+    '',
+    `  API             ${f.apiUrl}/api/v1`,
+    `  API docs        ${f.apiUrl}/api/v1/docs`,
+    `  Temporal        ${f.temporal.external ? `${f.temporal.address} (TEMPORAL_ADDRESS)` : `${f.temporal.address}, Web UI ${f.temporal.uiUrl ?? '(headless)'}`}`,
+    `  PostgreSQL      ${f.database.external ? `${f.database.where} (DATABASE_URL)` : `${f.database.where} (embedded PGlite)`}`,
+    `  Mail            ${f.mail.external ? `${f.mail.where} (SMTP_URL)` : `.eml files in ${f.mail.where}`}`,
+    `  Data folder     ${f.dataDir}`,
+    '',
+  ];
+  if (f.tokens) {
+    lines.push('  Demo tokens (valid 30 days): paste these lines into your shell');
+    for (const t of f.tokens) lines.push(`  # ${t.who}`, `  export ${t.variable}=${t.token}`);
+    lines.push(
+      '',
+      '  File an access-to-information request as the applicant:',
+      `  curl -s -X POST ${f.apiUrl}/api/v1/cases \\`,
+      '    -H "Authorization: Bearer $MASAR_APPLICANT_TOKEN" -H "Content-Type: application/json" \\',
+      `    -d '{"procedure":"acces-information","unit":"${DEMO_COMMUNE}","data":{"subject":"Le budget 2025 de la commune","format":"electronic"}}'`,
+      '',
+      `  Then the agent's inbox: curl -s ${f.apiUrl}/api/v1/tasks -H "Authorization: Bearer $MASAR_AGENT_TOKEN"`,
+    );
+  } else {
+    lines.push('  Tokens: the API verifies tokens with AUTH_JWKS_URL; get one from your identity provider.');
+  }
+  lines.push('', '  Ctrl-C stops everything; the next `npm start` finds every case where it was.', '');
+  return lines;
+}

@@ -1,0 +1,238 @@
+/**
+ * `npm start`: Masar on one machine with no settings. Starts, in order, the Temporal dev server
+ * (SQLite under the data folder), an embedded PostgreSQL (PGlite, served on 127.0.0.1:5433), the
+ * migrations, the demo directory, the shipped procedures, the worker and the API, then prints where
+ * everything is and four demo tokens. Ctrl-C stops everything in reverse order; the data folder
+ * keeps every case for the next start. `DATABASE_URL`, `TEMPORAL_ADDRESS` and `SMTP_URL` switch to
+ * real servers. See docs/running.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import pino from 'pino';
+import { z } from 'zod';
+import { LOG_REDACT } from '../api/app';
+import { loadApiConfig } from '../api/config';
+import { publishShippedProcedures, startApi } from '../api/server';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { migrate } from '../db/migrate';
+import { createDb } from '../db/pool';
+import { seedDirectory } from '../db/seed/seed-directory';
+import { loadWorkerConfig } from '../worker/config';
+import { startDevServer } from '../worker/dev-server';
+import { startWorker } from '../worker/run';
+import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
+import { bannerLines, mintDemoTokens } from './start-banner';
+
+const ROOT = path.resolve(__dirname, '..');
+const port = z.coerce.number().int().min(1).max(65535);
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** The settings of `npm start` itself; the API's and the worker's own are passed through. */
+const StartConfig = z.object({
+  MASAR_DATA_DIR: z.string().min(1).default('data'),
+  MASAR_TEMPORAL_PORT: port.default(7233),
+  MASAR_TEMPORAL_UI_PORT: port.default(8233),
+  MASAR_PG_PORT: port.default(5433),
+  PORT: port.default(8080),
+  /** Loopback by default: the banner prints an administrator's token. */
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  SMTP_URL: z.string().optional(),
+  AUTH_JWT_SECRET: z.string().optional(),
+  AUTH_JWKS_URL: z.string().optional(),
+  MASAR_SEED_DIRECTORY: flag.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+type StartConfig = z.infer<typeof StartConfig>;
+
+const say = (line: string) => console.log(`masar: ${line}`);
+
+/** What runs, newest last; stopped in reverse order. */
+const running: { name: string; stop: () => Promise<void> }[] = [];
+let stopping: Promise<void> | undefined;
+
+function shutdown(code: number): Promise<void> {
+  stopping ??= (async () => {
+    const force = setTimeout(() => {
+      say('still stopping after 30 s; exiting anyway');
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    for (const part of running.reverse()) {
+      say(`stopping ${part.name}`);
+      await part.stop().catch((err: unknown) => say(`${part.name} did not stop cleanly: ${(err as Error).message}`));
+    }
+    say(code === 0 ? 'stopped' : 'stopped after an error');
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+const STEPS = 6;
+
+/** Runs one numbered step with a progress line before and after. */
+async function step<T>(n: number, label: string, run: () => Promise<T>): Promise<T> {
+  say(`[${n}/${STEPS}] ${label}`);
+  const started = Date.now();
+  const result = await run();
+  say(`[${n}/${STEPS}] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+/** Fails early, naming the port and the fix, when something already listens there. */
+async function ensureFree(host: string, portNumber: number, what: string, fix: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${portNumber} (${what}) is taken on ${host}: ${fix}`) : err),
+    );
+    probe.listen(portNumber, host, () => probe.close(() => resolve()));
+  });
+}
+
+/** The JWT secret kept in the data folder, so tokens survive restarts. */
+function jwtSecret(config: StartConfig, dataDir: string): string | undefined {
+  if (config.AUTH_JWT_SECRET) return config.AUTH_JWT_SECRET;
+  if (config.AUTH_JWKS_URL) return undefined;
+  const file = path.join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+async function checkPorts(config: StartConfig): Promise<void> {
+  if (!config.TEMPORAL_ADDRESS) {
+    const use = `stop the other Temporal server, set MASAR_TEMPORAL_PORT to another port, or TEMPORAL_ADDRESS=127.0.0.1:${config.MASAR_TEMPORAL_PORT} to use it`;
+    await ensureFree('127.0.0.1', config.MASAR_TEMPORAL_PORT, 'Temporal gRPC', use);
+    await ensureFree('127.0.0.1', config.MASAR_TEMPORAL_UI_PORT, 'Temporal Web UI', 'stop what holds it or set MASAR_TEMPORAL_UI_PORT');
+  }
+  if (!config.DATABASE_URL) {
+    await ensureFree('127.0.0.1', config.MASAR_PG_PORT, 'embedded PostgreSQL', 'is another Masar running? stop it, or set MASAR_PG_PORT, or DATABASE_URL to use a real server');
+  }
+  await ensureFree(config.HOST, config.PORT, 'API', 'is another Masar running? stop it or set PORT');
+}
+
+async function main(): Promise<void> {
+  const config = StartConfig.parse(process.env);
+  const dataDir = path.resolve(config.MASAR_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
+  await checkPorts(config);
+
+  const temporal = await step(1, config.TEMPORAL_ADDRESS ? `Temporal: using TEMPORAL_ADDRESS=${config.TEMPORAL_ADDRESS}` : 'Starting the Temporal dev server', async () => {
+    if (config.TEMPORAL_ADDRESS) return { address: config.TEMPORAL_ADDRESS, uiUrl: undefined };
+    const toolchain = ensureTemporalToolchain({ env: process.env, root: ROOT, install: true, log: (l) => say(`  ${l}`) });
+    if (!toolchain.cli) throw new Error('no Temporal CLI found: run `npm run setup`, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server');
+    const dbFile = path.join(dataDir, 'temporal.db');
+    say(`  ${path.relative(ROOT, toolchain.cli)}, SQLite ${dbFile}, gRPC 127.0.0.1:${config.MASAR_TEMPORAL_PORT}`);
+    const server = await startDevServer({
+      cli: toolchain.cli,
+      dbFile,
+      port: config.MASAR_TEMPORAL_PORT,
+      uiPort: config.MASAR_TEMPORAL_UI_PORT,
+      ownProcessGroup: true,
+      ...(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? { log: (l: string) => say(`  temporal: ${l}`) } : {}),
+    });
+    // Own process group: Ctrl-C does not reach it, so it must not outlive us even on a crash.
+    process.once('exit', () => server.process.exitCode === null && server.process.kill('SIGTERM'));
+    server.process.once('exit', (code) => {
+      if (stopping) return;
+      say(`the Temporal dev server exited (${code}); stopping`);
+      void shutdown(1);
+    });
+    running.push({ name: 'the Temporal dev server', stop: () => server.stop() });
+    return { address: server.address, uiUrl: server.uiUrl };
+  });
+
+  const databaseUrl = await step(2, config.DATABASE_URL ? 'PostgreSQL: using DATABASE_URL' : 'Starting the embedded PostgreSQL (PGlite)', async () => {
+    if (config.DATABASE_URL) return config.DATABASE_URL;
+    const pgDir = path.join(dataDir, 'pg');
+    say(`  data ${pgDir}, listening on 127.0.0.1:${config.MASAR_PG_PORT}`);
+    const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: config.MASAR_PG_PORT });
+    running.push({ name: 'the embedded PostgreSQL', stop: () => pg.stop() });
+    return pg.url;
+  });
+
+  await step(3, 'Migrating, seeding the demo directory, publishing the shipped procedures', async () => {
+    const db = createDb({ url: databaseUrl, max: 2 });
+    try {
+      for (const name of await migrate(db)) say(`  migrated ${name}`);
+      if (config.MASAR_SEED_DIRECTORY) {
+        const seeded = await seedDirectory(db);
+        say(`  directory: ${seeded.units.added} units added, ${seeded.units.unchanged} unchanged; ${seeded.members} demo members`);
+      }
+      const published = await publishShippedProcedures(db, logger);
+      say(`  procedures: ${published.length > 0 ? `published ${published.join(', ')}` : 'all already published'}`);
+    } finally {
+      await db.end();
+    }
+  });
+
+  const secret = jwtSecret(config, dataDir);
+  const mailDir = path.join(dataDir, 'mail');
+  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL };
+
+  await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {
+    if (!config.SMTP_URL) mkdirSync(mailDir, { recursive: true });
+    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir }), logger);
+    running.push({ name: 'the worker', stop: () => worker.stop() });
+    worker.done.catch((err: unknown) => {
+      if (stopping) return;
+      say(`the worker stopped: ${(err as Error).message}`);
+      void shutdown(1);
+    });
+  });
+
+  const api = await step(5, `Starting the API on ${config.HOST}:${config.PORT}`, async () => {
+    const apiConfig = loadApiConfig({
+      ...shared,
+      PORT: String(config.PORT),
+      HOST: config.HOST,
+      MASAR_SEED_PROCEDURES: 'false', // published in step 3
+      ...(secret ? { AUTH_JWT_SECRET: secret } : {}),
+    });
+    const started = await startApi(apiConfig, logger);
+    running.push({ name: 'the API', stop: () => started.stop() });
+    return started;
+  });
+
+  const tokens = secret ? await step(6, 'Minting demo tokens', () => mintDemoTokens(secret)) : undefined;
+  const lines = bannerLines({
+    apiUrl: api.url,
+    temporal: { address: temporal.address, ...(temporal.uiUrl ? { uiUrl: temporal.uiUrl } : {}), external: !!config.TEMPORAL_ADDRESS },
+    database: { where: config.DATABASE_URL ? new URL(config.DATABASE_URL).host : `127.0.0.1:${config.MASAR_PG_PORT}, data in ${path.join(dataDir, 'pg')}`, external: !!config.DATABASE_URL },
+    mail: { where: config.SMTP_URL ? new URL(config.SMTP_URL).host : mailDir, external: !!config.SMTP_URL },
+    dataDir,
+    ...(tokens ? { tokens } : {}),
+  });
+  console.log(lines.join('\n'));
+}
+
+// Ctrl-C reaches us several times (from the terminal, relayed by npm and tsx): repeats within 2 s
+// are the same press. A later press while stopping quits at once.
+let firstSignalAt: number | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = Date.now();
+      console.log('');
+      void shutdown(0);
+    } else if (Date.now() - firstSignalAt > 2_000) {
+      say('quitting without waiting (cases are safe; work in flight is retried at the next start)');
+      process.exit(130);
+    }
+  });
+}
+
+main().catch((err: unknown) => {
+  const message =
+    err instanceof z.ZodError
+      ? `invalid settings: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
+      : (err as Error).message;
+  console.error(`masar: cannot start: ${message}`);
+  void shutdown(1);
+});

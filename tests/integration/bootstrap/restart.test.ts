@@ -1,0 +1,164 @@
+/**
+ * `npm start` as a newcomer runs it: no settings but a data folder and free ports. It comes up,
+ * takes a case over HTTP with the token it printed, stops on Ctrl-C (SIGINT) in reverse order, and
+ * the next start finds the case, its task and its clocks where they were.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../../worker/dev-server';
+import { READY_LINE } from '../../../scripts/start-banner';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs `tsx scripts/start.ts` and waits for the ready banner (or the exit). */
+function start(env: NodeJS.ProcessEnv, waitFor: string = READY_LINE): Promise<Started> {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'start.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${waitFor}" within 90 s:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(waitFor)) {
+        clearTimeout(timer);
+        resolve({ child, output: () => output, exited });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      if (!output.includes(waitFor)) reject(new Error(`npm start exited with ${code} before "${waitFor}":\n${output}`));
+      else resolve({ child, output: () => output, exited });
+    });
+  });
+}
+
+async function stop(started: Started): Promise<{ code: number | null; output: string }> {
+  started.child.kill('SIGINT');
+  const code = await started.exited;
+  return { code, output: started.output() };
+}
+
+function tokenIn(output: string, variable: string): string {
+  const token = new RegExp(`export ${variable}=(\\S+)`).exec(output)?.[1];
+  if (!token) throw new Error(`no ${variable} in the banner:\n${output}`);
+  return token;
+}
+
+async function api<T>(base: string, token: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${base}${route}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, json: (await res.json()) as T };
+}
+
+interface CaseBody {
+  caseId: string;
+  reference: string;
+  state: string;
+  tasks: { role: string; unit: string; dueAt?: string }[];
+  clocks: { name: string; status: string; dueAt?: string; startedAt?: string }[];
+}
+
+describe('npm start', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'masar-start-'));
+  const running: Started[] = [];
+
+  afterAll(() => {
+    for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function embeddedEnv(): Promise<NodeJS.ProcessEnv> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MASAR_DATA_DIR: dataDir,
+      MASAR_TEMPORAL_PORT: String(await freePort()),
+      MASAR_TEMPORAL_UI_PORT: String(await freePort()),
+      MASAR_PG_PORT: String(await freePort()),
+      PORT: String(await freePort()),
+    };
+    // The point is the embedded servers: whatever this test run uses must not leak in.
+    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'HOST']) delete env[name];
+    return env;
+  }
+
+  it('should keep a filed case, its task and its clocks across a stop and a start', async () => {
+    const env = await embeddedEnv();
+    const base = `http://127.0.0.1:${env.PORT}/api/v1`;
+    const first = await start(env);
+    running.push(first);
+    const applicant = tokenIn(first.output(), 'MASAR_APPLICANT_TOKEN');
+    const agent = tokenIn(first.output(), 'MASAR_AGENT_TOKEN');
+
+    const filed = await api<CaseBody>(base, applicant, '/cases', {
+      procedure: 'acces-information',
+      unit: '01.511.01.01',
+      data: { subject: 'Le budget 2025 de la commune', format: 'electronic' },
+    });
+    expect([201, 202]).toContain(filed.status);
+    const caseId = filed.json.caseId;
+    let before: CaseBody | undefined;
+    for (let i = 0; i < 50 && !before?.clocks.some((c) => c.name === 'answer' && c.dueAt); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+      before = (await api<CaseBody>(base, applicant, `/cases/${caseId}`)).json;
+    }
+    expect(before).toMatchObject({ state: 'received', tasks: [{ role: 'information_officer', unit: '01.511.01.01' }] });
+    expect(before?.clocks.find((c) => c.name === 'answer')).toMatchObject({ status: 'running', dueAt: expect.any(String) });
+
+    // The receipt goes to the mail folder, not to the internet.
+    const mailDir = path.join(dataDir, 'mail');
+    for (let i = 0; i < 50 && !readdirSync(mailDir).some((f) => f.endsWith('.eml')); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(readdirSync(mailDir).some((f) => f.endsWith('.eml'))).toBe(true);
+
+    const firstStop = await stop(first);
+    expect(firstStop.code).toBe(0);
+    const order = ['stopping the API', 'stopping the worker', 'stopping the embedded PostgreSQL', 'stopping the Temporal dev server', 'masar: stopped'];
+    const positions = order.map((line) => firstStop.output.indexOf(line));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+
+    const second = await start(env);
+    running.push(second);
+    // Tokens from the first run still work: the secret stayed in the data folder.
+    const stored = await api<CaseBody>(base, applicant, `/cases/${caseId}`);
+    expect(stored.status).toBe(200);
+    expect(stored.json).toMatchObject({ reference: before?.reference, state: 'received', tasks: before?.tasks, clocks: before?.clocks });
+    const live = await api<CaseBody>(base, applicant, `/cases/${caseId}?consistent=true`);
+    expect(live.json).toMatchObject({ reference: before?.reference, state: 'received', tasks: before?.tasks, clocks: before?.clocks });
+    const inbox = await api<{ items: { case: { caseId: string } }[] }>(base, agent, '/tasks');
+    expect(inbox.json.items.map((i) => i.case.caseId)).toContain(caseId);
+
+    expect((await stop(second)).code).toBe(0);
+  }, 110_000);
+
+  it('should say which port is taken and how to choose another', async () => {
+    const env = await embeddedEnv();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(Number(env.MASAR_TEMPORAL_PORT), '127.0.0.1', resolve));
+    try {
+      const run = await start(env, 'cannot start');
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`port ${env.MASAR_TEMPORAL_PORT} (Temporal gRPC) is taken on 127.0.0.1`);
+      expect(run.output()).toContain('set MASAR_TEMPORAL_PORT to another port');
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
+});
