@@ -11,14 +11,13 @@ import type {
   CompiledState,
   CompiledTransition,
 } from './compiled';
-import { COMPILED_FORMAT, MachineActions, MachineEvents } from './compiled';
+import { COMPILED_FORMAT, defaultCounting, MachineActions, MachineEvents } from './compiled';
 import type { Clock, Counting, Effect, Procedure, State } from './schema';
 import { BUILTIN_ROLES } from './schema';
 
 /** `N working days` counts working days; anything else counts calendar time unless the clock says. */
 export function countingOf(clock: Pick<Clock, 'duration' | 'counting'>): Counting {
-  if (clock.counting) return clock.counting;
-  return /working days?$/.test(clock.duration) ? 'working_days' : 'calendar';
+  return clock.counting ?? defaultCounting(clock.duration);
 }
 
 const ref = (state: string): string => `#${MACHINE_ID}.${state}`;

@@ -16,6 +16,11 @@ import type {
   TemplateSource,
 } from './schema';
 
+/** How a duration spec counts when nothing says otherwise: `N working days` in working days, any other spec (ISO 8601, `N days`) in calendar time. */
+export function defaultCounting(spec: string): Counting {
+  return /working days?$/.test(spec) ? 'working_days' : 'calendar';
+}
+
 /** Bumped when the compiled shape changes; running cases keep the format they started with. */
 export const COMPILED_FORMAT = 1;
 

@@ -3,17 +3,13 @@
  * Runs inside the workflow (sandbox-safe): side effects only through the activities it is given.
  * Every change is journaled and projected before the step that made it returns.
  */
-import type {
-  DueResult,
-  JournalEntry,
-  MasarActivities,
-  NotifyInput,
-  ProjectInput,
-} from '../activities/types';
+import type { JournalEntry, MasarActivities, ProjectInput } from '../activities/types';
 import type { CompiledClock } from '../definitions/compiled';
-import { MachineEvents } from '../definitions/compiled';
-import type { ClockOperation, NotificationEvent, Recipient } from '../definitions/schema';
+import { defaultCounting, MachineEvents } from '../definitions/compiled';
+import type { ClockOperation, NotificationEvent } from '../definitions/schema';
+import { applyDue, clockOpsOnEnter } from './case-clocks';
 import type { CaseMachine, Step } from './case-machine';
+import { messagesFor, notifyRequest, type Message } from './case-notifications';
 import type { CaseState, ClockRuntime } from './case-state';
 import { buildView, unitAtLevel } from './case-state';
 import type { ActRequest, Actor, CaseInput, CaseView } from './messages';
@@ -204,7 +200,7 @@ export class CaseRuntime {
               reminders: def.reminders,
             });
       const before = c.dueAt;
-      this.setDue(c, r);
+      applyDue(c, r, Date.now());
       if (before !== c.dueAt) {
         changed = true;
         this.journal({
@@ -233,7 +229,7 @@ export class CaseRuntime {
       if (op.kind === 'enter') {
         await this.enter(op.state, reason);
       } else if ('notify' in op.effect) {
-        this.sendNotification('decided', op.effect.notify, op.effect.to, `effect:${op.effect.notify}`, { reason });
+        this.send({ event: 'decided', template: op.effect.notify, to: op.effect.to, key: `effect:${op.effect.notify}` }, { reason });
       } else {
         await this.clockOp(op.effect.clock, op.effect.op, reason);
       }
@@ -273,7 +269,7 @@ export class CaseRuntime {
             calendarId: this.input.calendarId,
             from: now(),
             duration: def.timeout.after,
-            counting: /working days?$/.test(def.timeout.after) ? 'working_days' : 'calendar',
+            counting: defaultCounting(def.timeout.after),
           });
           s.waitingUntil = r.due;
         }
@@ -325,18 +321,9 @@ export class CaseRuntime {
   }
 
   private async updateClocksOnEnter(state: string): Promise<void> {
-    const s = this.state;
-    for (const name of Object.keys(s.clocks).sort()) {
-      const def = this.clockDef(name);
-      const c = s.clocks[name] as ClockRuntime;
-      if (def.runsIn.includes(state)) {
-        if (c.status === 'pending') await this.clockOp(name, 'start');
-        else if (c.status === 'suspended') await this.clockOp(name, 'resume');
-      } else if (def.suspendedIn.includes(state)) {
-        if (c.status === 'running') await this.clockOp(name, 'suspend');
-      } else if (c.status === 'running' || c.status === 'suspended') {
-        this.stopClock(name, c);
-      }
+    for (const { clock, op } of clockOpsOnEnter(this.input.procedure, this.state.clocks, state)) {
+      if (op === 'stop') this.stopClock(clock, this.state.clocks[clock] as ClockRuntime);
+      else await this.clockOp(clock, op);
     }
   }
 
@@ -344,14 +331,6 @@ export class CaseRuntime {
     c.status = 'stopped';
     c.reminders = [];
     this.journal({ actor: SYSTEM, kind: 'clock.stopped', fromState: this.state.state, toState: this.state.state, data: { clock: name } });
-  }
-
-  private setDue(c: ClockRuntime, r: DueResult): void {
-    c.dueAt = r.due;
-    c.dueDate = r.dueDate;
-    c.calendarVersion = r.calendarVersion;
-    const t = Date.now();
-    c.reminders = r.reminders.filter((at) => Date.parse(at) > t).sort();
   }
 
   private async clockOp(name: string, op: ClockOperation, reason?: string): Promise<void> {
@@ -370,7 +349,7 @@ export class CaseRuntime {
         c.basis = { from: at, duration: def.duration, extensions: [] };
         delete c.remaining;
         delete c.expiredAt;
-        this.setDue(c, r);
+        applyDue(c, r, Date.now());
         this.journal({ actor: SYSTEM, kind: `clock.${op === 'start' ? 'started' : 'restarted'}`, fromState: s.state, toState: s.state, data: { clock: name, dueAt: c.dueAt, dueDate: c.dueDate, skipped: r.skipped.length } });
         return;
       }
@@ -388,7 +367,7 @@ export class CaseRuntime {
         c.status = 'running';
         c.basis = { resumedAt: at, remaining: c.remaining, extensions: [] };
         delete c.remaining;
-        this.setDue(c, r);
+        applyDue(c, r, Date.now());
         this.journal({ actor: SYSTEM, kind: 'clock.resumed', fromState: s.state, toState: s.state, data: { clock: name, dueAt: c.dueAt, dueDate: c.dueDate } });
         return;
       }
@@ -402,7 +381,7 @@ export class CaseRuntime {
         c.status = 'running';
         delete c.expiredAt;
         if (c.basis) c.basis.extensions = [...c.basis.extensions, by];
-        this.setDue(c, r);
+        applyDue(c, r, Date.now());
         if (s.escalation?.clock === name) {
           this.journal({ actor: SYSTEM, kind: 'escalation.resolved', fromState: s.state, toState: s.state, data: { level: s.escalation.level, unit: s.escalation.unit } });
           delete s.escalation;
@@ -454,7 +433,7 @@ export class CaseRuntime {
         calendarId: this.input.calendarId,
         from: at,
         duration: policy.interval,
-        counting: /working days?$/.test(policy.interval) ? 'working_days' : 'calendar',
+        counting: defaultCounting(policy.interval),
       });
       nextAt = r.due;
     }
@@ -501,81 +480,24 @@ export class CaseRuntime {
 
   /** Sends the messages the procedure's notification rules attach to `event` in the current state. */
   private notifyEvent(event: NotificationEvent, extra: Record<string, unknown> = {}): void {
-    const s = this.state;
-    for (const rule of this.input.procedure.notifications) {
-      if (rule.on !== event) continue;
-      if (rule.states && !rule.states.includes(s.state)) continue;
-      this.sendNotification(rule.on, rule.template, rule.to, `${event}:${rule.template}`, extra);
-    }
-    if (event === 'escalated' && this.input.procedure.escalation && !this.input.procedure.notifications.some((r) => r.on === 'escalated')) {
-      // The escalation policy names its template: supervisors are always told.
-      this.sendNotification('escalated', this.input.procedure.escalation.template, ['supervisors'], 'escalated:policy', extra);
-    }
+    for (const message of messagesFor(this.input, this.state, event)) this.send(message, extra);
   }
 
-  private sendNotification(
-    event: NotificationEvent,
-    template: string,
-    to: Recipient[],
-    key: string,
-    extra: Record<string, unknown>,
-  ): void {
+  private send(message: Message, extra: Record<string, unknown>): void {
     const s = this.state;
-    const procedure = this.input.procedure;
-    const clockName = typeof extra.clock === 'string' ? extra.clock : this.mainClock();
-    const clock = clockName ? s.clocks[clockName] : undefined;
-    const stateDef = procedure.states[s.state];
-    const taskUnit = s.escalation?.unit ?? s.task?.unit ?? this.input.unit.code;
-    const request: NotifyInput = {
-      caseId: this.input.caseId,
-      reference: this.input.reference,
-      // Stable across retries and replays: the journal sequence at the time plus what is sent.
-      occurrence: `${s.sequence}:${key}`,
-      event,
-      template,
-      ...(procedure.templates[template] ? { override: procedure.templates[template] } : {}),
-      to,
-      procedure: { id: procedure.id, version: procedure.version, title: procedure.title, legalBasis: procedure.legalBasis },
-      unit: this.input.unit,
-      applicant: this.input.applicant,
-      task: {
-        state: s.state,
-        role: s.task?.role ?? stateDef?.task?.role ?? 'agent',
-        unit: taskUnit,
-        ...(s.task?.assignee ? { assignee: s.task.assignee } : {}),
-        ...(stateDef?.task?.title ? { title: stateDef.task.title } : {}),
-      },
-      vars: {
-        ...extra,
-        state: s.state,
-        stateLabel: stateDef?.label,
-        filedAt: s.filedAt,
-        ...(s.outcome ? { outcome: s.outcome } : {}),
-        ...(clockName && clock
-          ? { clock: clockName, clockLabel: procedure.clocks[clockName]?.label, dueAt: clock.dueAt, dueDate: clock.dueDate, extensions: clock.extensions }
-          : {}),
-        ...(s.escalation ? { escalation: { level: s.escalation.level, unit: s.escalation.unit } } : {}),
-      },
-    };
     // Not awaited: the case goes on while the mail server is down; the activity retries without
     // limit. Only a permanent failure (a broken template) ends here, and it is journaled.
     this.deliveries.push(
-      this.activities.notify(request).catch((err: unknown) => {
+      this.activities.notify(notifyRequest(this.input, s, message, extra)).catch((err: unknown) => {
         this.journal({
           actor: SYSTEM,
           kind: 'notification.failed',
           fromState: s.state,
           toState: s.state,
           reason: err instanceof Error ? err.message : String(err),
-          data: { template, event },
+          data: { template: message.template, event: message.event },
         });
       }),
     );
-  }
-
-  /** The clock a message speaks of by default: the first running one, else the first declared. */
-  private mainClock(): string | undefined {
-    const names = Object.keys(this.input.procedure.clocks);
-    return names.find((n) => this.state.clocks[n]?.status === 'running') ?? names[0];
   }
 }
