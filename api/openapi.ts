@@ -251,6 +251,36 @@ export function openApiDocument(): Json {
           responses: { '200': json(page({ type: 'object' }), 'Units'), ...errors(400, 401, 503) },
         },
       },
+      '/api/v1/calendars/{id}/deadline': {
+        get: {
+          summary: 'Compute a legal deadline on the calendar (as the engine does)',
+          operationId: 'computeDeadline',
+          ...secured,
+          parameters: [
+            pathId('id', 'Calendar id'),
+            { ...q('from', 'Triggering instant, ISO 8601', { type: 'string', format: 'date-time' }), required: true },
+            { ...q('duration', 'Duration as in definitions: P60D, PT30S, 20 working days', { type: 'string' }), required: true },
+            q('extend', 'An extension granted (repeat for several)', { type: 'array', items: { type: 'string' } }),
+            q('counting', 'Force the counting', { type: 'string', enum: ['working_days', 'calendar'] }),
+          ],
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                required: ['due', 'dueDate', 'skipped'],
+                properties: {
+                  calendar: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
+                  due: { type: 'string', format: 'date-time' },
+                  dueDate: { type: 'string', format: 'date' },
+                  skipped: { type: 'array', items: { type: 'object' } },
+                },
+              },
+              'The due instant, the local due date and the non-working days skipped',
+            ),
+            ...errors(400, 401, 404, 422, 503),
+          },
+        },
+      },
       '/api/v1/calendars/{id}/holidays': {
         get: {
           summary: 'Days off of a calendar in a year',

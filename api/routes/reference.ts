@@ -1,11 +1,14 @@
 /**
- * Reference data: the territorial units (`GET /units`) and calendar holidays
+ * Reference data: the territorial units (`GET /units`), deadlines as the law counts them
+ * (`GET /calendars/{id}/deadline`, the same arithmetic as the workflow's), and calendar holidays
  * (`GET /calendars/{id}/holidays`, and `POST` for admins recording an announced religious holiday
  * or an exceptional closure).
  */
 import type { Express } from 'express';
 import { z } from 'zod';
 import { daysOffInYear, recordClosure, recordHoliday, religiousDateOf, type Calendar } from '../../definitions/calendar';
+import { computeDue } from '../../definitions/deadline';
+import { DurationError } from '../../definitions/duration';
 import { Label } from '../../definitions/schema';
 import { UNIT_KINDS } from '../../db/directory';
 import { requireAdmin } from '../access';
@@ -26,6 +29,15 @@ const UnitsQuery = z.strictObject({
 
 const CalendarParam = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a calendar id') });
 const YearQuery = z.strictObject({ year: z.coerce.number().int().min(1900).max(2200).optional() });
+
+const DurationText = z.string().min(1).max(60);
+/** `?from=<ISO instant>&duration=20 working days&extend=20 working days&extend=...` */
+const DeadlineQuery = z.strictObject({
+  from: z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)) && /T/.test(v), 'must be an ISO 8601 instant such as 2027-02-22T10:00:00+01:00'),
+  duration: DurationText,
+  extend: z.union([DurationText, z.array(DurationText).max(10)]).optional(),
+  counting: z.enum(['working_days', 'calendar']).optional(),
+});
 
 export const HolidayBody = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -84,6 +96,26 @@ export function registerReferenceRoutes(app: Express, ctx: RouteContext): void {
       const calendar = await currentCalendar(ctx.deps.db, id);
       if (!calendar) throw notFound(`no calendar ${id}`);
       res.json(holidaysView(calendar, year ?? ctx.options.now().getUTCFullYear()));
+    }),
+  );
+
+  app.get(
+    `${API}/calendars/:id/deadline`,
+    auth,
+    route(async (req, res) => {
+      const { id } = parseOr(CalendarParam, req.params, 'params');
+      const q = parseOr(DeadlineQuery, req.query, 'query');
+      const calendar = await currentCalendar(ctx.deps.db, id);
+      if (!calendar) throw notFound(`no calendar ${id}`);
+      const extensions = q.extend === undefined ? [] : Array.isArray(q.extend) ? q.extend : [q.extend];
+      let due;
+      try {
+        due = computeDue({ calendar, from: new Date(q.from), duration: q.duration, extensions, ...(q.counting ? { counting: q.counting } : {}) });
+      } catch (err) {
+        if (err instanceof DurationError) throw unprocessable(err.message, [{ path: 'duration', message: err.message }]);
+        throw err;
+      }
+      res.json({ calendar: { id: calendar.id, version: calendar.version }, due: due.due.toISOString(), dueDate: due.dueDate, skipped: due.skipped });
     }),
   );
 

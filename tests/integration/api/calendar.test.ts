@@ -78,4 +78,30 @@ describe('recording a calendar change', () => {
     expect(metrics.text).toMatch(/^masar_actions_total\{action="start_review",result="applied"\} 1$/m);
     expect(metrics.text).toMatch(/^masar_actions_total\{result="rejected"\} 1$/m);
   });
+
+  it('should compute a deadline as the engine does, and explain a bad duration', async () => {
+    const res = await request(h.app)
+      .get('/api/v1/calendars/ma-administration/deadline')
+      .query({ from: '2025-03-20T10:00:00+00:00', duration: '20 working days' })
+      .set('Authorization', await auth('agent'));
+    expect(res.status).toBe(200);
+    // From Thursday 20 March 2025: 21, 24-28 March, then Eid al-Fitr (Monday 31 March, Tuesday
+    // 1 April) skipped, 2-4, 7-11, 14-18 April (19), 21 April: the 20th working day.
+    expect(res.body).toEqual(expect.objectContaining({ dueDate: '2025-04-21', due: '2025-04-21T22:59:59.999Z' }));
+    expect(res.body.skipped.map((d: { date: string }) => d.date)).toEqual(
+      expect.arrayContaining(['2025-03-31', '2025-04-01']),
+    );
+    const extended = await request(h.app)
+      .get('/api/v1/calendars/ma-administration/deadline')
+      .query({ from: '2025-03-20T10:00:00+00:00', duration: '20 working days', extend: '20 working days' })
+      .set('Authorization', await auth('agent'));
+    // 20 more from 21 April: 22-25, 28-30 April, 1 May (Labour Day) skipped, 2, 5-9, 12-16, 19-20 May.
+    expect(extended.body.dueDate).toBe('2025-05-20');
+    const bad = await request(h.app)
+      .get('/api/v1/calendars/ma-administration/deadline')
+      .query({ from: '2025-03-20T10:00:00+00:00', duration: '20 jours' })
+      .set('Authorization', await auth('agent'));
+    expect(bad.status).toBe(422);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+  });
 });
