@@ -1,0 +1,275 @@
+/**
+ * Results: the machine's description, the goals checked against the numbers, and the two files
+ * written under `bench/results/` (`<mode>.json`, `<mode>.md`). The Markdown is what the README's
+ * performance section quotes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Db } from '../db/pool';
+import type { HistoryRow } from './scenarios/history';
+import type { CalendarResult } from './scenarios/calendar';
+import type { ReadModelResult } from './scenarios/read-model';
+import type { StandingResult } from './scenarios/standing';
+import type { ThroughputResult } from './scenarios/throughput';
+import { mb } from './stats';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  os: string;
+  node: string;
+  postgres: string;
+  temporalCli: string;
+  temporalSdk: string;
+  commit: string;
+}
+
+export interface Results {
+  mode: 'quick' | 'full';
+  startedAt: string;
+  durationS: number;
+  machine: Machine;
+  throughput?: ThroughputResult;
+  history?: HistoryRow[];
+  standing?: StandingResult;
+  calendar?: CalendarResult;
+  readModel?: ReadModelResult;
+  goals: Goal[];
+}
+
+export interface Goal {
+  goal: string;
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+export async function describeMachine(db: Db, temporalCli: string, root: string): Promise<Machine> {
+  const cpus = os.cpus();
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim();
+    if (dirty) commit += ' (with uncommitted changes)';
+  } catch {
+    // not a git checkout
+  }
+  const pg = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = (require('@temporalio/worker/package.json') as { version: string }).version;
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 1_073_741_824),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres: pg.rows[0]?.v ?? 'unknown',
+    temporalCli: temporalCli.split('\n')[0] ?? temporalCli,
+    temporalSdk: sdk,
+    commit,
+  };
+}
+
+export function checkGoals(r: Omit<Results, 'goals'>): Goal[] {
+  const goals: Goal[] = [];
+  const t = r.throughput;
+  goals.push({
+    goal: 'engine throughput vs bare Temporal',
+    target: '≥ 70%',
+    measured: t ? `${Math.round(t.max.ratio * 100)}% (${t.max.engine} vs ${t.max.baseline} cases/s)` : 'not run',
+    met: t ? t.max.ratio >= 0.7 : null,
+  });
+  goals.push({
+    goal: 'action p99 at half the maximum throughput',
+    target: '< 100 ms',
+    measured: t ? `${t.halfLoad.engine.action.p99} ms at ${t.halfLoad.ratePerSecond} cases/s` : 'not run',
+    met: t ? t.halfLoad.engine.action.p99 < 100 : null,
+  });
+  const inbox = r.readModel?.queries.find((q) => q.name === 'inbox');
+  goals.push({
+    goal: `inbox p99 on a read model of ${r.readModel ? r.readModel.cases.toLocaleString('en') : '1,000,000'} cases`,
+    target: '< 50 ms',
+    measured: inbox ? `${inbox.latency.p99} ms` : 'not run',
+    met: inbox ? inbox.latency.p99 < 50 : null,
+  });
+  const c = r.calendar;
+  goals.push({
+    goal: `recompute due instants of ${c ? c.cases.toLocaleString('en') : '10,000'} open cases`,
+    target: '< 60 s',
+    measured: c ? `${(c.recomputeMs / 1000).toFixed(1)} s` : 'not run',
+    met: c ? c.recomputeMs < 60_000 : null,
+  });
+  return goals;
+}
+
+const cpuCells = (run: { cpu?: import('./cpu').CpuUsage }): (string | number)[] =>
+  run.cpu ? [`${run.cpu.machineBusyPct}%`, run.cpu.processes.worker ?? '', run.cpu.processes.temporal ?? '', run.cpu.processes.loadGenerator ?? '', run.cpu.otherPct] : ['', '', '', '', ''];
+const CPU_HEAD = ['machine busy', 'worker %CPU', 'Temporal %CPU', 'client %CPU', 'other %CPU'];
+
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const table = (head: string[], rows: (string | number)[][]) =>
+  [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+
+export function toMarkdown(r: Results): string {
+  const m = r.machine;
+  const out: string[] = [
+    `# Masar benchmark (${r.mode})`,
+    '',
+    `Run ${r.startedAt}, ${Math.round(r.durationS)} s, commit ${m.commit}.`,
+    `Machine: ${m.cores} × ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres};`,
+    `${m.temporalCli} (dev server, SQLite file); Temporal TypeScript SDK ${m.temporalSdk}. Everything (Temporal, PostgreSQL,`,
+    'SMTP sink, worker, load generator) on this one machine.',
+    '',
+    '## Goals',
+    '',
+    table(['goal', 'target', 'measured', 'met'], r.goals.map((g) => [g.goal, g.target, g.measured, g.met === null ? '–' : g.met ? 'yes' : '**no**'])),
+  ];
+  const t = r.throughput;
+  if (t) {
+    out.push(
+      '',
+      `## 1. Throughput and latency (${t.casesPerRun} cases per run, closed loop)`,
+      '',
+      'Case: file (update-with-start, answered when filed), `review`, `decide` (two Updates), then wait for the workflow to close (receipt and decision sent).',
+      'Latencies in ms, measured by the client.',
+      '',
+      table(
+        ['concurrency', 'run', 'cases/s', 'ratio', 'start p50', 'start p95', 'start p99', 'action p50', 'action p95', 'action p99', 'failed'],
+        t.runs.flatMap((x) => [
+          [x.concurrency, 'engine', x.engine.casesPerSecond, x.ratio, x.engine.start.p50, x.engine.start.p95, x.engine.start.p99, x.engine.action.p50, x.engine.action.p95, x.engine.action.p99, x.engine.failed],
+          [x.concurrency, 'baseline', x.baseline.casesPerSecond, '', x.baseline.start.p50, x.baseline.start.p95, x.baseline.start.p99, x.baseline.action.p50, x.baseline.action.p95, x.baseline.action.p99, x.baseline.failed],
+        ]),
+      ),
+      '',
+      'CPU during each run (%CPU: of one core; machine busy: of all cores; other: PostgreSQL and anything else on the machine):',
+      '',
+      table(
+        ['concurrency', 'run', ...CPU_HEAD],
+        t.runs.flatMap((x) => [
+          [x.concurrency, 'engine', ...cpuCells(x.engine)],
+          [x.concurrency, 'baseline', ...cpuCells(x.baseline)],
+        ]),
+      ),
+      '',
+      `Maximum: engine ${t.max.engine} cases/s (c=${t.max.engineConcurrency}), baseline ${t.max.baseline} cases/s (c=${t.max.baselineConcurrency}), ratio ${t.max.ratio}.`,
+      '',
+      `At half the engine's maximum (${t.halfLoad.ratePerSecond} cases/s, open loop, ${t.halfLoad.engine.cases + t.halfLoad.engine.failed} cases):`,
+      '',
+      table(
+        ['run', 'start p50', 'start p95', 'start p99', 'action p50', 'action p95', 'action p99', 'case p50', 'failed'],
+        [
+          ['engine', t.halfLoad.engine.start.p50, t.halfLoad.engine.start.p95, t.halfLoad.engine.start.p99, t.halfLoad.engine.action.p50, t.halfLoad.engine.action.p95, t.halfLoad.engine.action.p99, t.halfLoad.engine.caseTotal.p50, t.halfLoad.engine.failed],
+          ['baseline', t.halfLoad.baseline.start.p50, t.halfLoad.baseline.start.p95, t.halfLoad.baseline.start.p99, t.halfLoad.baseline.action.p50, t.halfLoad.baseline.action.p95, t.halfLoad.baseline.action.p99, t.halfLoad.baseline.caseTotal.p50, t.halfLoad.baseline.failed],
+        ],
+      ),
+      '',
+      table(['run', ...CPU_HEAD], [['engine', ...cpuCells(t.halfLoad.engine)], ['baseline', ...cpuCells(t.halfLoad.baseline)]]),
+      '',
+      `Where an action's time goes at half load (mean ms per \`act\` Update, from the histories of ${t.halfLoad.breakdown.engine.updates / 2} cases each; the client's latency adds its round trip and the Update's long poll):`,
+      '',
+      table(
+        ['phase', 'engine', 'baseline'],
+        [
+          ...[...new Set([...Object.keys(t.halfLoad.breakdown.engine.phases), ...Object.keys(t.halfLoad.breakdown.baseline.phases)])]
+            .sort()
+            .map((k) => [k, t.halfLoad.breakdown.engine.phases[k] ?? 0, t.halfLoad.breakdown.baseline.phases[k] ?? 0]),
+          ['**span in history** (p50 / p99)', `${t.halfLoad.breakdown.engine.span.p50} / ${t.halfLoad.breakdown.engine.span.p99}`, `${t.halfLoad.breakdown.baseline.span.p50} / ${t.halfLoad.breakdown.baseline.span.p99}`],
+          ['**client-measured action** (p50 / p99)', `${t.halfLoad.engine.action.p50} / ${t.halfLoad.engine.action.p99}`, `${t.halfLoad.baseline.action.p50} / ${t.halfLoad.baseline.action.p99}`],
+        ],
+      ),
+      '',
+      'Engine activities, as timed inside the worker (ms), at half load and at the maximum:',
+      '',
+      table(
+        ['activity', 'calls (half)', 'p50', 'p95', 'p99', 'calls (max)', 'p50', 'p95', 'p99'],
+        Object.keys(t.halfLoad.engineActivities).sort().map((name) => {
+          const a = t.halfLoad.engineActivities[name];
+          const b = t.runs.find((x) => x.concurrency === t.max.engineConcurrency)?.engineActivities[name];
+          return [name, a?.count ?? '', a?.p50 ?? '', a?.p95 ?? '', a?.p99 ?? '', b?.count ?? '', b?.p50 ?? '', b?.p95 ?? '', b?.p99 ?? ''];
+        }),
+      ),
+    );
+  }
+  if (r.history) {
+    out.push(
+      '',
+      '## 2. History cost per case (main path)',
+      '',
+      table(
+        ['procedure', 'path', 'events', 'bytes', 'workflow tasks', 'activities', 'timers', 'updates'],
+        r.history.map((h) => [h.procedure, h.path, h.events, h.bytes, h.workflowTasks, h.activities, h.timers, h.updates]),
+      ),
+    );
+  }
+  const s = r.standing;
+  if (s) {
+    out.push(
+      '',
+      `## 3. Standing load: ${s.openCases.toLocaleString('en')} open cases waiting on a clock`,
+      '',
+      table(
+        ['measure', 'before', 'after'],
+        [
+          ['worker RSS', mb(s.worker.before.rss), mb(s.worker.after.rss)],
+          ['worker peak RSS', mb(s.worker.before.peakRss), mb(s.worker.after.peakRss)],
+          ['worker V8 heap used', mb(s.worker.before.heapUsed), mb(s.worker.after.heapUsed)],
+          ['Temporal database (SQLite file)', mb(s.temporalDbBytes.before), mb(s.temporalDbBytes.after)],
+          ['PostgreSQL database', '', mb(s.postgres.databaseBytes)],
+        ],
+      ),
+      '',
+      table(CPU_HEAD, [cpuCells(s.filing)]),
+      '',
+      `Workflow cache: ${s.worker.maxCachedWorkflows} workflows (SDK default for this machine). Filing them: ${s.filing.casesPerSecond} cases/s at c=32,`,
+      `start p50 ${s.filing.start.p50} ms, p99 ${s.filing.start.p99} ms; read model caught up ${(s.projectionLagMs / 1000).toFixed(1)} s after the last filing answered.`,
+      `Largest tables: ${Object.entries(s.postgres.tables).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}.`,
+    );
+  }
+  const rm = r.readModel;
+  if (rm) {
+    out.push(
+      '',
+      `## 3b. Read model: ${rm.cases.toLocaleString('en')} cases (synthetic), ${rm.openTasks.toLocaleString('en')} open tasks`,
+      '',
+      `1,503 communes, skewed: the largest (${rm.largestUnit.code}) holds ${rm.largestUnit.cases.toLocaleString('en')} cases, ${rm.largestUnit.openTasks.toLocaleString('en')} open tasks.`,
+      `Seeded in ${(rm.seedMs / 1000).toFixed(0)} s; cases ${mb(rm.tableBytes.cases)}, case_tasks ${mb(rm.tableBytes.caseTasks)} (with indexes). Queries run one at a time through the API's own functions.`,
+      '',
+      table(
+        ['query', 'what', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'rows'],
+        rm.queries.map((q) => [q.name, q.description, q.latency.p50, q.latency.p95, q.latency.p99, q.latency.max, q.rows]),
+      ),
+    );
+  }
+  const c = r.calendar;
+  if (c) {
+    out.push(
+      '',
+      `## 4. Calendar change: ${c.cases.toLocaleString('en')} open cases`,
+      '',
+      `Closure recorded on ${c.closureDate}; \`broadcastCalendarChange\` signalled ${c.report.signalled} cases in ${(c.broadcastMs / 1000).toFixed(1)} s`,
+      `(${c.report.skipped} skipped, ${c.report.failed} failed); every due instant moved in the read model after ${(c.recomputeMs / 1000).toFixed(1)} s (${c.casesPerSecond} cases/s).`,
+      '',
+      table(CPU_HEAD, [cpuCells(c)]),
+      '',
+      table(
+        ['activity during the recompute', 'calls', 'p50 ms', 'p95 ms', 'p99 ms'],
+        Object.entries(c.activities ?? {}).map(([name, a]) => [name, a.count, a.p50, a.p95, a.p99]),
+      ),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Writes `<mode>.json|md`, or `<mode>-<scenarios>.json|md` for a partial run (`--only`). */
+export function writeResults(dir: string, r: Results, only?: string[]): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const name = only ? `${r.mode}-${only.join('-')}` : r.mode;
+  const json = path.join(dir, `${name}.json`);
+  const md = path.join(dir, `${name}.md`);
+  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(md, toMarkdown(r));
+  return { json, md };
+}
