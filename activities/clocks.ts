@@ -13,8 +13,11 @@ import type { DueInput, DueResult, RemainingInput, RemainingResult, ResumeInput 
 
 /** Where activities find the calendar in force: the database in production, files in tests. */
 export interface CalendarSource {
-  /** The current version of calendar `id`. Throws when it does not exist. */
-  current(id: string): Promise<Calendar>;
+  /**
+   * The current version of calendar `id`, and at least `minVersion` when given (a source that caches
+   * must read again rather than answer an older copy). Throws when it does not exist.
+   */
+  current(id: string, minVersion?: number): Promise<Calendar>;
 }
 
 /**
@@ -58,7 +61,7 @@ function describe(reason: NonWorkingReason): string {
 export function createClockActivities({ calendars }: { calendars: CalendarSource }) {
   return {
     async computeDue(input: DueInput): Promise<DueResult> {
-      const calendar = await calendars.current(input.calendarId);
+      const calendar = await calendars.current(input.calendarId, input.minCalendarVersion);
       const due = computeDeadline({
         calendar,
         from: new Date(input.from),
@@ -75,7 +78,7 @@ export function createClockActivities({ calendars }: { calendars: CalendarSource
     },
 
     async resumeDue(input: ResumeInput): Promise<DueResult> {
-      const calendar = await calendars.current(input.calendarId);
+      const calendar = await calendars.current(input.calendarId, input.minCalendarVersion);
       const spec = input.duration ? effectiveDuration(input.duration, input.counting) : undefined;
       const wholeDays = spec?.kind === 'calendar' && !hasTimePart(spec);
       let due = resumeDeadline(calendar, input.counting, new Date(input.at), input.remaining, { wholeDays });

@@ -78,6 +78,8 @@ export interface DueInput {
   extensions?: string[];
   /** Reminder offsets before the due instant (duration specs, counted like the clock). */
   reminders?: string[];
+  /** Compute on this calendar version or a later one (a recompute after a change), never an older cached copy. */
+  minCalendarVersion?: number;
 }
 
 export interface DueResult {
@@ -111,6 +113,8 @@ export interface ResumeInput {
   counting: 'working_days' | 'calendar';
   extensions?: string[];
   reminders?: string[];
+  /** As `DueInput.minCalendarVersion`. */
+  minCalendarVersion?: number;
 }
 
 /** A call to another administration's service from an automatic state. */

@@ -35,17 +35,22 @@ export async function saveCalendar(db: Db, next: Calendar, previousVersion: numb
 }
 
 /**
- * A calendar source for activities, cached by version for a short time so 10,000 clock
- * recomputations do not read the same row 10,000 times.
+ * A calendar source for activities, cached for a short time so 10,000 clock recomputations do not
+ * read the same row 10,000 times. A caller that names a version (a recompute signalled for version
+ * N) never gets an older cached copy: the row is read again, and if it is still older (a signal
+ * that outran the commit) the call throws a retryable error, so the activity retries.
  */
 export function createDbCalendarSource(db: Db, { ttlMs = 2_000 }: { ttlMs?: number } = {}) {
   const cache = new Map<string, { at: number; calendar: Calendar }>();
   return {
-    async current(id: string): Promise<Calendar> {
+    async current(id: string, minVersion = 0): Promise<Calendar> {
       const hit = cache.get(id);
-      if (hit && Date.now() - hit.at < ttlMs) return hit.calendar;
+      if (hit && Date.now() - hit.at < ttlMs && hit.calendar.version >= minVersion) return hit.calendar;
       const calendar = await currentCalendar(db, id);
       if (!calendar) throw new Error(`calendar "${id}" not found in the calendars table nor in definitions/calendars/`);
+      if (calendar.version < minVersion) {
+        throw new Error(`calendar "${id}" is at version ${calendar.version}, version ${minVersion} was asked for: not stored yet`);
+      }
       cache.set(id, { at: Date.now(), calendar });
       return calendar;
     },

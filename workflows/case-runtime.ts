@@ -189,6 +189,7 @@ export class CaseRuntime {
               counting: def.counting,
               extensions: c.basis.extensions,
               reminders: def.reminders,
+              minCalendarVersion: version,
             })
           : await this.activities.resumeDue({
               calendarId: this.input.calendarId,
@@ -198,6 +199,7 @@ export class CaseRuntime {
               counting: def.counting,
               extensions: c.basis.extensions,
               reminders: def.reminders,
+              minCalendarVersion: version,
             });
       const before = c.dueAt;
       applyDue(c, r, Date.now());

@@ -13,9 +13,6 @@ import { summarize, type Summary } from '../stats';
 import { BENCH_CALENDAR } from '../procedure';
 import type { ScenarioContext } from './context';
 
-/** The worker's calendar cache (`createDbCalendarSource`, default TTL): a change is seen after it. */
-const CALENDAR_CACHE_MS = 2_000;
-
 export interface CalendarResult {
   cases: number;
   closureDate: string;
@@ -46,8 +43,7 @@ export async function runCalendar(ctx: ScenarioContext, prefix: string): Promise
   while (!isWorkingDay(calendar, closureDate)) closureDate = addDays(closureDate, 1);
   const next = recordClosure(calendar, { date: closureDate, name: { fr: 'Fermeture exceptionnelle (banc)', ar: 'عطلة استثنائية' } });
   if (!(await saveCalendar(db, next, calendar.version))) throw new Error('calendar changed while the benchmark recorded its closure');
-  // Signalled sooner, a case would recompute on the cached calendar and keep its date (see README).
-  await new Promise((r) => setTimeout(r, CALENDAR_CACHE_MS + 500));
+  // Broadcast at once: the recompute asks for the new version, so the worker's calendar cache is bypassed.
 
   progress.phase(`recompute ${cases} cases`, cases);
   await h.worker.activityTimes();

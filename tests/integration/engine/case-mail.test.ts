@@ -36,11 +36,14 @@ beforeAll(async () => {
   [env, testDb, smtp] = await Promise.all([devServerEnv(), createTestDb(), startTestSmtp()]);
   await seedDirectory(testDb.db);
   const { db } = testDb;
+  // A long cache, as in production and longer: a recompute signalled for a new calendar version must
+  // read it even though the filing cached the old one moments before.
+  const calendars = createDbCalendarSource(db, { ttlMs: 600_000 });
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TQ,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db, directory: createDirectory(db), channel: createSmtpChannel({ url: smtp.url }), calendars: createDbCalendarSource(db, { ttlMs: 0 }), client: env.client }),
+    activities: createActivities({ db, directory: createDirectory(db), channel: createSmtpChannel({ url: smtp.url }), calendars, client: env.client }),
   });
   running = worker.run();
 });
