@@ -177,7 +177,12 @@ export function decodeCursor(cursor: string, arity: number): (string | number | 
   }
 }
 
-/** Lists cases matching the filter in the caller's scope, one keyset page at a time. */
+/**
+ * Lists cases matching the filter in the caller's scope, one keyset page at a time. A scope of
+ * several units (a province's or a region's staff) is read unit by unit, each unit's first page
+ * from its own index range, then merged: the cost is the number of units times a page, not every
+ * case the units ever had.
+ */
 export async function listCases(
   db: Db,
   filter: CaseFilter,
@@ -190,9 +195,15 @@ export async function listCases(
     params.push(value);
     return `$${params.length}`;
   };
+  let perUnit: string | undefined;
   if (filter.scope !== 'all') {
-    if ('units' in filter.scope) where.push(`unit_code = ANY(${p(filter.scope.units)}::text[])`);
-    else where.push(`applicant_id = ${p(filter.scope.applicantId)}`);
+    if (!('units' in filter.scope)) where.push(`applicant_id = ${p(filter.scope.applicantId)}`);
+    else {
+      const units = [...new Set(filter.scope.units)];
+      if (units.length === 1) where.push(`unit_code = ${p(units[0])}`);
+      else if (filter.unit) where.push(`unit_code = ANY(${p(units)}::text[])`);
+      else perUnit = p(units);
+    }
   }
   if (filter.procedureId) where.push(`procedure_id = ${p(filter.procedureId)}`);
   if (filter.state) where.push(`state = ${p(filter.state)}`);
@@ -218,8 +229,13 @@ export async function listCases(
     const op = sort.dir === 'DESC' ? '<' : '>';
     where.push(`(${sort.column}, case_id) ${op} (${p(page.cursor[0])}::timestamptz, ${p(page.cursor[1])})`);
   }
-  const sql = `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY ${sort.column} ${sort.dir}, case_id ${sort.dir} LIMIT ${p(page.limit + 1)}`;
+  const limit = p(page.limit + 1);
+  const orderBy = (alias: string) => `ORDER BY ${alias}${sort.column} ${sort.dir}, ${alias}case_id ${sort.dir} LIMIT ${limit}`;
+  const sql = perUnit
+    ? `SELECT c.* FROM unnest(${perUnit}::text[]) AS u(code)
+       CROSS JOIN LATERAL (SELECT * FROM cases WHERE ${['unit_code = u.code', ...where].join(' AND ')} ${orderBy('')}) c
+       ${orderBy('c.')}`
+    : `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy('')}`;
   const res = await db.query<CaseRow>(sql, params);
   const rows = res.rows.slice(0, page.limit);
   const last = rows[rows.length - 1];
@@ -236,37 +252,40 @@ export interface InboxItem {
   case: CaseRecord;
 }
 
+/** An inbox's order: the `case_tasks_inbox` index's, tasks without a due date last. */
+const INBOX_ORDER = `COALESCE(t.due_at, 'infinity'::timestamptz), t.case_id, t.position`;
+
 /**
  * A unit's inbox: open tasks at `unit` for any of `roles`, earliest due first (tasks without a
- * due date last), then by case id. Cursor: (due_at or null, case_id, position).
+ * due date last), then by case id. Each role's page is read from its own range of the
+ * `case_tasks_inbox` index, then merged. Cursor: (due_at or null, case_id, position).
  */
 export async function listInbox(
   db: Db,
   filter: { unit: string; roles: string[]; procedureId?: string },
   page: { limit: number; cursor?: (string | number | null)[] },
 ): Promise<Page<InboxItem>> {
-  const params: unknown[] = [filter.unit, filter.roles];
-  const where = ['t.unit_code = $1', 't.role = ANY($2::text[])'];
+  const params: unknown[] = [filter.unit, [...new Set(filter.roles)], page.limit + 1];
+  const where = ['t.unit_code = $1', 't.role = r.role'];
   if (filter.procedureId) {
     params.push(filter.procedureId);
-    where.push(`c.procedure_id = $${params.length}`);
+    where.push(`EXISTS (SELECT 1 FROM cases pc WHERE pc.case_id = t.case_id AND pc.procedure_id = $${params.length})`);
   }
   if (page.cursor) {
     const [due, caseId, position] = page.cursor;
-    params.push(caseId, position);
-    const tie = `(t.case_id, t.position) > ($${params.length - 1}, $${params.length}::int)`;
-    if (due === null) where.push(`t.due_at IS NULL AND ${tie}`);
-    else {
-      params.push(due);
-      const d = `$${params.length}::timestamptz`;
-      where.push(`(t.due_at > ${d} OR (t.due_at = ${d} AND ${tie}) OR t.due_at IS NULL)`);
-    }
+    params.push(due ?? 'infinity', caseId, position);
+    const n = params.length;
+    where.push(`(${INBOX_ORDER}) > ($${n - 2}::timestamptz, $${n - 1}::text, $${n}::int)`);
   }
-  params.push(page.limit + 1);
   const res = await db.query<CaseRow & { position: number; t_due_at: Date | null }>(
-    `SELECT c.*, t.position, t.due_at AS t_due_at FROM case_tasks t JOIN cases c USING (case_id)
-     WHERE ${where.join(' AND ')}
-     ORDER BY t.due_at ASC NULLS LAST, t.case_id, t.position LIMIT $${params.length}`,
+    `SELECT c.*, t.position, t.due_at AS t_due_at
+       FROM unnest($2::text[]) AS r(role)
+       CROSS JOIN LATERAL (
+         SELECT t.case_id, t.position, t.due_at FROM case_tasks t
+          WHERE ${where.join(' AND ')} ORDER BY ${INBOX_ORDER} LIMIT $3
+       ) t
+       JOIN cases c ON c.case_id = t.case_id
+      ORDER BY ${INBOX_ORDER} LIMIT $3`,
     params,
   );
   const rows = res.rows.slice(0, page.limit);

@@ -19,6 +19,11 @@ export const WorkerConfig = z.object({
   MASAR_TASK_QUEUE: z.string().default('masar-cases'),
   /** Prebuilt workflow bundle (`npm run build:workflows`); bundles from source when absent. */
   MASAR_WORKFLOW_BUNDLE: z.string().optional(),
+  /**
+   * Workflows kept in the worker's memory between tasks (about 0.5 MB each); an evicted case is
+   * replayed from its history on its next event. Unset: the SDK's default, sized from the heap.
+   */
+  MASAR_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** `smtp://user:pass@host:587`; without it, messages are written as .eml files under MAIL_DIR. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().default('Masar <no-reply@masar.local>'),

@@ -74,6 +74,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     taskQueue: config.MASAR_TASK_QUEUE,
     activities: createActivities({ db, directory: createDirectory(db), channel, calendars: createDbCalendarSource(db), client, log: mailLog }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
+    ...(config.MASAR_MAX_CACHED_WORKFLOWS !== undefined ? { extra: { maxCachedWorkflows: config.MASAR_MAX_CACHED_WORKFLOWS } } : {}),
   });
   const sweeper =
     config.MAIL_SWEEP_SECONDS > 0
@@ -94,6 +95,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const done = worker.run().finally(async () => {
     if (sweeper) clearInterval(sweeper);
     clearInterval(pruner);
+    channel.close?.();
     await connection.close();
     await clientConnection.close();
     await db.end();

@@ -22,6 +22,8 @@ export interface Channel {
   name: string;
   /** Resolves once the message is accepted; rejects (transient) when it could not be. */
   send(message: OutgoingMessage): Promise<{ messageId: string }>;
+  /** Releases what the channel holds open (pooled SMTP connections); called once, at shutdown. */
+  close?(): void;
 }
 
 /** The Message-ID of an outbox message. */
