@@ -14,6 +14,21 @@ export interface Recorded {
   services: ServiceCallInput[];
 }
 
+/**
+ * The recorded notifications of `event` once at least `count` were sent. A notification is a
+ * regular activity, dispatched after the action's answer or the timer's work, so a test reading
+ * right after an action or a time skip waits for it.
+ */
+export async function notified(recorded: Recorded, event: string, count = 1, timeoutMs = 10_000): Promise<NotifyInput[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const sent = recorded.notifications.filter((n) => n.event === event);
+    if (sent.length >= count) return sent;
+    if (Date.now() > deadline) throw new Error(`${sent.length} "${event}" notifications, not ${count}, within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export class MutableCalendarSource implements CalendarSource {
   constructor(public calendar: Calendar = loadCalendar()) {}
   async current(): Promise<Calendar> {

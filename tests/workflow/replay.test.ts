@@ -17,6 +17,15 @@ describe('recorded histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('should hold histories of both shapes: projection and clocks as activities (older cases) and as local activities', () => {
+    const kinds = files.map((file) => {
+      const history = temporal.api.history.v1.History.decode(readFileSync(path.join(DIR, file)));
+      const types = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName);
+      return types.includes('project') ? 'activity' : types.includes('core_local_activity') ? 'local' : 'none';
+    });
+    expect(new Set(kinds)).toEqual(new Set(['activity', 'local']));
+  });
+
   it.each(files)('should replay %s without nondeterminism', async (file) => {
     const history = temporal.api.history.v1.History.decode(readFileSync(path.join(DIR, file)));
     await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();

@@ -10,10 +10,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { JournalEntry } from '../../../activities/types';
+import type { JournalEntry, NotifyInput } from '../../../activities/types';
 import { procedureCase } from '../../../workflows/procedure-case';
 import { actUpdate, caseWorkflowId, filedUpdate, viewQuery, type ActRequest, type Actor, type CaseView } from '../../../workflows/messages';
-import { recordingActivities, type Recorded } from '../../support/fake-activities';
+import { notified, recordingActivities, type Recorded } from '../../support/fake-activities';
 import { APPLICANT, COMMUNE, caseInput, shippedProcedure } from '../../support/procedures';
 import { timeSkippingEnv, workflowBundle } from '../../support/temporal';
 import { skipTo } from '../../support/time';
@@ -36,6 +36,8 @@ export interface ShippedHarness {
   view(handle: CaseHandle): Promise<CaseView>;
   skipTo(at: Date): Promise<void>;
   journal(): JournalEntry[];
+  /** The notifications of `event` once at least one was sent (see `notified`). */
+  notified(event: string): Promise<NotifyInput[]>;
 }
 
 export function shippedHarness(procedureId: string): ShippedHarness {
@@ -85,6 +87,7 @@ export function shippedHarness(procedureId: string): ShippedHarness {
     view: (handle) => handle.query(viewQuery),
     skipTo: (at) => skipTo(env, at),
     journal: () => recorded.projections.flatMap((p) => p.journal),
+    notified: (event) => notified(recorded, event),
   };
 }
 

@@ -38,7 +38,7 @@ describe('permis-construire', () => {
     expect(remaining?.days).toBe(51);
     // The server's clock moves a few milliseconds while the action is applied.
     expect(Math.abs((remaining?.ms ?? 0) - ((51 * 24 + 14) * 3_600_000 - 1))).toBeLessThan(1_000);
-    expect(h.recorded.notifications.filter((n) => n.event === 'information_requested').map((n) => n.vars.reason)).toEqual(['Plan de masse manquant']);
+    expect((await h.notified('information_requested')).map((n) => n.vars.reason)).toEqual(['Plan de masse manquant']);
 
     // Resumed at 09:00 a week later: the time left ends at 23:00 on 12 June, whatever milliseconds
     // the server adds (see the next describe for a resumption later in the day).

@@ -33,7 +33,7 @@ describe('permis-habiter', () => {
     const escalated = await h.view(handle);
     expect(escalated.escalation).toEqual(expect.objectContaining({ level: 'province', unit: '01.511', clock: 'decision' }));
     expect(escalated.state).toBe('review');
-    expect(h.recorded.notifications.filter((n) => n.event === 'escalated').map((n) => n.to)).toEqual([['supervisors']]);
+    expect((await h.notified('escalated')).map((n) => n.to)).toEqual([['supervisors']]);
     // Escalated at the start of Thursday 6 May: 15 days end with Friday 21 May.
     await h.skipTo(casablanca('2027-05-21', 23));
     expect((await h.view(handle)).escalation?.level).toBe('province');
