@@ -73,16 +73,28 @@ function toDate(value: unknown): { date: Date; dateOnly: boolean } | undefined {
   return Number.isNaN(date.getTime()) ? undefined : { date, dateOnly: false };
 }
 
+/** Formatters by language, time zone and style: building one costs far more than formatting. */
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(lang: Lang, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${withTime}`;
+  let format = FORMATS.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALES[lang], {
+      dateStyle: 'long',
+      ...(withTime ? { timeStyle: 'short', hourCycle: 'h23' } : {}),
+      timeZone,
+    });
+    FORMATS.set(key, format);
+  }
+  return format;
+}
+
 function formatDate(value: unknown, options: HelperOptions, withTime: boolean, helper: string): string {
   const parsed = toDate(value);
   if (!parsed) throw missing(helper, 'a date (YYYY-MM-DD or an ISO instant)', value, options);
   const timeZone = parsed.dateOnly ? 'UTC' : TIME_ZONE;
-  const format = new Intl.DateTimeFormat(LOCALES[langOf(options)], {
-    dateStyle: 'long',
-    ...(withTime && !parsed.dateOnly ? { timeStyle: 'short', hourCycle: 'h23' } : {}),
-    timeZone,
-  });
-  return format.format(parsed.date);
+  return dateFormat(langOf(options), timeZone, withTime && !parsed.dateOnly).format(parsed.date);
 }
 
 function lookup(table: Record<string, Record<Lang, string>>, helper: string, value: unknown, options: HelperOptions): string {
