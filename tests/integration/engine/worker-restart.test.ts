@@ -46,7 +46,9 @@ clocks:
 `;
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests/support/worker-process.ts')], {
+  // One process, node itself with tsx as a loader: the tsx CLI would run the script in a child of
+  // its own, which a SIGKILL of the CLI leaves running (the worker would never really die).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/support/worker-process.ts')], {
     env: { ...process.env, TASK_QUEUE: TQ },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
