@@ -74,7 +74,10 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     taskQueue: config.MASAR_TASK_QUEUE,
     activities: createActivities({ db, directory: createDirectory(db), channel, calendars: createDbCalendarSource(db), client, log: mailLog }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
-    ...(config.MASAR_MAX_CACHED_WORKFLOWS !== undefined ? { extra: { maxCachedWorkflows: config.MASAR_MAX_CACHED_WORKFLOWS } } : {}),
+    extra: {
+      ...(config.MASAR_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.MASAR_MAX_CACHED_WORKFLOWS } : {}),
+      ...(config.MASAR_WORKFLOW_THREADS !== undefined ? { workflowThreadPoolSize: config.MASAR_WORKFLOW_THREADS } : {}),
+    },
   });
   const sweeper =
     config.MAIL_SWEEP_SECONDS > 0
