@@ -11,6 +11,7 @@
  * activities never called from handlers directly.
  */
 import {
+  type ActivityOptions,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -31,15 +32,18 @@ import { CaseRuntime } from './case-runtime';
 import type { ActRequest, CaseInput, CaseResult, CaseView } from './messages';
 import { actUpdate, calendarChangedSignal, filedUpdate, RejectionType, viewQuery } from './messages';
 
-const { callService } = proxyActivities<MasarActivities>({
+const CLOCKS_AND_SERVICES: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-/** Clock arithmetic as regular activities: how cases started before `LOCAL_PATCH` ran. */
-const remoteClocks = proxyActivities<MasarActivities>({
+};
+const PROJECTION: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
+};
+
+/** Service calls; and clock arithmetic and projection for cases started before `LOCAL_PATCH`. */
+const remote = proxyActivities<MasarActivities>(CLOCKS_AND_SERVICES);
+const remoteProjection = proxyActivities<MasarActivities>(PROJECTION);
 /**
  * Clock arithmetic and the projection as local activities: run by the worker inside the workflow
  * task that needs them, recorded as a marker (the result only, not the input), with no round trip
@@ -49,21 +53,11 @@ const remoteClocks = proxyActivities<MasarActivities>({
  * a second workflow task. Notifications stay regular activities: they may wait hours for a mail
  * server.
  */
-const localClocks = proxyLocalActivities<MasarActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const localProjection = proxyLocalActivities<MasarActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
-});
+const localClocks = proxyLocalActivities<MasarActivities>({ ...CLOCKS_AND_SERVICES, startToCloseTimeout: '10 seconds' });
+const localProjection = proxyLocalActivities<MasarActivities>(PROJECTION);
 /** Cases started since this patch use the local activities above; older ones replay as they ran. */
 const LOCAL_PATCH = 'local-clocks-and-projection';
-/** The read model's projection as a regular activity: how cases started before `LOCAL_PATCH` ran. */
-const remoteProjection = proxyActivities<MasarActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
-});
+
 // Unlimited attempts: a message is never dropped, only delayed while the mail server is down.
 const { notify } = proxyActivities<MasarActivities>({
   startToCloseTimeout: '2 minutes',
@@ -95,12 +89,12 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   const inbox: Queued[] = [];
   let calendarVersion: number | undefined;
   const local = patched(LOCAL_PATCH);
-  const clocks = local ? localClocks : remoteClocks;
+  const clocks = local ? localClocks : remote;
   const runtime = new CaseRuntime(input, machine, carried, {
     computeDue: clocks.computeDue,
     remainingTime: clocks.remainingTime,
     resumeDue: clocks.resumeDue,
-    callService,
+    callService: remote.callService,
     notify,
     project: (local ? localProjection : remoteProjection).project,
   });

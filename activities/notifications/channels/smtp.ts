@@ -12,8 +12,6 @@ export interface SmtpChannelOptions {
    * while a message is being sent. @default 10000
    */
   timeoutMs?: number;
-  /** Connections kept open to the server. @default 5 */
-  maxConnections?: number;
 }
 
 /**
@@ -38,7 +36,7 @@ export function createSmtpChannel(options: SmtpChannelOptions): Channel {
   const transport = nodemailer.createTransport({
     url: options.url,
     pool: true,
-    maxConnections: options.maxConnections ?? 5,
+    maxConnections: 5,
     // Reconnect now and then: a long-lived session is where a relay's limits bite first.
     maxMessages: 100,
     connectionTimeout: timeout,
