@@ -19,6 +19,7 @@ import { createApp } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from './case-engine';
 import type { ApiConfig } from './config';
+import { parseLifetime } from './token-lifetime';
 
 /** Where the shipped procedures live. */
 export const SHIPPED_PROCEDURES_DIR = path.join(__dirname, '..', 'definitions', 'procedures');
@@ -76,6 +77,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),
       ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
       ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
+      maxTokenLifetimeSeconds: parseLifetime(config.AUTH_MAX_TOKEN_LIFETIME) ?? 86_400,
     }),
     logger,
     options: {

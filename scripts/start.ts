@@ -14,6 +14,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { LOG_REDACT } from '../api/app';
 import { loadApiConfig } from '../api/config';
+import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME, parseLifetime } from '../api/token-lifetime';
 import { publishShippedProcedures, startApi } from '../api/server';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
@@ -43,6 +44,10 @@ const StartConfig = z.object({
   SMTP_URL: z.string().optional(),
   AUTH_JWT_SECRET: z.string().optional(),
   AUTH_JWKS_URL: z.string().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** The API's longest token lifetime, also the demo tokens' lifetime. */
+  AUTH_MAX_TOKEN_LIFETIME: z.string().regex(LIFETIME, 'must be a lifetime such as 24h, 30m or 7d').default(DEFAULT_MAX_TOKEN_LIFETIME),
   MASAR_SEED_DIRECTORY: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
@@ -200,14 +205,23 @@ async function main(): Promise<void> {
     return started;
   });
 
-  const tokens = secret ? await step(6, 'Minting demo tokens', () => mintDemoTokens(secret)) : undefined;
+  const tokenTtlSeconds = parseLifetime(config.AUTH_MAX_TOKEN_LIFETIME) ?? 86_400;
+  const tokens = secret
+    ? await step(6, 'Minting demo tokens', () =>
+        mintDemoTokens(secret, {
+          ttlSeconds: tokenTtlSeconds,
+          ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
+          ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
+        }),
+      )
+    : undefined;
   const lines = bannerLines({
     apiUrl: api.url,
     temporal: { address: temporal.address, ...(temporal.uiUrl ? { uiUrl: temporal.uiUrl } : {}), external: !!config.TEMPORAL_ADDRESS },
     database: { where: config.DATABASE_URL ? new URL(config.DATABASE_URL).host : `127.0.0.1:${config.MASAR_PG_PORT}, data in ${path.join(dataDir, 'pg')}`, external: !!config.DATABASE_URL },
     mail: { where: config.SMTP_URL ? new URL(config.SMTP_URL).host : mailDir, external: !!config.SMTP_URL },
     dataDir,
-    ...(tokens ? { tokens } : {}),
+    ...(tokens ? { tokens, tokenTtlSeconds } : {}),
   });
   console.log(lines.join('\n'));
 }
