@@ -191,7 +191,14 @@ export function openApiDocument(): Json {
           summary: 'Act on a case; answered at once with the new view',
           operationId: 'act',
           ...secured,
-          parameters: [pathId(), idempotencyKey],
+          parameters: [
+            pathId(),
+            {
+              ...idempotencyKey,
+              description:
+                'Makes a retry safe: the same key, case and body are applied once and answer the same view; the same key with another action, input, comment or case is 409 idempotency-key-reused.',
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('Action') } } },
           responses: { '200': json(ref('Case'), 'The case after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
         },

@@ -88,7 +88,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
         }, config.MAIL_SWEEP_SECONDS * 1000)
       : undefined;
   sweeper?.unref();
-  // Idempotency keys answer retries of POST /cases; a day covers any client's retry window.
+  // Idempotency keys answer retries of POST /cases and of actions; a day covers any client's retry window.
   const pruner = setInterval(() => {
     pruneIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS))
       .then((n) => n > 0 && logger.info({ pruned: n }, 'old idempotency keys pruned'))

@@ -2,9 +2,11 @@
  * `POST /cases/{id}/actions`: an actor acts on a case. The API checks only that the caller may see
  * the case; the workflow's Update validator decides whether the action is allowed in this state,
  * for this actor, with this input, and answers at once (409/403/422 via `case-engine.ts`).
- * The `Idempotency-Key` header becomes the Update id, so a retried action is applied once.
+ * The `Idempotency-Key` header becomes the Update id, so a retried action is applied once; the key
+ * is also recorded with a hash of the request (`db/idempotency.ts`), so the same key sent with
+ * another action, input, comment or case answers 409 instead of the first action's result.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { ActRequest } from '../../workflows/messages';
@@ -12,6 +14,8 @@ import { API, type RouteContext } from '../app';
 import { authenticate, principalOf } from '../auth';
 import { caseResource } from '../case-resource';
 import { requireJson, route } from '../http';
+import { claimActionKey } from '../../db/idempotency';
+import { canonicalJson } from '../../definitions/compile';
 import { conflict, parseOr } from '../problems';
 import { CaseIdParam, loadVisibleCase } from './cases';
 import { idempotencyKeyOf } from './filing';
@@ -22,6 +26,21 @@ export const ActionBody = z.strictObject({
   input: z.record(z.string(), z.unknown()).optional(),
   comment: z.string().max(4000).optional(),
 });
+
+/**
+ * Records what `key` stands for, or refuses a different request under it. Without this, Temporal
+ * answers the second request with the first Update's result: the new action silently dropped.
+ */
+async function claimKey(ctx: RouteContext, caller: string, key: string, caseId: string, body: z.infer<typeof ActionBody>): Promise<void> {
+  const requestHash = createHash('sha256').update(canonicalJson({ caseId, ...body })).digest('hex');
+  const claim = await claimActionKey(ctx.deps.db, caller, key, { caseId, requestHash });
+  if (claim.caseId !== caseId) {
+    throw conflict('idempotency-key-reused', `Idempotency-Key "${key}" was already used for an action on another case (${claim.caseId}); use a new key for each action`);
+  }
+  if (claim.requestHash !== requestHash) {
+    throw conflict('idempotency-key-reused', `Idempotency-Key "${key}" was already used on this case with a different action, input or comment; use a new key for a new action`);
+  }
+}
 
 export function registerActionRoutes(app: Express, ctx: RouteContext): void {
   app.post(
@@ -40,6 +59,7 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
       if (record.view.status === 'closed') {
         throw conflict('case-closed', `case ${record.view.reference} is closed (${record.view.outcome ?? 'no outcome'}); no action can be taken`);
       }
+      if (key) await claimKey(ctx, p.sub, key, id, body);
       const request: ActRequest = {
         action: body.action,
         actor: { id: p.sub, roles: p.roles, ...(p.name ? { name: p.name } : {}), ...(p.unit ? { unit: p.unit } : {}) },
