@@ -8,6 +8,7 @@
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
 import type { Directory } from '../db/directory';
+import type { JournalKeyring } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import { DEFAULT_CALENDAR_ID } from '../definitions/calendar-file';
 import type { TokenVerifier } from './auth';
@@ -20,6 +21,7 @@ import { registerActionRoutes } from './routes/actions';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
+import { registerJournalRoutes } from './routes/journal';
 import { registerOpsRoutes } from './routes/ops';
 import { registerProcedureRoutes } from './routes/procedures';
 import { registerReferenceRoutes } from './routes/reference';
@@ -32,6 +34,8 @@ export interface AppDeps {
   engine: CaseEngine;
   directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits'>;
   verifyToken: TokenVerifier;
+  /** Keys `GET /journal/verify` checks signatures with. @default none (chain and checkpoints only) */
+  journalKeys?: JournalKeyring;
   /** @default a silent logger */
   logger?: Logger;
   options?: AppOptions;
@@ -107,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   registerActionRoutes(app, ctx);
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
+  registerJournalRoutes(app, ctx);
 
   app.use(notFoundHandler);
   app.use(problemHandler(logger));

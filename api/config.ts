@@ -3,6 +3,7 @@
  * variable. Only entry points call `loadApiConfig(process.env)`.
  */
 import { z } from 'zod';
+import { JournalKeyEnv } from '../db/journal-keys';
 import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME } from './token-lifetime';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -30,6 +31,8 @@ export const ApiConfig = z
     MASAR_CALENDAR: z.string().default('ma-administration'),
     /** Publish the shipped definitions/procedures/*.yaml at start (new versions only). */
     MASAR_SEED_PROCEDURES: flag.default(true),
+    /** The journal's keys: the verify endpoint checks signatures with them. */
+    ...JournalKeyEnv,
   })
   .refine((c) => c.AUTH_JWT_SECRET || c.AUTH_JWKS_URL, {
     message: 'set AUTH_JWT_SECRET (development) or AUTH_JWKS_URL (production)',

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createDirectory } from '../db/directory';
+import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
 import { publishProcedure } from '../db/procedures';
@@ -72,6 +73,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     db,
     engine: createCaseEngine(client),
     directory: createDirectory(db),
+    journalKeys: journalKeyring(config),
     verifyToken: createTokenVerifier({
       ...(config.AUTH_JWT_SECRET ? { jwtSecret: config.AUTH_JWT_SECRET } : {}),
       ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),

@@ -48,6 +48,8 @@ const StartConfig = z.object({
   AUTH_AUDIENCE: z.string().min(1).optional(),
   /** The API's longest token lifetime, also the demo tokens' lifetime. */
   AUTH_MAX_TOKEN_LIFETIME: z.string().regex(LIFETIME, 'must be a lifetime such as 24h, 30m or 7d').default(DEFAULT_MAX_TOKEN_LIFETIME),
+  /** Signs the journal; generated in the data folder when unset (`journal-key`). */
+  MASAR_JOURNAL_KEY: z.string().optional(),
   MASAR_SEED_DIRECTORY: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
@@ -98,15 +100,19 @@ async function ensureFree(host: string, portNumber: number, what: string, fix: s
   });
 }
 
-/** The JWT secret kept in the data folder, so tokens survive restarts. */
-function jwtSecret(config: StartConfig, dataDir: string): string | undefined {
-  if (config.AUTH_JWT_SECRET) return config.AUTH_JWT_SECRET;
-  if (config.AUTH_JWKS_URL) return undefined;
-  const file = path.join(dataDir, 'secret');
+/** A secret generated once and kept in the data folder (readable by its owner only). */
+function keptSecret(file: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** The JWT secret kept in the data folder, so tokens survive restarts. */
+function jwtSecret(config: StartConfig, dataDir: string): string | undefined {
+  if (config.AUTH_JWT_SECRET) return config.AUTH_JWT_SECRET;
+  if (config.AUTH_JWKS_URL) return undefined;
+  return keptSecret(path.join(dataDir, 'secret'));
 }
 
 async function checkPorts(config: StartConfig): Promise<void> {
@@ -179,7 +185,10 @@ async function main(): Promise<void> {
 
   const secret = jwtSecret(config, dataDir);
   const mailDir = path.join(dataDir, 'mail');
-  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL };
+  // The journal's signing key: yours when set, else one generated in the data folder (demo only:
+  // whoever reads the folder can re-sign; production keeps the key out of the database's reach).
+  const journalKey = config.MASAR_JOURNAL_KEY ?? keptSecret(path.join(dataDir, 'journal-key'));
+  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL, MASAR_JOURNAL_KEY: journalKey };
 
   await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {
     if (!config.SMTP_URL) mkdirSync(mailDir, { recursive: true });

@@ -4,7 +4,7 @@
  * filing under concurrent retries, and bad input that changes nothing.
  */
 import request from 'supertest';
-import { verifyJournal } from '../../../db/journal';
+import { verifyJournal } from '../../../db/journal-verify';
 import { startHarness, TANGER, type CallerName, type Harness } from './api-harness';
 
 let h: Harness;
