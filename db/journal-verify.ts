@@ -64,7 +64,7 @@ function checkSignature(keyring: JournalKeyring, keyId: string | null, mac: stri
     return { ok: false, problem: JournalProblem.unknownKey, reason: `${what} is signed with key "${keyId}", which is not configured (add it to MASAR_JOURNAL_PREVIOUS_KEYS)` };
   }
   if (!sameMac(mac, expected(secret))) {
-    return { ok: false, problem: JournalProblem.rechained, reason: `${what}'s signature does not match (edited and re-hashed without the key)` };
+    return { ok: false, problem: JournalProblem.rechained, reason: `${what}'s signature does not match (edited and re-hashed without the key, or key "${keyId}" is configured with another secret)` };
   }
   return { ok: true };
 }

@@ -1,5 +1,6 @@
 /**
- * `npm start`: Masar on one machine with no settings. Starts, in order, the Temporal dev server
+ * `npm start`: Masar on one machine with no settings. Stops what a killed run left (start-leftovers.ts),
+ * then starts, in order, the Temporal dev server
  * (SQLite under the data folder), an embedded PostgreSQL (PGlite, served on 127.0.0.1:5433), the
  * migrations, the demo directory, the shipped procedures, the worker and the API, then prints where
  * everything is and four demo tokens. Ctrl-C stops everything in reverse order; the data folder
@@ -25,6 +26,7 @@ import { startDevServer } from '../worker/dev-server';
 import { startWorker } from '../worker/run';
 import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
 import { bannerLines, mintDemoTokens } from './start-banner';
+import { reclaimDataDir, recordDevServer, releaseDataDir } from './start-leftovers';
 
 const ROOT = path.resolve(__dirname, '..');
 const port = z.coerce.number().int().min(1).max(65535);
@@ -60,6 +62,8 @@ const say = (line: string) => console.log(`masar: ${line}`);
 /** What runs, newest last; stopped in reverse order. */
 const running: { name: string; stop: () => Promise<void> }[] = [];
 let stopping: Promise<void> | undefined;
+/** Removes this run's pid files; set once the data folder is ours. */
+let release: (() => void) | undefined;
 
 function shutdown(code: number): Promise<void> {
   stopping ??= (async () => {
@@ -72,6 +76,7 @@ function shutdown(code: number): Promise<void> {
       say(`stopping ${part.name}`);
       await part.stop().catch((err: unknown) => say(`${part.name} did not stop cleanly: ${(err as Error).message}`));
     }
+    release?.();
     say(code === 0 ? 'stopped' : 'stopped after an error');
     process.exit(code);
   })();
@@ -132,17 +137,22 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(config.MASAR_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
+  const temporalDb = path.join(dataDir, 'temporal.db');
+  // Before the ports: a dev server left by a killed run holds the Temporal port.
+  await reclaimDataDir({ dataDir, dbFile: temporalDb, say });
+  release = () => releaseDataDir(dataDir);
   await checkPorts(config);
 
   const temporal = await step(1, config.TEMPORAL_ADDRESS ? `Temporal: using TEMPORAL_ADDRESS=${config.TEMPORAL_ADDRESS}` : 'Starting the Temporal dev server', async () => {
     if (config.TEMPORAL_ADDRESS) return { address: config.TEMPORAL_ADDRESS, uiUrl: undefined };
     const toolchain = ensureTemporalToolchain({ env: process.env, root: ROOT, install: true, log: (l) => say(`  ${l}`) });
     if (!toolchain.cli) throw new Error('no Temporal CLI found: run `npm run setup`, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server');
-    const dbFile = path.join(dataDir, 'temporal.db');
+    const dbFile = temporalDb;
     say(`  ${path.relative(ROOT, toolchain.cli)}, SQLite ${dbFile}, gRPC 127.0.0.1:${config.MASAR_TEMPORAL_PORT}`);
     const server = await startDevServer({
       cli: toolchain.cli,
       dbFile,
+      onSpawn: (pid) => recordDevServer(dataDir, pid),
       port: config.MASAR_TEMPORAL_PORT,
       uiPort: config.MASAR_TEMPORAL_UI_PORT,
       ownProcessGroup: true,
