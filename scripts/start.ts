@@ -1,9 +1,9 @@
 /**
- * `npm start`: Masar on one machine with no settings. Stops what a killed run left (start-leftovers.ts),
- * then starts, in order, the Temporal dev server
- * (SQLite under the data folder), an embedded PostgreSQL (PGlite, served on 127.0.0.1:5433), the
- * migrations, the demo directory, the shipped procedures, the worker and the API, then prints where
- * everything is and four demo tokens. Ctrl-C stops everything in reverse order; the data folder
+ * `npm start`: Masar on one machine with no settings. Stops what a killed run left behind
+ * (`start-leftovers.ts`), then starts, in order, the Temporal dev server (SQLite under the data
+ * folder), an embedded PostgreSQL (PGlite, served on 127.0.0.1:5433), the migrations, the demo
+ * directory, the shipped procedures, the worker and the API, then prints where everything is and
+ * four demo tokens. Ctrl-C stops everything in reverse order; the data folder
  * keeps every case for the next start. `DATABASE_URL`, `TEMPORAL_ADDRESS` and `SMTP_URL` switch to
  * real servers. See docs/running.md.
  */
