@@ -7,9 +7,8 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
-import type { ActRequest, CaseInput, CaseView } from '../workflows/messages';
-import { actUpdate, caseWorkflowId, filedUpdate, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
-import { calendarChangeWorkflowId, type CalendarChangeRequest } from '../workflows/calendar-change';
+import type { ActRequest, CalendarChangeRequest, CaseInput, CaseView } from '../workflows/messages';
+import { actUpdate, calendarChangeWorkflowId, caseWorkflowId, filedUpdate, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
 import { conflict, forbidden, invalid, notFound, type UseCaseError } from './errors';
 
 /** The workflow type, by name: use cases never import workflow code. */
