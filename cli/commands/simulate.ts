@@ -13,7 +13,7 @@ import { ensureTemporalToolchain } from '../../worker/temporal-toolchain';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 import { loadCompiledProcedure } from '../simulate/procedure-source';
-import { simulate, SimulationError } from '../simulate/run';
+import { DEFAULT_TIME_LIMIT_MS, simulate, SimulationError, SimulationInterrupted } from '../simulate/run';
 import { isLocalDateText, parseScript, ScriptError, type Script } from '../simulate/script';
 import { formatTimeline } from '../simulate/timeline';
 import { DEFAULT_UNIT, resolveUnit, seedUnits, unitName } from '../simulate/units';
@@ -32,6 +32,8 @@ arithmetic, messages recorded instead of sent), then prints the timeline in loca
   --from <when>       filing instant: ISO with zone, or a date (10:00 local); default now. Not in the past.
   --unit <code>       unit the case is filed at (default ${DEFAULT_UNIT}, Tanger); its province and region come from the seed directory
   --calendar <ref>    calendar id or .yaml path (default ${DEFAULT_CALENDAR_ID})
+  --time-limit <s>    seconds of real time the run may take, server start included (default ${DEFAULT_TIME_LIMIT_MS / 1000});
+                      past it the server is stopped and the command fails saying where it was stuck
   --json              print the journal, messages and final view as JSON instead of the timeline
 
 Without --script or --wait nobody acts: time runs until the case is decided, its escalation reaches
@@ -61,6 +63,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
         unit: { type: 'string', default: DEFAULT_UNIT },
         calendar: { type: 'string', default: DEFAULT_CALENDAR_ID },
         json: { type: 'boolean', default: false },
+        'time-limit': { type: 'string' },
       },
     });
   } catch (err) {
@@ -72,6 +75,9 @@ async function run(args: string[], io: CommandIO): Promise<number> {
   if (values.wait && !DurationSpec.safeParse(values.wait).success) {
     throw new UsageError(`--wait "${values.wait}": write an ISO 8601 duration (P30D, PT2H) or "N working days" / "N days"`);
   }
+
+  const limit = values['time-limit'];
+  if (limit !== undefined && !/^[1-9]\d{0,5}$/.test(limit)) throw new UsageError(`--time-limit "${limit}": write a whole number of seconds, e.g. 300`);
 
   const source = await loadCompiledProcedure(positionals[0] as string, io.cwd);
   if (!source.ok) {
@@ -123,13 +129,14 @@ async function run(args: string[], io: CommandIO): Promise<number> {
       unit,
       ...(values.from ? { from: parseFrom(values.from, calendar.timeZone) } : {}),
       untilSettled: !values.script && !values.wait,
+      ...(limit !== undefined ? { timeLimitMs: Number(limit) * 1000 } : {}),
       ...(toolchain.testServer ? { testServerPath: toolchain.testServer } : {}),
       progress: (line) => io.err(`simulate: ${line}`),
     });
   } catch (err) {
     if (err instanceof SimulationError) {
       io.err(`masar simulate: ${err.message}`);
-      return 2;
+      return err instanceof SimulationInterrupted ? 130 : 2;
     }
     throw err;
   }
