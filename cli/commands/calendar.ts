@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { broadcastCalendarChange } from '../../activities/calendar-broadcast';
 import { currentCalendar, saveCalendar } from '../../db/calendars';
 import { createDb, type Db } from '../../db/pool';
-import { daysOffInYear, type Calendar, type NonWorkingReason } from '../../definitions/calendar';
+import { daysOffInYear, describeNonWorkingDay, type Calendar } from '../../definitions/calendar';
 import { recordClosure, recordHoliday } from '../../definitions/calendar';
 import { CALENDARS_DIR, DEFAULT_CALENDAR_ID, loadCalendarFile, writeCalendarFile } from '../../definitions/calendar-file';
 import { CALENDAR_ID, CalendarError, HolidayStatus } from '../../definitions/calendar-schema';
@@ -63,21 +63,6 @@ function required(values: Values, name: string, example: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required (e.g. --${name} ${example})`);
   return value;
-}
-
-function describe(reason: NonWorkingReason): string {
-  switch (reason.kind) {
-    case 'weekend':
-      return `weekend (${reason.name.fr})`;
-    case 'holiday':
-      return `${reason.name.fr} / ${reason.name.ar}${reason.days > 1 ? `, day ${reason.day} of ${reason.days}` : ''} [${reason.status}]`;
-    case 'closure':
-      return `exceptional closure: ${reason.name.fr} / ${reason.name.ar}`;
-    default: {
-      const never: never = reason;
-      return JSON.stringify(never);
-    }
-  }
 }
 
 /** A path as the user wrote it relative to the working directory, absolute when outside it. */
@@ -218,7 +203,7 @@ async function show(args: string[], io: CommandIO): Promise<number> {
   }
   io.out(`calendar ${calendar.id} version ${calendar.version} (${calendar.timeZone}), weekend: ${calendar.weekend.join(', ')}`);
   io.out(`days off in ${year}:`);
-  for (const { date, reason } of daysOffInYear(calendar, year)) io.out(`  ${date} ${weekdayOf(date).padEnd(9)} ${describe(reason)}`);
+  for (const { date, reason } of daysOffInYear(calendar, year)) io.out(`  ${date} ${weekdayOf(date).padEnd(9)} ${describeNonWorkingDay(reason)}`);
   return 0;
 }
 

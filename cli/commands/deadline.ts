@@ -1,6 +1,6 @@
 /** `masar deadline`: computes a due date on a working-day calendar, as clocks do. */
 import { parseArgs } from 'node:util';
-import type { NonWorkingReason } from '../../definitions/calendar';
+import { describeNonWorkingDay } from '../../definitions/calendar';
 import { DEFAULT_CALENDAR_ID, loadCalendar } from '../../definitions/calendar-file';
 import { CalendarError } from '../../definitions/calendar-schema';
 import type { Due } from '../../definitions/deadline';
@@ -36,23 +36,6 @@ function parseCounting(value: string | undefined): Counting | undefined {
   throw new UsageError(`--counting "${value}": must be working_days or calendar`);
 }
 
-function describe(reason: NonWorkingReason): string {
-  switch (reason.kind) {
-    case 'weekend':
-      return `weekend (${reason.name.fr} / ${reason.name.ar})`;
-    case 'holiday': {
-      const day = reason.days > 1 ? `, day ${reason.day} of ${reason.days}` : '';
-      return `${reason.name.fr} / ${reason.name.ar}${day} [${reason.status}]`;
-    }
-    case 'closure':
-      return `exceptional closure: ${reason.name.fr} / ${reason.name.ar}`;
-    default: {
-      const never: never = reason;
-      return JSON.stringify(never);
-    }
-  }
-}
-
 function localTime(instant: Date, zone: string): string {
   const offset = offsetAt(instant, zone);
   const local = new Date(instant.getTime() + offset).toISOString().replace('T', ' ').replace('Z', '');
@@ -71,7 +54,7 @@ function printHuman(io: CommandIO, result: Due, zone: string, what: string): voi
     return;
   }
   io.out(`skipped:  ${result.skipped.length} non-working day${result.skipped.length > 1 ? 's' : ''}`);
-  for (const { date, reason } of result.skipped) io.out(`  ${date} ${weekdayOf(date).padEnd(9)} ${describe(reason)}`);
+  for (const { date, reason } of result.skipped) io.out(`  ${date} ${weekdayOf(date).padEnd(9)} ${describeNonWorkingDay(reason)}`);
 }
 
 async function run(args: string[], io: CommandIO): Promise<number> {

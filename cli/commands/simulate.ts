@@ -17,7 +17,7 @@ import { DEFAULT_TIME_LIMIT_MS, simulate, SimulationError, SimulationInterrupted
 import { isLocalDateText, parseScript, ScriptError, type Script } from '../simulate/script';
 import { formatTimeline } from '../simulate/timeline';
 import { DEFAULT_UNIT, resolveUnit, seedUnits, unitName } from '../simulate/units';
-import { startOfLocalDay } from '../../definitions/local-time';
+import { atLocalTime } from '../../definitions/local-time';
 import { ROOT_DIR } from './validate';
 
 const usage = `usage: masar simulate <file.yaml | procedure id> [options]
@@ -42,7 +42,7 @@ the top of the hierarchy, or two years pass.`;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseFrom(value: string, zone: string): Date {
-  if (isLocalDateText(value)) return new Date(startOfLocalDay(value, zone).getTime() + 10 * 3_600_000);
+  if (isLocalDateText(value)) return atLocalTime(value, zone, 10);
   if (!INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
     throw new UsageError(`--from "${value}": write a date (2027-02-22, filed at 10:00 local) or an ISO instant with its zone (2027-02-22T10:00:00+01:00)`);
   }

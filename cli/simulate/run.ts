@@ -16,7 +16,7 @@ import type { Calendar } from '../../definitions/calendar';
 import type { CompiledProcedure } from '../../definitions/compiled';
 import { computeDue } from '../../definitions/deadline';
 import { hasTimePart, parseDuration } from '../../definitions/duration';
-import { localDateOf, startOfLocalDay } from '../../definitions/local-time';
+import { atLocalTime, daysBetween, localDateOf, shiftLocal } from '../../definitions/local-time';
 import { BUILTIN_ROLES } from '../../definitions/schema';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { procedureCase } from '../../workflows/procedure-case';
@@ -155,13 +155,12 @@ export function waitTarget(calendar: Calendar, now: Date, spec: string): Date {
   const due = computeDue({ calendar, from: now, duration: spec });
   if (parsed.kind === 'calendar' && hasTimePart(parsed)) return due.due;
   const zone = calendar.timeZone;
-  const timeOfDay = now.getTime() - startOfLocalDay(localDateOf(now, zone), zone).getTime();
-  return new Date(startOfLocalDay(due.dueDate, zone).getTime() + timeOfDay);
+  return shiftLocal(now, zone, { days: daysBetween(localDateOf(now, zone), due.dueDate) });
 }
 
 /** `2027-04-01` is 09:00 local on that day (offices open); an instant is itself. */
 export function untilInstant(calendar: Calendar, value: string): Date {
-  if (isLocalDateText(value)) return new Date(startOfLocalDay(value, calendar.timeZone).getTime() + 9 * 3_600_000);
+  if (isLocalDateText(value)) return atLocalTime(value, calendar.timeZone, 9);
   return new Date(value);
 }
 
