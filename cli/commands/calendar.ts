@@ -4,7 +4,6 @@
  * set, and tells running cases to recompute their due dates when Temporal is reachable.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { broadcastCalendarChange } from '../../activities/calendar-broadcast';
 import { currentCalendar, saveCalendar } from '../../db/calendars';
@@ -15,6 +14,7 @@ import { CALENDARS_DIR, DEFAULT_CALENDAR_ID, loadCalendarFile, writeCalendarFile
 import { CALENDAR_ID, CalendarError, HolidayStatus } from '../../definitions/calendar-schema';
 import { weekdayOf } from '../../definitions/local-time';
 import type { Command, CommandIO } from '../command';
+import { parseCommandArgs } from '../args';
 import { UsageError } from '../command';
 
 const usage = `usage: masar calendar set-holiday --holiday <key> --hijri-year <year> --start <YYYY-MM-DD> [--status official|provisional] [--source <text>]
@@ -43,13 +43,8 @@ type Values = Record<string, string | undefined>;
 /** Parses `--name value` options (all strings), plus --calendar and --file. */
 function parse(args: string[], names: readonly string[]): { values: Values } {
   const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
-  try {
-    const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: { ...COMMON, ...options } });
-    // Every option is declared `type: 'string'`, so every value is a string.
-    return { values: values as Values };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  // Every option is declared `type: 'string'`, so every value is a string.
+  return { values: parseCommandArgs(args, { ...COMMON, ...options }).values as Values };
 }
 
 function calendarFile(io: CommandIO, values: Values): { id: string; file: string } {

@@ -1,5 +1,4 @@
 /** `masar deadline`: computes a due date on a working-day calendar, as clocks do. */
-import { parseArgs } from 'node:util';
 import { describeNonWorkingDay } from '../../definitions/calendar';
 import { DEFAULT_CALENDAR_ID, loadCalendar } from '../../definitions/calendar-file';
 import { CalendarError } from '../../definitions/calendar-schema';
@@ -8,6 +7,7 @@ import { computeDue } from '../../definitions/deadline';
 import { DurationError, effectiveDuration, formatDuration } from '../../definitions/duration';
 import { offsetAt, weekdayOf } from '../../definitions/local-time';
 import type { Counting } from '../../definitions/schema';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
@@ -58,24 +58,14 @@ function printHuman(io: CommandIO, result: Due, zone: string, what: string): voi
 }
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        from: { type: 'string' },
-        duration: { type: 'string' },
-        extend: { type: 'string', multiple: true },
-        counting: { type: 'string' },
-        calendar: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseCommandArgs(args, {
+    from: { type: 'string' },
+    duration: { type: 'string' },
+    extend: { type: 'string', multiple: true },
+    counting: { type: 'string' },
+    calendar: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
   if (!values.from) throw new UsageError('--from is required (the triggering event, e.g. 2025-03-28T23:30:00+01:00)');
   if (!values.duration) throw new UsageError('--duration is required (e.g. "20 working days" or P60D)');
   const from = parseInstant(values.from);

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_CALENDAR_ID, loadCalendar } from '../../definitions/calendar-file';
 import { CalendarError } from '../../definitions/calendar-schema';
 import { DurationSpec } from '../../definitions/schema';
 import { ensureTemporalToolchain } from '../../worker/temporal-toolchain';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 import { loadCompiledProcedure } from '../simulate/procedure-source';
@@ -50,27 +50,19 @@ function parseFrom(value: string, zone: string): Date {
 }
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        script: { type: 'string' },
-        wait: { type: 'string' },
-        from: { type: 'string' },
-        unit: { type: 'string', default: DEFAULT_UNIT },
-        calendar: { type: 'string', default: DEFAULT_CALENDAR_ID },
-        json: { type: 'boolean', default: false },
-        'time-limit': { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError('name one procedure file (or shipped procedure id)');
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      script: { type: 'string' },
+      wait: { type: 'string' },
+      from: { type: 'string' },
+      unit: { type: 'string', default: DEFAULT_UNIT },
+      calendar: { type: 'string', default: DEFAULT_CALENDAR_ID },
+      json: { type: 'boolean', default: false },
+      'time-limit': { type: 'string' },
+    },
+    { name: 'one procedure file (or shipped procedure id)', min: 1 },
+  );
   if (values.script && values.wait) throw new UsageError('give --script or --wait, not both (add a wait step to the script)');
   if (values.wait && !DurationSpec.safeParse(values.wait).success) {
     throw new UsageError(`--wait "${values.wait}": write an ISO 8601 duration (P30D, PT2H) or "N working days" / "N days"`);
