@@ -6,19 +6,11 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import type { Principal } from '../usecases/principal';
 import { unauthorized, unavailable } from './problems';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME, parseLifetime, tokenTimeProblem } from './token-lifetime';
 
-/** The verified caller. */
-export interface Principal {
-  sub: string;
-  name?: string;
-  email?: string;
-  roles: string[];
-  /** Unit code the caller works at (staff); absent for applicants. */
-  unit?: string;
-  lang: 'fr' | 'ar';
-}
+export type { Principal };
 
 export const Claims = z.object({
   sub: z.string().min(1).max(200),

@@ -4,9 +4,7 @@
  * A test checks the document against the OpenAPI 3.1 schema and that every Express route is in it.
  */
 import { z } from 'zod';
-import { ActionBody } from './routes/actions';
-import { FileCaseBody } from './routes/filing';
-import { HolidayBody } from './routes/reference';
+import { ActionBody, FileCaseBody, HolidayBody } from './schemas';
 
 type Json = Record<string, unknown>;
 

@@ -18,7 +18,7 @@ import { compileProcedure } from '../definitions/compile';
 import { loadProcedureDirectory } from '../definitions/load';
 import { createApp } from './app';
 import { createTokenVerifier } from './auth';
-import { createCaseEngine } from './case-engine';
+import { createCaseEngine } from '../usecases/case-engine';
 import type { ApiConfig } from './config';
 import { parseLifetime } from './token-lifetime';
 

@@ -1,7 +1,7 @@
 /** `masar token`: mints a development JWT (HS256 with AUTH_JWT_SECRET) for calling the API. */
-import { parseArgs } from 'node:util';
 import { Claims, mintToken } from '../../api/auth';
 import { DEFAULT_MAX_TOKEN_LIFETIME, formatLifetime, parseLifetime } from '../../api/token-lifetime';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
@@ -19,24 +19,15 @@ Prints the token.`;
 const DEFAULT_TTL_SECONDS = 8 * 3600;
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        sub: { type: 'string' },
-        roles: { type: 'string' },
-        unit: { type: 'string' },
-        name: { type: 'string' },
-        email: { type: 'string' },
-        lang: { type: 'string' },
-        ttl: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseCommandArgs(args, {
+    sub: { type: 'string' },
+    roles: { type: 'string' },
+    unit: { type: 'string' },
+    name: { type: 'string' },
+    email: { type: 'string' },
+    lang: { type: 'string' },
+    ttl: { type: 'string' },
+  });
   const secret = io.env.AUTH_JWT_SECRET;
   if (!secret || secret.length < 32) {
     throw new UsageError('AUTH_JWT_SECRET must be set to the API\'s secret (at least 32 characters; generate one with `openssl rand -hex 32`)');

@@ -10,7 +10,7 @@ import request from 'supertest';
 import { createProjectionActivities } from '../../../activities/projection';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken } from '../../../api/auth';
-import { createCaseEngine } from '../../../api/case-engine';
+import { createCaseEngine } from '../../../usecases/case-engine';
 import { main } from '../../../cli/main';
 import { createDirectory } from '../../../db/directory';
 import { entryHash, toRow, type DbJournalRow } from '../../../db/journal';
