@@ -12,7 +12,7 @@ import type { Db } from '../db/pool';
 import { DEFAULT_CALENDAR_ID } from '../definitions/calendar-file';
 import type { TokenVerifier } from './auth';
 import type { CaseEngine } from './case-engine';
-import { bodyParsers, requestLog, securityHeaders } from './http';
+import { bodyParsers, methodNotAllowed, requestLog, securityHeaders } from './http';
 import { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problems';
 import { rateLimit, type RateLimitOptions } from './rate-limit';
@@ -108,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
 
+  app.use(methodNotAllowed(app));
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
   return app;

@@ -21,6 +21,7 @@ import { authenticate, principalOf, type Principal } from '../auth';
 import { caseResource } from '../case-resource';
 import { requireJson, route } from '../http';
 import { badRequest, conflict, forbidden, parseOr, unprocessable } from '../problems';
+import { intBody } from '../params';
 
 const ApplicantBody = z.strictObject({
   id: z.string().min(1).max(200),
@@ -31,7 +32,7 @@ const ApplicantBody = z.strictObject({
 
 export const FileCaseBody = z.strictObject({
   procedure: z.string().max(100).regex(PROCEDURE_ID, 'must be a procedure id such as "acces-information"'),
-  version: z.number().int().positive().optional(),
+  version: intBody(1).optional(),
   unit: z.string().min(1).max(50),
   data: z.record(z.string(), z.unknown()).default({}),
   /** Only when an agent files at the counter for someone. */

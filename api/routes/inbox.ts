@@ -12,15 +12,16 @@ import { authenticate, principalOf } from '../auth';
 import { caseResource, inboxResource } from '../case-resource';
 import { route } from '../http';
 import { badRequest, forbidden, parseOr } from '../problems';
+import { intQuery } from '../params';
 
 const TasksQuery = z.strictObject({
   procedure: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
 
 const EscalationsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
 

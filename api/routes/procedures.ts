@@ -18,9 +18,10 @@ import { authenticate, principalOf } from '../auth';
 import { mermaidDiagram } from '../../definitions/diagram';
 import { route } from '../http';
 import { conflict, HttpProblem, notFound, parseOr, unprocessable } from '../problems';
+import { intQuery } from '../params';
 
 const IdParam = z.strictObject({ id: z.string().max(100).regex(PROCEDURE_ID, 'must be a procedure id') });
-const VersionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
+const VersionQuery = z.strictObject({ version: intQuery(1).optional() });
 const SourceBody = z.strictObject({ source: z.string().min(1) });
 
 /** The YAML text of a validate/publish request. */

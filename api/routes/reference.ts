@@ -7,7 +7,7 @@
 import type { Express } from 'express';
 import { z } from 'zod';
 import { daysOffInYear, recordClosure, recordHoliday, religiousDateOf, type Calendar } from '../../definitions/calendar';
-import { computeDue } from '../../definitions/deadline';
+import { computeDue, MAX_EXTENSIONS } from '../../definitions/deadline';
 import { DurationError } from '../../definitions/duration';
 import { Label } from '../../definitions/schema';
 import { UNIT_KINDS } from '../../db/directory';
@@ -17,25 +17,26 @@ import { authenticate, principalOf } from '../auth';
 import { currentCalendar, saveCalendar } from '../../db/calendars';
 import { requireJson, route } from '../http';
 import { conflict, notFound, parseOr, unprocessable } from '../problems';
+import { intQuery, isoDate, isoInstant } from '../params';
 
 const UnitsQuery = z.strictObject({
   parent: z.string().max(50).optional(),
   kind: z.enum(UNIT_KINDS as [string, ...string[]]).optional(),
   q: z.string().max(100).optional(),
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: intQuery(1, 500).default(50),
   cursor: z.string().max(50).optional(),
 });
 
 const CalendarParam = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a calendar id') });
-const YearQuery = z.strictObject({ year: z.coerce.number().int().min(1900).max(2200).optional() });
+const YearQuery = z.strictObject({ year: intQuery(1900, 2200).optional() });
 
 const DurationText = z.string().min(1).max(60);
 /** `?from=<ISO instant>&duration=20 working days&extend=20 working days&extend=...` */
 const DeadlineQuery = z.strictObject({
-  from: z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)) && /T/.test(v), 'must be an ISO 8601 instant such as 2027-02-22T10:00:00+01:00'),
+  from: isoInstant(),
   duration: DurationText,
-  extend: z.union([DurationText, z.array(DurationText).max(10)]).optional(),
+  extend: z.union([DurationText, z.array(DurationText).max(MAX_EXTENSIONS)]).optional(),
   counting: z.enum(['working_days', 'calendar']).optional(),
 });
 
@@ -44,13 +45,13 @@ export const HolidayBody = z.discriminatedUnion('kind', [
     kind: z.literal('religious'),
     holiday: z.string().regex(/^[a-z][a-z0-9_]*$/),
     hijriYear: z.number().int().min(1300).max(1600),
-    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+    start: isoDate(),
     status: z.enum(['official', 'provisional']).optional(),
     source: z.string().max(500).optional(),
   }),
   z.strictObject({
     kind: z.literal('closure'),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+    date: isoDate(),
     name: Label,
     source: z.string().max(500).optional(),
   }),
