@@ -111,7 +111,7 @@ export function toProblem(err: unknown): HttpProblem {
     }
     if (e.type === 'request.aborted') return badRequest('the request was aborted by the client');
     if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
-      return badRequest(`the request body does not match its Content-Encoding (${e.message}); send it uncompressed or encoded as declared`);
+      return badRequest('the request body does not decode as its Content-Encoding says; send it uncompressed, or encoded as declared');
     }
     // Express could not percent-decode a path segment into UTF-8.
     if (err instanceof URIError) return badRequest('the request path is not valid percent-encoded UTF-8');
