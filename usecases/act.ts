@@ -2,11 +2,9 @@
  * Acting on a case. This checks only that the caller may see the case and that it is open; the
  * workflow's Update validator decides whether the action is allowed in this state, for this actor,
  * with this input, and answers at once (refusals become `UseCaseError`s in `case-engine.ts`).
- *
- * An idempotency key names one request: it is recorded with the case and a hash of the action,
- * input and comment (`db/idempotency.ts`), so the same key sent with another action, input, comment
- * or case is refused (409) rather than answered with the first action's result by Temporal's
- * Update dedup, which would silently drop the second action.
+ * An idempotency key is recorded with a hash of the request (`db/idempotency.ts`), so the same key
+ * sent with another action, input, comment or case is refused instead of answering with the first
+ * action's result (Temporal would answer a reused Update id with the first Update's outcome).
  */
 import { createHash } from 'node:crypto';
 import type { CaseRecord } from '../db/cases';
@@ -27,20 +25,10 @@ export interface ActInput {
   comment?: string | undefined;
 }
 
-/** A caller's idempotency key (scoped by caller: two callers may choose the same key). */
-export interface ActionKey {
-  caller: string;
-  key: string;
-}
-
-/**
- * Records what `key` stands for, or refuses a different request under it. A refused action keeps
- * its key (resend the corrected request with a new key): releasing it could race with a concurrent
- * identical retry that the workflow accepts.
- */
-async function claimKey(db: UseCaseDeps['db'], { caller, key }: ActionKey, caseId: string, input: ActInput): Promise<void> {
-  const request = { caseId, action: input.action, ...(input.input ? { input: input.input } : {}), ...(input.comment !== undefined ? { comment: input.comment } : {}) };
-  const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
+/** Records what `key` stands for, or refuses a different request under it. */
+async function claimKey(db: UseCaseDeps['db'], caller: string, key: string, caseId: string, input: ActInput): Promise<void> {
+  const body = { action: input.action, ...(input.input ? { input: input.input } : {}), ...(input.comment !== undefined ? { comment: input.comment } : {}) };
+  const requestHash = createHash('sha256').update(canonicalJson({ caseId, ...body })).digest('hex');
   const claim = await claimActionKey(db, caller, key, { caseId, requestHash });
   if (claim.caseId !== caseId) {
     throw conflict('idempotency-key-reused', `Idempotency-Key "${key}" was already used for an action on another case (${claim.caseId}); use a new key for each action`);
@@ -52,8 +40,8 @@ async function claimKey(db: UseCaseDeps['db'], { caller, key }: ActionKey, caseI
 
 /**
  * Applies `input` to the case as `p`. `updateId` makes a retry apply once (the transport derives it
- * from the caller's idempotency key, scoped by caller); `key`, when the caller sent one, is claimed
- * for this request (see the file header).
+ * from the caller's idempotency key, scoped by caller); `key`, the caller's idempotency key, binds
+ * that key to this one request.
  */
 export async function actOnCase(
   deps: Pick<UseCaseDeps, 'db' | 'directory'> & { engine: Pick<CaseEngine, 'act'> },
@@ -61,13 +49,13 @@ export async function actOnCase(
   caseId: string,
   input: ActInput,
   updateId: string,
-  key?: ActionKey,
+  key?: string,
 ): Promise<{ record: CaseRecord; access: CaseAccess; view: CaseView }> {
   const { record, access } = await visibleCase(deps, p, caseId);
   if (record.view.status === 'closed') {
     throw conflict('case-closed', `case ${record.view.reference} is closed (${record.view.outcome ?? 'no outcome'}); no action can be taken`);
   }
-  if (key) await claimKey(deps.db, key, caseId, input);
+  if (key) await claimKey(deps.db, p.sub, key, caseId, input);
   const request: ActRequest = {
     action: input.action,
     actor: { id: p.sub, roles: p.roles, ...(p.name ? { name: p.name } : {}), ...(p.unit ? { unit: p.unit } : {}) },

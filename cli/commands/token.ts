@@ -1,7 +1,7 @@
 /** `masar token`: mints a development JWT (HS256 with AUTH_JWT_SECRET) for calling the API. */
 import { Claims, mintToken } from '../../api/auth';
-import { DEFAULT_MAX_TOKEN_LIFETIME, formatLifetime, parseLifetime } from '../../api/token-lifetime';
 import { parseCommandArgs } from '../args';
+import { DEFAULT_MAX_TOKEN_LIFETIME, formatLifetime, parseLifetime } from '../../api/token-lifetime';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
