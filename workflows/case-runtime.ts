@@ -9,7 +9,7 @@ import { defaultCounting, MachineEvents } from '../definitions/compiled';
 import type { ClockOperation, NotificationEvent } from '../definitions/schema';
 import { applyDue, clockOpsOnEnter } from './case-clocks';
 import type { CaseMachine, Step } from './case-machine';
-import { messagesFor, notifyRequest, type Message } from './case-notifications';
+import { actionVars, messagesFor, notifyRequest, type Message } from './case-notifications';
 import type { CaseState, ClockRuntime } from './case-state';
 import { buildView, unitAtLevel } from './case-state';
 import type { ActRequest, Actor, CaseInput, CaseView } from './messages';
@@ -28,6 +28,8 @@ export class CaseRuntime {
   readonly state: CaseState;
   private readonly pending: JournalEntry[] = [];
   private readonly deliveries: Promise<unknown>[] = [];
+  /** Template variables of the action being applied (its input in words), for the messages it causes. */
+  private actionExtra: Record<string, unknown> = {};
   /** The view as of the last completed step (what queries answer: never a half-applied step). */
   committed?: CaseView;
 
@@ -112,7 +114,12 @@ export class CaseRuntime {
           reason,
           ...(req.input && Object.keys(req.input).length ? { data: { input: req.input } } : {}),
         });
-        await this.applyStep(step, reason);
+        this.actionExtra = actionVars(this.input, s.state, req);
+        try {
+          await this.applyStep(step, reason);
+        } finally {
+          this.actionExtra = {};
+        }
       }
     }
     await this.project();
@@ -482,7 +489,7 @@ export class CaseRuntime {
 
   /** Sends the messages the procedure's notification rules attach to `event` in the current state. */
   private notifyEvent(event: NotificationEvent, extra: Record<string, unknown> = {}): void {
-    for (const message of messagesFor(this.input, this.state, event)) this.send(message, extra);
+    for (const message of messagesFor(this.input, this.state, event)) this.send(message, { ...this.actionExtra, ...extra });
   }
 
   private send(message: Message, extra: Record<string, unknown>): void {

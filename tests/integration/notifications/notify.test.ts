@@ -16,6 +16,10 @@ const COMMUNE = '141.01.01';
 const PROVINCE = '141';
 
 type Person = Member & { unit: string; roles: string[] };
+const UNITS = [
+  { code: PROVINCE, name: { fr: 'Préfecture de Rabat', ar: 'عمالة الرباط' }, parentCode: null },
+  { code: COMMUNE, name: { fr: 'Commune de Rabat-Hassan', ar: 'جماعة الرباط حسان' }, parentCode: PROVINCE },
+];
 const PEOPLE: Person[] = [
   { id: 'agent-fr', name: 'Karim Alaoui', email: 'karim@commune.ma', language: 'fr', unit: COMMUNE, roles: ['information_officer'] },
   { id: 'agent-ar', name: 'نادية الإدريسي', email: 'nadia@commune.ma', language: 'ar', unit: COMMUNE, roles: ['information_officer'] },
@@ -25,6 +29,8 @@ const PEOPLE: Person[] = [
 const directory: RecipientDirectory = {
   members: async (unit, role) => PEOPLE.filter((p) => p.unit === unit && p.roles.includes(role)),
   supervisors: async (unit) => PEOPLE.filter((p) => p.unit === unit && p.roles.includes('supervisor')),
+  member: async (id) => PEOPLE.find((p) => p.id === id),
+  getUnit: async (code) => UNITS.find((u) => u.code === code),
 };
 
 const APPLICANT_AR = { id: 'app-1', name: 'سلمى بناني', email: 'salma@example.ma', language: 'ar' as const };

@@ -11,6 +11,8 @@ function directory(people: (Member & { unit: string; roles: string[] })[]): Reci
   return {
     members: async (unit, role) => people.filter((p) => p.unit === unit && p.roles.includes(role)),
     supervisors: async (unit) => people.filter((p) => p.unit === unit && p.roles.includes('supervisor')),
+    member: async (id) => people.find((p) => p.id === id),
+    getUnit: async (code) => ({ code, name: { fr: `Unité ${code}`, ar: `الوحدة ${code}` }, parentCode: null }),
   };
 }
 
