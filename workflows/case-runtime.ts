@@ -3,7 +3,7 @@
  * Runs inside the workflow (sandbox-safe): side effects only through the activities it is given.
  * Every change is journaled and projected before the step that made it returns.
  */
-import type { JournalEntry, MasarActivities, ProjectInput } from '../activities/types';
+import type { JournalEntry, MasarActivities, NotifyInput, NotifyResult, ProjectInput } from '../activities/types';
 import type { CompiledClock } from '../definitions/compiled';
 import { defaultCounting, MachineEvents } from '../definitions/compiled';
 import type { ClockOperation, NotificationEvent } from '../definitions/schema';
@@ -223,6 +223,33 @@ export class CaseRuntime {
       }
     }
     if (changed) await this.project();
+  }
+
+  /**
+   * Journals a message that reached nobody it was meant for (the notify activity's `undeliverable`),
+   * and asks the loop to project it (`flushRequested`) rather than wait for the case's next step.
+   */
+  recordUndeliverable(req: NotifyInput, result: NotifyResult): void {
+    const unreached = result.undeliverable ?? [];
+    if (unreached.length === 0) return;
+    this.journal({
+      actor: SYSTEM,
+      kind: 'notification.undeliverable',
+      fromState: this.state.state,
+      toState: this.state.state,
+      reason: unreached.map((u) => u.reason).join('; '),
+      data: { template: req.template, event: req.event, occurrence: req.occurrence, unreached, alerted: result.alerted ?? [] },
+    });
+    this.flushRequested = true;
+  }
+
+  /** Set when journal entries wait for a projection outside a step. */
+  flushRequested = false;
+
+  /** Projects the journal entries recorded outside a step (see `recordUndeliverable`). */
+  async flush(): Promise<void> {
+    this.flushRequested = false;
+    if (this.pending.length > 0) await this.project();
   }
 
   /** Waits for every notification still being delivered. */
