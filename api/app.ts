@@ -20,6 +20,7 @@ import { registerActionRoutes } from './routes/actions';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
+import { registerMemberRoutes } from './routes/members';
 import { registerOpsRoutes } from './routes/ops';
 import { registerProcedureRoutes } from './routes/procedures';
 import { registerReferenceRoutes } from './routes/reference';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   registerActionRoutes(app, ctx);
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
+  registerMemberRoutes(app, ctx);
 
   app.use(notFoundHandler);
   app.use(problemHandler(logger));

@@ -63,7 +63,7 @@ export type MemberPatch = z.infer<typeof MemberPatch>;
  */
 export async function knownRoles(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ role: string }>(
-    `SELECT DISTINCT jsonb_object_keys(compiled->'roles') AS role FROM procedures`,
+    `SELECT DISTINCT json_object_keys(compiled->'roles') AS role FROM procedures`,
   );
   const roles = new Set([...BUILTIN_MEMBER_ROLES, ...rows.map((r) => r.role).filter((r) => r !== 'applicant')]);
   return [...roles].sort();

@@ -6,6 +6,7 @@
 import type { Express, Request } from 'express';
 import { z } from 'zod';
 import { getProcedure, listProcedures, listVersions, publishProcedure } from '../../db/procedures';
+import { roleWarnings } from '../../db/role-coverage';
 import { compileProcedure } from '../../definitions/compile';
 import type { CompiledProcedure } from '../../definitions/compiled';
 import { formatDefinitionError } from '../../definitions/errors';
@@ -109,7 +110,8 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
     route(async (req, res) => {
       requireAdmin(principalOf(req), 'validating a procedure');
       const compiled = compileSource(sourceOf(req));
-      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, diagram: { mermaid: mermaidDiagram(compiled) } });
+      const warnings = await roleWarnings(db, compiled);
+      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, warnings, diagram: { mermaid: mermaidDiagram(compiled) } });
     }),
   );
 
@@ -128,9 +130,12 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
           `procedure ${compiled.id} version ${compiled.version} is already published with different content (hash ${result.existing.hash.slice(0, 12)}); bump version to publish a change`,
         );
       }
+      // Warned, not refused: members are often added once the procedure is published.
+      const warnings = await roleWarnings(db, compiled);
       res.setHeader('Location', `${API}/procedures/${compiled.id}?version=${compiled.version}`);
       res.status(result.outcome === 'published' ? 201 : 200).json({
         outcome: result.outcome,
+        warnings,
         ...procedureDetail(result.procedure.compiled),
         publishedAt: result.procedure.publishedAt,
         publishedBy: result.procedure.publishedBy,
