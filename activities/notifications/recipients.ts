@@ -163,7 +163,7 @@ export async function resolveRecipients(input: NotifyInput, directory: Recipient
     if (!reached && target.missing && !unreached.some((u) => u.kind === kind)) {
       const missing = target.missing;
       // People were found but none has an address: say so rather than "nobody holds the role".
-      const reason = target.people.length > 0 ? `${target.people.map((p) => p.id).join(', ')}: no e-mail address` : missing.reason;
+      const reason = target.people.length > 0 && kind !== 'applicant' ? `${target.people.map((p) => p.id).join(', ')}: no e-mail address` : missing.reason;
       unreached.push({ ...missing, reason });
     }
   }
