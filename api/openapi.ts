@@ -4,10 +4,7 @@
  * A test checks the document against the OpenAPI 3.1 schema and that every Express route is in it.
  */
 import { z } from 'zod';
-import { ActionBody } from './routes/actions';
-import { FileCaseBody } from './routes/filing';
-import { AddMemberBody, UpdateMemberBody } from './routes/members';
-import { HolidayBody } from './routes/reference';
+import { ActionBody, AddMemberBody, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
 
 type Json = Record<string, unknown>;
 

@@ -1,68 +1,36 @@
 /**
  * Members of a unit and their roles, for administrators: list, add, update, remove
  * (`/units/{code}/members`), the roles a member may hold (`/roles`), and the messages that reached
- * nobody (`/notification-problems`). The checks live in `db/members.ts`; this maps them to HTTP.
+ * nobody (`/notification-problems`). Parse, call the use case (`usecases/members.ts`), answer.
  */
 import type { Express } from 'express';
 import { z } from 'zod';
-import { addMember, knownRoles, listUnitMembers, MemberError, MemberFields, MemberPatch, removeMember, updateMember } from '../../db/members';
-import { listProblems } from '../../db/notification-problems';
-import { requireAdmin } from '../access';
-import { API, type RouteContext } from '../app';
+import { MemberFields } from '../../db/members';
+import { addMember, authorizeMembers, listMembers, listNotificationProblems, listRoles, removeMember, updateMember } from '../../usecases/members';
 import { authenticate, principalOf } from '../auth';
+import { API, type RouteContext } from '../context';
 import { requireJson, route } from '../http';
-import { conflict, HttpProblem, notFound, parseOr, unprocessable } from '../problems';
+import { parseOr } from '../problems';
+import { AddMemberBody, UpdateMemberBody } from '../schemas';
 
 const UnitParam = z.strictObject({ code: z.string().min(1).max(50).regex(/^[A-Za-z0-9.]+$/, 'must be a unit code such as 01.511.01.01') });
 const MemberParams = UnitParam.extend({ id: MemberFields.shape.id });
-/** The member's fields; its unit is the one in the path. */
-export const AddMemberBody = MemberFields;
-export const UpdateMemberBody = MemberPatch.refine((p) => Object.keys(p).length > 0, 'give at least one field to change (name, email, language, roles, phone)');
 const ProblemsQuery = z.strictObject({
   unit: z.string().max(50).optional(),
   case: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-/** A refused member operation as a problem: what, where, and the fix. */
-function toHttp(err: unknown): unknown {
-  if (!(err instanceof MemberError)) return err;
-  switch (err.reason) {
-    case 'unknown_unit':
-    case 'not_found':
-      return notFound(err.message);
-    case 'exists':
-      return conflict('member-exists', err.message);
-    case 'unknown_role':
-      return unprocessable(err.message, [{ path: err.field, message: err.message }], 'unknown-role');
-    case 'invalid':
-      return unprocessable(err.message, [{ path: err.field, message: err.message }]);
-    default: {
-      const never: never = err.reason;
-      return new HttpProblem(500, 'internal', `unknown member error ${String(never)}`);
-    }
-  }
-}
-
-async function mapped<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw toHttp(err);
-  }
-}
-
 export function registerMemberRoutes(app: Express, ctx: RouteContext): void {
   const auth = authenticate(ctx.deps.verifyToken);
-  const { db } = ctx.deps;
+  const deps = ctx.useCases;
 
   app.get(
     `${API}/units/:code/members`,
     auth,
     route(async (req, res) => {
-      requireAdmin(principalOf(req), 'listing the members of a unit');
       const { code } = parseOr(UnitParam, req.params, 'params');
-      res.json({ items: await mapped(() => listUnitMembers(db, code)) });
+      res.json({ items: await listMembers(deps, principalOf(req), code) });
     }),
   );
 
@@ -70,11 +38,13 @@ export function registerMemberRoutes(app: Express, ctx: RouteContext): void {
     `${API}/units/:code/members`,
     auth,
     route(async (req, res) => {
-      requireAdmin(principalOf(req), 'adding a member');
+      const p = principalOf(req);
+      // Refused before the body is read (the use case checks again).
+      authorizeMembers(p);
       const { code } = parseOr(UnitParam, req.params, 'params');
       requireJson(req);
       const body = parseOr(AddMemberBody, req.body, 'body');
-      const member = await mapped(() => addMember(db, code, body));
+      const member = await addMember(deps, p, code, body);
       res.setHeader('Location', `${API}/units/${code}/members/${encodeURIComponent(member.id)}`);
       res.status(201).json(member);
     }),
@@ -84,11 +54,12 @@ export function registerMemberRoutes(app: Express, ctx: RouteContext): void {
     `${API}/units/:code/members/:id`,
     auth,
     route(async (req, res) => {
-      requireAdmin(principalOf(req), 'updating a member');
+      const p = principalOf(req);
+      authorizeMembers(p);
       const { code, id } = parseOr(MemberParams, req.params, 'params');
       requireJson(req);
       const patch = parseOr(UpdateMemberBody, req.body, 'body');
-      res.json(await mapped(() => updateMember(db, code, id, patch)));
+      res.json(await updateMember(deps, p, code, id, patch));
     }),
   );
 
@@ -96,9 +67,8 @@ export function registerMemberRoutes(app: Express, ctx: RouteContext): void {
     `${API}/units/:code/members/:id`,
     auth,
     route(async (req, res) => {
-      requireAdmin(principalOf(req), 'removing a member');
       const { code, id } = parseOr(MemberParams, req.params, 'params');
-      res.json(await mapped(() => removeMember(db, code, id)));
+      res.json(await removeMember(deps, principalOf(req), code, id));
     }),
   );
 
@@ -106,8 +76,7 @@ export function registerMemberRoutes(app: Express, ctx: RouteContext): void {
     `${API}/roles`,
     auth,
     route(async (req, res) => {
-      requireAdmin(principalOf(req), 'listing the roles');
-      res.json({ items: await knownRoles(db) });
+      res.json({ items: await listRoles(deps, principalOf(req)) });
     }),
   );
 
@@ -115,9 +84,9 @@ export function registerMemberRoutes(app: Express, ctx: RouteContext): void {
     `${API}/notification-problems`,
     auth,
     route(async (req, res) => {
-      requireAdmin(principalOf(req), 'listing undeliverable messages');
+      const p = principalOf(req);
       const q = parseOr(ProblemsQuery, req.query, 'query');
-      res.json({ items: await listProblems(db, { limit: q.limit, ...(q.unit ? { unit: q.unit } : {}), ...(q.case ? { caseId: q.case } : {}) }) });
+      res.json({ items: await listNotificationProblems(deps, p, { limit: q.limit, ...(q.unit ? { unit: q.unit } : {}), ...(q.case ? { caseId: q.case } : {}) }) });
     }),
   );
 }
