@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseCsv } from '../../db/csv';
 import { CsvHeaderError, importUnitsCsv, type ImportReport } from '../../db/directory-import';
@@ -13,6 +12,7 @@ import { addMember, listUnitMembers, MemberError, MemberFields, MemberPatch, rem
 import { migrate } from '../../db/migrate';
 import { createDb, type Db } from '../../db/pool';
 import { seedDirectory } from '../../db/seed/seed-directory';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
@@ -64,10 +64,8 @@ async function withDb<T>(io: CommandIO, work: (db: Db) => Promise<T>): Promise<T
 }
 
 async function runImport(args: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean', default: false } }, allowPositionals: true });
-  const [file, ...extra] = positionals;
-  if (!file) throw new UsageError('import: missing the CSV file');
-  if (extra.length > 0) throw new UsageError(`import: one file at a time (got ${positionals.join(', ')})`);
+  const { values, positionals } = parseCommandArgs(args, { 'dry-run': { type: 'boolean', default: false } }, { name: 'the CSV file to import (one at a time)', min: 1 });
+  const file = positionals[0] as string;
   let text: string;
   try {
     // Invalid UTF-8 decodes to U+FFFD, which the import reports on the line where it occurs.
@@ -94,7 +92,7 @@ async function runImport(args: string[], io: CommandIO): Promise<number> {
 }
 
 async function runSeed(args: string[], io: CommandIO): Promise<number> {
-  if (args.length > 0) throw new UsageError(`seed takes no argument (got ${args.join(' ')})`);
+  parseCommandArgs(args, {});
   return withDb(io, async (db) => {
     const report = await seedDirectory(db);
     const { added, updated, unchanged } = report.units;
@@ -133,18 +131,12 @@ function invalid(io: CommandIO, what: string, issues: { path: PropertyKey[]; mes
 
 async function runMember(args: string[], io: CommandIO): Promise<number> {
   const [sub, ...rest] = args;
-  let parsedArgs;
-  try {
-    parsedArgs = parseArgs({ args: rest, options: MEMBER_OPTIONS, allowPositionals: true });
-  } catch (err) {
-    // An unknown or incomplete option is the user's mistake: show the usage, not a stack.
-    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError(`member ${sub ?? ''}: ${(err as Error).message}`);
-    throw err;
+  if (!sub || !['list', 'add', 'update', 'remove'].includes(sub)) {
+    throw new UsageError(sub ? `unknown member sub-command "${sub}" (list, add, update or remove)` : 'member: missing a sub-command (list, add, update or remove)');
   }
-  const { values, positionals } = parsedArgs;
-  const [unit, id, ...extra] = positionals;
-  if (!unit) throw new UsageError(`member ${sub ?? ''}: missing the unit code`.replace('  ', ' '));
-  if (extra.length > 0) throw new UsageError(`member ${sub}: unexpected ${extra.join(' ')}`);
+  const { values, positionals } = parseCommandArgs(rest, MEMBER_OPTIONS, { name: 'the unit code and, but for list, the member id', min: 1, max: 2 });
+  const [unit, id] = positionals;
+  if (!unit) throw new UsageError(`member ${sub}: missing the unit code`);
   const given = { ...values, ...(values.role ? { roles: values.role } : {}) };
   delete (given as { role?: unknown }).role;
   switch (sub) {

@@ -71,7 +71,7 @@ describe('masar directory member', () => {
     [['add', TANGER, 'x1', '--name', 'X', '--email', 'x@y.ma', '--language', 'en', '--role', 'agent'], 1, 'language: language must be "fr" or "ar"'],
     [['add', '99.999.99.99', 'x1', '--name', 'X', '--email', 'x@y.ma', '--language', 'fr', '--role', 'agent'], 1, 'unit "99.999.99.99" is not in the directory'],
     [['remove', TANGER, 'nobody'], 1, `no active member "nobody" at unit ${TANGER}`],
-    [['add', TANGER, 'x1', '--colour', 'red'], 2, 'Unknown option'],
+    [['add', TANGER, 'x1', '--colour', 'red'], 2, 'unknown option "--colour"'],
     [['rename', TANGER], 2, 'unknown member sub-command "rename"'],
   ])('should refuse %j, saying why', async (args, code, message) => {
     const run = await masar(['directory', 'member', ...args]);
