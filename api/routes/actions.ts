@@ -7,13 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { z } from 'zod';
-import type { ActRequest } from '../../workflows/messages';
+import { UnitLookupError } from '../../db/directory';
+import type { ActRequest, UnitChain } from '../../workflows/messages';
+import { SupervisorActions } from '../../workflows/messages';
 import { API, type RouteContext } from '../app';
 import { authenticate, principalOf } from '../auth';
 import { caseResource } from '../case-resource';
 import { requireJson, route } from '../http';
-import { conflict, parseOr } from '../problems';
-import { CaseIdParam, loadVisibleCase } from './cases';
+import { conflict, parseOr, unprocessable } from '../problems';
+import { actionsFor, CaseIdParam, loadVisibleCase } from './cases';
 import { idempotencyKeyOf } from './filing';
 
 export const ActionBody = z.strictObject({
@@ -22,6 +24,30 @@ export const ActionBody = z.strictObject({
   input: z.record(z.string(), z.unknown()).optional(),
   comment: z.string().max(4000).optional(),
 });
+
+/** Input fields of built-in actions that name a unit: resolved here, scope-checked by the workflow. */
+const UNIT_FIELDS: Record<string, string[]> = { [SupervisorActions.reassign]: ['unit'] };
+
+/**
+ * Resolves every unit the action's input names through the directory (the workflow cannot query
+ * it): an unknown or inactive unit is a 422 naming the field. Values that are not text are left
+ * to the workflow's input check.
+ */
+async function resolveNamedUnits(ctx: RouteContext, action: string, input: Record<string, unknown> | undefined): Promise<Record<string, UnitChain>> {
+  const units: Record<string, UnitChain> = {};
+  for (const field of UNIT_FIELDS[action] ?? []) {
+    const code = input?.[field];
+    if (typeof code !== 'string' || code === '') continue;
+    try {
+      const { name: _name, ...chain } = await ctx.deps.directory.caseUnit(code);
+      units[field] = chain;
+    } catch (err) {
+      if (err instanceof UnitLookupError) throw unprocessable(err.message, [{ path: `input.${field}`, message: err.reason.replace('_', ' ') }]);
+      throw err;
+    }
+  }
+  return units;
+}
 
 export function registerActionRoutes(app: Express, ctx: RouteContext): void {
   app.post(
@@ -40,11 +66,13 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
       if (record.view.status === 'closed') {
         throw conflict('case-closed', `case ${record.view.reference} is closed (${record.view.outcome ?? 'no outcome'}); no action can be taken`);
       }
+      const units = await resolveNamedUnits(ctx, body.action, body.input);
       const request: ActRequest = {
         action: body.action,
         actor: { id: p.sub, roles: p.roles, ...(p.name ? { name: p.name } : {}), ...(p.unit ? { unit: p.unit } : {}) },
         ...(body.input ? { input: body.input } : {}),
         ...(body.comment !== undefined ? { comment: body.comment } : {}),
+        ...(Object.keys(units).length ? { units } : {}),
       };
       let view;
       try {
@@ -55,7 +83,8 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
         throw err;
       }
       ctx.metrics.count('masar_actions_total', { action: body.action, result: 'applied' });
-      res.json(caseResource(record, { personal: access.personal, withData: true, view }));
+      const actions = await actionsFor(ctx, p, record, view);
+      res.json(caseResource(record, { personal: access.personal, withData: true, view, actions }));
     }),
   );
 }

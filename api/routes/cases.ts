@@ -7,6 +7,10 @@ import type { Express } from 'express';
 import { z } from 'zod';
 import { decodeCursor, getCase, listCases, taskUnits, type CaseFilter, type CaseRecord } from '../../db/cases';
 import { readJournal } from '../../db/journal';
+import { getProcedure } from '../../db/procedures';
+import type { CompiledProcedure } from '../../definitions/compiled';
+import type { CaseView } from '../../workflows/messages';
+import { availableActions, type AvailableAction } from '../available-actions';
 import { caseAccess, hiddenCase, isStaff, unitScope, type CaseAccess } from '../access';
 import { API, type RouteContext } from '../app';
 import { authenticate, principalOf, type Principal } from '../auth';
@@ -58,6 +62,25 @@ export async function loadVisibleCase(
   const access = caseAccess(p, record, scope, tasks);
   if (!access.visible) throw hiddenCase(p, caseId);
   return { record, access };
+}
+
+/** Published versions never change: their compiled form is kept once read (keyed by hash too). */
+const compiledCache = new Map<string, CompiledProcedure>();
+const COMPILED_CACHE_MAX = 200;
+
+/** What `p` may do on the case as `view` shows it (see `available-actions.ts`). */
+export async function actionsFor(ctx: RouteContext, p: Principal, record: CaseRecord, view: CaseView): Promise<AvailableAction[]> {
+  const { id, version, hash } = view.procedure;
+  const key = `${id}@${version}#${hash}`;
+  let compiled = compiledCache.get(key);
+  if (!compiled) {
+    const published = await getProcedure(ctx.deps.db, id, version);
+    if (!published || published.hash !== hash) return [];
+    compiled = published.compiled;
+    if (compiledCache.size >= COMPILED_CACHE_MAX) compiledCache.clear();
+    compiledCache.set(key, compiled);
+  }
+  return availableActions(view, compiled, p, record.applicantId);
 }
 
 export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
@@ -113,7 +136,8 @@ export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
       const { consistent } = parseOr(ConsistentQuery, req.query, 'query');
       const { record, access } = await loadVisibleCase(ctx, p, id);
       const view = consistent ? await ctx.deps.engine.view(id) : undefined;
-      res.json(caseResource(record, { personal: access.personal, withData: true, ...(view ? { view } : {}) }));
+      const actions = await actionsFor(ctx, p, record, view ?? record.view);
+      res.json(caseResource(record, { personal: access.personal, withData: true, actions, ...(view ? { view } : {}) }));
     }),
   );
 

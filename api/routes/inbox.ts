@@ -1,7 +1,7 @@
 /**
  * Work lists of staff: `GET /tasks` (the caller's inbox: open tasks at their unit for their
- * roles, earliest due first) and `GET /escalations` (supervisors: open cases escalated to their
- * unit or any unit below).
+ * roles, earliest due first; `assigned=mine|unassigned`) and `GET /escalations` (supervisors: open
+ * cases whose escalation reached their unit or any unit below, until decided or closed).
  */
 import type { Express } from 'express';
 import { z } from 'zod';
@@ -15,6 +15,8 @@ import { badRequest, forbidden, parseOr } from '../problems';
 
 const TasksQuery = z.strictObject({
   procedure: z.string().max(100).optional(),
+  /** `mine`: tasks the caller claimed (or was assigned); `unassigned`: tasks nobody holds. */
+  assigned: z.enum(['mine', 'unassigned']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(500).optional(),
 });
@@ -40,7 +42,12 @@ export function registerInboxRoutes(app: Express, ctx: RouteContext): void {
       if (q.cursor && !cursor) throw badCursor();
       const page = await listInbox(
         ctx.deps.db,
-        { unit: p.unit, roles: staffRoles(p), ...(q.procedure ? { procedureId: q.procedure } : {}) },
+        {
+          unit: p.unit,
+          roles: staffRoles(p),
+          ...(q.procedure ? { procedureId: q.procedure } : {}),
+          ...(q.assigned ? { assignee: q.assigned === 'mine' ? { id: p.sub } : ('none' as const) } : {}),
+        },
         { limit: q.limit, ...(cursor ? { cursor } : {}) },
       );
       res.json({ items: page.items.map(inboxResource), ...(page.next ? { next: page.next } : {}) });
