@@ -33,8 +33,16 @@ function sourceOf(req: Request): string {
 /** Templates a published procedure may name: the shipped ones (plus its own `templates`). */
 const KNOWN_TEMPLATES: ReadonlySet<string> = new Set(TEMPLATE_NAMES);
 
+/** A warning as the API returns it (never blocking). */
+export interface DefinitionWarning {
+  path: string;
+  message: string;
+  line: number;
+  column: number;
+}
+
 /** Loads and compiles, or throws 422 listing every problem with its line and column. */
-function compileSource(source: string): CompiledProcedure {
+function compileSource(source: string): { compiled: CompiledProcedure; warnings: DefinitionWarning[] } {
   const loaded = loadProcedureSource(source, 'request.yaml', { knownTemplates: KNOWN_TEMPLATES });
   if (!loaded.ok) {
     throw unprocessable(
@@ -43,7 +51,8 @@ function compileSource(source: string): CompiledProcedure {
       'invalid-definition',
     );
   }
-  return compileProcedure(loaded.procedure);
+  const warnings = loaded.warnings.map((w) => ({ path: w.path, message: w.hint ? `${w.message} (${w.hint})` : w.message, line: w.line, column: w.column }));
+  return { compiled: compileProcedure(loaded.procedure), warnings };
 }
 
 /** What `GET /procedures/{id}` returns about one version. */
@@ -108,8 +117,8 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
     auth,
     route(async (req, res) => {
       requireAdmin(principalOf(req), 'validating a procedure');
-      const compiled = compileSource(sourceOf(req));
-      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, diagram: { mermaid: mermaidDiagram(compiled) } });
+      const { compiled, warnings } = compileSource(sourceOf(req));
+      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, warnings, diagram: { mermaid: mermaidDiagram(compiled) } });
     }),
   );
 
@@ -120,7 +129,7 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
       const p = principalOf(req);
       requireAdmin(p, 'publishing a procedure');
       const source = sourceOf(req);
-      const compiled = compileSource(source);
+      const { compiled, warnings } = compileSource(source);
       const result = await publishProcedure(db, compiled, source, p.sub);
       if (result.outcome === 'conflict') {
         throw conflict(
@@ -134,6 +143,7 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
         ...procedureDetail(result.procedure.compiled),
         publishedAt: result.procedure.publishedAt,
         publishedBy: result.procedure.publishedBy,
+        warnings,
       });
     }),
   );

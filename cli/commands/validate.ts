@@ -66,6 +66,8 @@ export const validateCommand: Command = {
     '',
     'Checks each procedure definition (a directory stands for its *.yaml files) and prints every',
     'error as file:line:column: path: message. Exits 1 when any file has an error, 0 otherwise.',
+    'Warnings (e.g. a deadline above the 60-day ceiling of law 55-19 without a cited basis) are',
+    'printed with a "warning:" prefix and do not fail the check.',
   ].join('\n'),
   async run(args: string[], io: CommandIO): Promise<number> {
     if (args.length === 0) throw new UsageError('name at least one file or directory');
@@ -79,6 +81,9 @@ export const validateCommand: Command = {
       { knownTemplates: shippedTemplateNames() },
     );
     const errors = loaded.errors;
+    for (const result of loaded.results) {
+      if (result.ok) for (const warning of result.warnings) io.err(`warning: ${formatDefinitionError(warning)}`);
+    }
     for (const error of errors) io.err(formatDefinitionError(error));
     if (errors.length > 0) {
       const failing = new Set(errors.map((e) => e.file)).size;
