@@ -186,6 +186,22 @@ describe('acting on a case', () => {
   });
 });
 
+describe('the inbox by assignment', () => {
+  it('should list the claimed task under assigned=mine and the others under assigned=unassigned', async () => {
+    const inbox = async (who: Who, assigned: string) =>
+      ((await call(who, 'get', `/api/v1/tasks?assigned=${assigned}&limit=100`)).body.items as { task: { assignee?: string }; case: { caseId: string } }[]);
+    // fresh[2] was claimed by the agent of the unit above.
+    const mine = await inbox('agentOwnUnit', 'mine');
+    expect(mine.map((i) => i.case.caseId)).toEqual([fresh[2]]);
+    expect(mine[0]?.task.assignee).toBe(WHO.agentOwnUnit.sub);
+    const open = (await inbox('agentOwnUnit', 'unassigned')).map((i) => i.case.caseId);
+    expect(open).toContain(shared);
+    expect(open).not.toContain(fresh[2]);
+    expect(await inbox('agentOtherUnit', 'mine')).toEqual([]);
+    expect((await call('agentOwnUnit', 'get', '/api/v1/tasks?assigned=someone')).status).toBe(400);
+  });
+});
+
 describe('what the case view offers the caller', () => {
   const offered = async (who: Who) =>
     ((await call(who, 'get', `/api/v1/cases/${shared}`)).body.availableActions as { action: string }[]).map((a) => a.action).sort();
