@@ -4,7 +4,7 @@
  */
 import type { CaseRecord, InboxItem } from '../db/cases';
 import type { CaseView } from '../workflows/messages';
-import type { AvailableAction } from './available-actions';
+import type { AvailableAction } from '../usecases/available-actions';
 
 export interface CaseResource extends CaseView {
   procedureTitle: CaseRecord['facts']['procedureTitle'];

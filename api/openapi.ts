@@ -4,10 +4,8 @@
  * A test checks the document against the OpenAPI 3.1 schema and that every Express route is in it.
  */
 import { z } from 'zod';
-import { ActionBody } from './routes/actions';
-import { FileCaseBody } from './routes/filing';
-import { HolidayBody } from './routes/reference';
 import { SupervisorActions, TaskActions } from '../workflows/messages';
+import { ActionBody, FileCaseBody, HolidayBody } from './schemas';
 
 type Json = Record<string, unknown>;
 

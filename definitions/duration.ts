@@ -112,6 +112,36 @@ export function countingProblem(spec: string, counting: Counting | undefined): s
 }
 
 /**
+ * The longest deadline Masar counts, in days: ten years. Legal deadlines are weeks or months; a
+ * longer one is a typo, and past it due instants leave the range of dates or the working-day walk
+ * grows without end (the runtime would retry an impossible computation forever).
+ */
+export const MAX_DURATION_DAYS = 3660;
+/** The same ceiling in working days (about 261 a year). */
+export const MAX_WORKING_DAYS = 2610;
+
+/** An upper bound of a calendar duration in days (months as 31 days, years as 366). */
+function approximateDays(d: CalendarDuration): number {
+  return d.years * 366 + d.months * 31 + d.weeks * 7 + d.days + (d.hours * 3600 + d.minutes * 60 + d.seconds) / 86_400;
+}
+
+/**
+ * Why `spec` cannot be counted at runtime with `counting`, or `undefined` when it can: it must
+ * parse, suit the counting (`countingProblem`) and stay under ten years. `counting` is the clock's
+ * effective counting; `undefined` for durations that count as written (timeouts, intervals).
+ */
+export function durationProblem(spec: string, counting: Counting | undefined): string | undefined {
+  const problem = countingProblem(spec, counting);
+  if (problem) return problem;
+  const parsed = parseDuration(spec);
+  const d = counting === 'working_days' && parsed.kind === 'calendar' ? { kind: 'working_days' as const, days: parsed.days } : parsed;
+  if (d.kind === 'working_days') {
+    return d.days > MAX_WORKING_DAYS ? `duration "${spec}" is longer than ${MAX_WORKING_DAYS} working days (ten years); check the number` : undefined;
+  }
+  return approximateDays(d) > MAX_DURATION_DAYS ? `duration "${spec}" is longer than ten years (${MAX_DURATION_DAYS} days); check the number` : undefined;
+}
+
+/**
  * The duration a clock actually counts: `spec` parsed, then forced to working days when the clock
  * says `counting: working_days`.
  * @throws DurationError when the spec is bad or cannot be counted that way (see `countingProblem`).

@@ -15,7 +15,7 @@ import { createActivities } from '../../../activities';
 import { createSmtpChannel } from '../../../activities/notifications';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken } from '../../../api/auth';
-import { createCaseEngine } from '../../../api/case-engine';
+import { createCaseEngine } from '../../../usecases/case-engine';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory } from '../../../db/directory';
 import { publishProcedure } from '../../../db/procedures';

@@ -7,12 +7,15 @@
  * Advisory only: the workflow's Update validator (`workflows/authorize.ts`) decides when the action
  * is sent, with the live state. These rules follow it, on the projected view.
  */
+import type { CaseRecord } from '../db/cases';
+import { getProcedure } from '../db/procedures';
 import type { CompiledProcedure } from '../definitions/compiled';
 import { MachineEvents } from '../definitions/compiled';
 import type { Fields, Label } from '../definitions/schema';
 import type { CaseView } from '../workflows/messages';
 import { SupervisorActions, TaskActions } from '../workflows/messages';
-import type { Principal } from './auth';
+import type { UseCaseDeps } from './deps';
+import type { Principal } from './principal';
 
 export interface AvailableAction {
   /** What to send as `action` to `POST /cases/{id}/actions`. */
@@ -110,4 +113,23 @@ export function availableActions(view: CaseView, procedure: CompiledProcedure, p
   }
   if (supervises) out.push(...supervisorActions(view, procedure));
   return out;
+}
+
+/** Published versions never change: their compiled form is kept once read (keyed by hash too). */
+const compiledCache = new Map<string, CompiledProcedure>();
+const COMPILED_CACHE_MAX = 200;
+
+/** What `p` may do on the stored case as `view` shows it, under the procedure version it runs. */
+export async function actionsFor(deps: Pick<UseCaseDeps, 'db'>, p: Principal, record: CaseRecord, view: CaseView): Promise<AvailableAction[]> {
+  const { id, version, hash } = view.procedure;
+  const key = `${id}@${version}#${hash}`;
+  let compiled = compiledCache.get(key);
+  if (!compiled) {
+    const published = await getProcedure(deps.db, id, version);
+    if (!published || published.hash !== hash) return [];
+    compiled = published.compiled;
+    if (compiledCache.size >= COMPILED_CACHE_MAX) compiledCache.clear();
+    compiledCache.set(key, compiled);
+  }
+  return availableActions(view, compiled, p, record.applicantId);
 }

@@ -1,5 +1,5 @@
-import { availableActions } from '../../../api/available-actions';
-import type { Principal } from '../../../api/auth';
+import { availableActions } from '../../../usecases/available-actions';
+import type { Principal } from '../../../usecases/principal';
 import { buildView, type CaseState } from '../../../workflows/case-state';
 import { APPLICANT, COMMUNE, caseInput, compileYaml, SIMPLE } from '../../support/procedures';
 

@@ -1,0 +1,77 @@
+/**
+ * Acting on a case. This checks only that the caller may see the case and that it is open; the
+ * workflow's Update validator decides whether the action is allowed in this state, for this actor,
+ * with this input, and answers at once (refusals become `UseCaseError`s in `case-engine.ts`).
+ */
+import type { CaseRecord } from '../db/cases';
+import { UnitLookupError } from '../db/directory';
+import { SupervisorActions, type ActRequest, type CaseView, type UnitChain } from '../workflows/messages';
+import type { CaseEngine } from './case-engine';
+import { visibleCase, type CaseAccess } from './access';
+import { actionsFor, type AvailableAction } from './available-actions';
+import type { UseCaseDeps } from './deps';
+import { conflict, invalid } from './errors';
+import type { Principal } from './principal';
+
+/** Input fields of built-in actions that name a unit: resolved here, scope-checked by the workflow. */
+const UNIT_FIELDS: Record<string, string[]> = { [SupervisorActions.reassign]: ['unit'] };
+
+/**
+ * Resolves every unit the action's input names through the directory (the workflow cannot query
+ * it, and checks that each lies inside the acting supervisor's unit): an unknown or inactive unit is
+ * refused here naming the field. Values that are not text are left to the workflow's input check.
+ */
+export async function resolveNamedUnits(
+  directory: Pick<UseCaseDeps['directory'], 'caseUnit'>,
+  action: string,
+  input: Record<string, unknown> | undefined,
+): Promise<Record<string, UnitChain>> {
+  const units: Record<string, UnitChain> = {};
+  for (const field of UNIT_FIELDS[action] ?? []) {
+    const code = input?.[field];
+    if (typeof code !== 'string' || code === '') continue;
+    try {
+      const { name: _name, ...chain } = await directory.caseUnit(code);
+      units[field] = chain;
+    } catch (err) {
+      if (err instanceof UnitLookupError) throw invalid(err.message, [{ path: `input.${field}`, message: err.reason.replace('_', ' ') }]);
+      throw err;
+    }
+  }
+  return units;
+}
+
+/** An action as the caller asks it. */
+export interface ActInput {
+  /** An action of the current state, or a built-in one (`escalation.decide`, `task.claim`...). */
+  action: string;
+  input?: Record<string, unknown> | undefined;
+  comment?: string | undefined;
+}
+
+/**
+ * Applies `input` to the case as `p`. `updateId` makes a retry apply once (the transport derives it
+ * from the caller's idempotency key, scoped by caller).
+ */
+export async function actOnCase(
+  deps: Pick<UseCaseDeps, 'db' | 'directory'> & { engine: Pick<CaseEngine, 'act'> },
+  p: Principal,
+  caseId: string,
+  input: ActInput,
+  updateId: string,
+): Promise<{ record: CaseRecord; access: CaseAccess; view: CaseView; actions: AvailableAction[] }> {
+  const { record, access } = await visibleCase(deps, p, caseId);
+  if (record.view.status === 'closed') {
+    throw conflict('case-closed', `case ${record.view.reference} is closed (${record.view.outcome ?? 'no outcome'}); no action can be taken`);
+  }
+  const units = await resolveNamedUnits(deps.directory, input.action, input.input);
+  const request: ActRequest = {
+    action: input.action,
+    actor: { id: p.sub, roles: p.roles, ...(p.name ? { name: p.name } : {}), ...(p.unit ? { unit: p.unit } : {}) },
+    ...(input.input ? { input: input.input } : {}),
+    ...(input.comment !== undefined ? { comment: input.comment } : {}),
+    ...(Object.keys(units).length ? { units } : {}),
+  };
+  const view = await deps.engine.act(caseId, request, updateId);
+  return { record, access, view, actions: await actionsFor(deps, p, record, view) };
+}
