@@ -18,6 +18,7 @@ import { loadProcedureDirectory } from '../definitions/load';
 import { createApp } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
+import { answerClientErrors } from './client-errors';
 import type { ApiConfig } from './config';
 
 /** Where the shipped procedures live. */
@@ -90,6 +91,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      answerClientErrors(s);
       s.once('error', (err: NodeJS.ErrnoException) =>
         reject(
           err.code === 'EADDRINUSE'
