@@ -58,6 +58,11 @@ const localProjection = proxyLocalActivities<MasarActivities>(PROJECTION);
 /** Cases started since this patch use the local activities above; older ones replay as they ran. */
 const LOCAL_PATCH = 'local-clocks-and-projection';
 /**
+ * Since this patch a message that reached nobody is journaled (`notification.undeliverable`) and
+ * projected at once; histories recorded before it never journal one, so they replay as they ran.
+ */
+const UNDELIVERABLE_PATCH = 'journal-undeliverable-messages';
+/**
  * Runs started since this patch: supervisor actions are scoped to the units they name, a claimed
  * task is its assignee's, documents requests are bounded per clock, and an escalation lasts until
  * the case closes. Older runs replay with the rules they were checked by (the loop re-checks each
@@ -104,7 +109,11 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     remainingTime: clocks.remainingTime,
     resumeDue: clocks.resumeDue,
     callService: remote.callService,
-    notify,
+    notify: async (req) => {
+      const result = await notify(req);
+      if (result.undeliverable?.length && patched(UNDELIVERABLE_PATCH)) runtime.recordUndeliverable(req, result);
+      return result;
+    },
     project: (local ? localProjection : remoteProjection).project,
   }, { persistentEscalation: supervision });
   const s: CaseState = runtime.state;
@@ -148,7 +157,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   while (s.status === 'open') {
     const wake = runtime.nextWakeAt();
     const wait = wake === undefined ? undefined : Math.max(0, wake - Date.now());
-    const woken = () => inbox.length > 0 || calendarVersion !== undefined;
+    const woken = () => inbox.length > 0 || calendarVersion !== undefined || runtime.flushRequested;
     if (wait === undefined) await condition(woken);
     else if (wait > 0) await condition(woken, wait);
 
@@ -162,12 +171,14 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       await runtime.recomputeClocks(version);
     }
     if (s.status === 'open') await runtime.fireDue();
+    if (runtime.flushRequested) await runtime.flush();
 
     const info = workflowInfo();
     if (s.status === 'open' && (info.continueAsNewSuggested || info.historyLength >= threshold)) {
       // Finish in-flight work first: updates waiting in the inbox, messages being delivered.
       await condition(() => inbox.length === 0 && allHandlersFinished());
       await runtime.settle();
+      if (runtime.flushRequested) await runtime.flush();
       await continueAsNew<typeof procedureCase>(input, s);
     }
   }
@@ -177,6 +188,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   }
   // Never leave with messages undelivered: the workflow stays open until the outbox has sent them.
   await runtime.settle();
+  if (runtime.flushRequested) await runtime.flush();
   await condition(allHandlersFinished);
   return { state: s.state, ...(s.outcome ? { outcome: s.outcome } : {}), closedAt: s.closedAt ?? new Date().toISOString() };
 

@@ -13,6 +13,7 @@ import {
   authorizePublish,
   authorizeValidate,
   listProcedures,
+  procedureWarnings,
   publishProcedure,
   readProcedure,
   validateProcedure,
@@ -99,8 +100,9 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
       const p = principalOf(req);
       // Refused before the body is read (the use case checks again).
       authorizeValidate(p);
-      const { compiled, warnings } = validateProcedure(p, sourceOf(req), DEFINITIONS);
-      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, warnings, diagram: { mermaid: mermaidDiagram(compiled) } });
+      const { compiled, warnings: definitionWarnings } = validateProcedure(p, sourceOf(req), DEFINITIONS);
+      const warnings = await procedureWarnings(ctx.useCases, compiled);
+      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, warnings, definitionWarnings, diagram: { mermaid: mermaidDiagram(compiled) } });
     }),
   );
 
@@ -114,10 +116,11 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
       res.setHeader('Location', `${API}/procedures/${result.compiled.id}?version=${result.compiled.version}`);
       res.status(result.outcome === 'published' ? 201 : 200).json({
         outcome: result.outcome,
+        warnings: result.warnings,
         ...procedureDetail(result.procedure.compiled),
         publishedAt: result.procedure.publishedAt,
         publishedBy: result.procedure.publishedBy,
-        warnings: result.warnings,
+        definitionWarnings: result.definitionWarnings,
       });
     }),
   );
