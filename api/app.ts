@@ -17,6 +17,7 @@ import { registerActionRoutes } from './routes/actions';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
+import { registerJournalRoutes } from './routes/journal';
 import { registerMemberRoutes } from './routes/members';
 import { registerOpsRoutes } from './routes/ops';
 import { registerProcedureRoutes } from './routes/procedures';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   registerActionRoutes(app, ctx);
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
+  registerJournalRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
 
   app.use(methodNotAllowed(app));

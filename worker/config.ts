@@ -3,6 +3,7 @@
  * variable. Only entry points call `loadWorkerConfig(process.env)`.
  */
 import { z } from 'zod';
+import { JournalKeyEnv } from '../db/journal-keys';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -38,6 +39,7 @@ export const WorkerConfig = z.object({
   /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
   MASAR_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...JournalKeyEnv,
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
