@@ -5,7 +5,7 @@
  */
 import type { Express, Request } from 'express';
 import { z } from 'zod';
-import { TEMPLATE_NAMES } from '../../activities/notifications/render';
+import { PROCEDURE_TEMPLATE_NAMES } from '../../activities/notifications/render';
 import type { CompiledProcedure } from '../../definitions/compiled';
 import { mermaidDiagram } from '../../definitions/diagram';
 import { PROCEDURE_ID } from '../../definitions/schema';
@@ -37,7 +37,7 @@ function sourceOf(req: Request): string {
 }
 
 /** Templates a published procedure may name: the shipped ones (plus its own `templates`). */
-const DEFINITIONS: DefinitionOptions = { knownTemplates: new Set(TEMPLATE_NAMES) };
+const DEFINITIONS: DefinitionOptions = { knownTemplates: new Set(PROCEDURE_TEMPLATE_NAMES) };
 
 /** What `GET /procedures/{id}` returns about one version. */
 export function procedureDetail(compiled: CompiledProcedure) {

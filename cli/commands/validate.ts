@@ -4,7 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { TEMPLATE_NAMES } from '../../activities/notifications/render';
+import { INTERNAL_TEMPLATES, PROCEDURE_TEMPLATE_NAMES } from '../../activities/notifications/render';
 import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
@@ -14,20 +14,21 @@ import { loadProcedureFiles, procedureFilesIn } from '../../definitions/load';
 /** Repository root, where `activities/notifications/templates/` lives. */
 export const ROOT_DIR = resolve(__dirname, '..', '..');
 
-/** The shipped template names (one per notification event), from the renderer that owns them. */
-export const SHIPPED_TEMPLATE_NAMES: readonly string[] = TEMPLATE_NAMES;
+/** The shipped template names a procedure may name, from the renderer that owns them. */
+export const SHIPPED_TEMPLATE_NAMES: readonly string[] = PROCEDURE_TEMPLATE_NAMES;
 
 /**
  * Names of the shipped notification templates: the sub-directories of
  * `activities/notifications/templates/` (those starting with `_`, like `_partials`, are not
- * templates), or the fixed list when the directory holds none yet.
+ * templates, and Masar's own, like `undeliverable`, are not for procedures), or the fixed list when
+ * the directory holds none yet.
  */
 export function shippedTemplateNames(root: string = ROOT_DIR): ReadonlySet<string> {
   const dir = join(root, 'activities', 'notifications', 'templates');
   let names: string[] = [];
   try {
     names = readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_'))
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !INTERNAL_TEMPLATES.includes(entry.name))
       .map((entry) => entry.name);
   } catch {
     // No templates directory yet: fall back to the names it will hold.
