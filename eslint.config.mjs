@@ -48,6 +48,10 @@ const layers = {
     refuse(['worker', 'console', 'cli', 'scripts', 'bench', 'tests'], 'api/ is a transport: it calls use cases; it never imports another transport or the worker.'),
     ...workflowsButContract('api/'),
   ],
+  config: [
+    refuse(['definitions', 'db', 'activities', 'usecases', ...transports], 'config/ parses the environment: it imports nothing of Masar but the contract (workflows/messages).'),
+    ...workflowsButContract('config/'),
+  ],
   worker: [refuse(['api', 'console', 'usecases', 'cli', 'scripts', 'bench', 'tests'], 'worker/ runs the engine: it never imports a transport or the use cases.')],
 };
 
