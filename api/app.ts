@@ -9,7 +9,7 @@ import express, { type Express } from 'express';
 import pino from 'pino';
 import { DEFAULT_CALENDAR_ID } from '../definitions/calendar-file';
 import { LOG_REDACT, type AppDeps, type RouteContext } from './context';
-import { bodyParsers, requestLog, securityHeaders } from './http';
+import { bodyParsers, methodNotAllowed, requestLog, securityHeaders } from './http';
 import { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problems';
 import { rateLimit } from './rate-limit';
@@ -58,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
 
+  app.use(methodNotAllowed(app));
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
   return app;

@@ -85,6 +85,10 @@ interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;
+  /** zlib's code when an encoded body does not inflate (`Z_DATA_ERROR`...); PostgreSQL's SQLSTATE. */
+  code?: string;
+  /** Set by PostgreSQL errors (pg's `DatabaseError`). */
+  severity?: string;
 }
 
 /** The one mapping of a use case's refusal to HTTP. */
@@ -106,6 +110,12 @@ export function useCaseProblem(err: UseCaseError): HttpProblem {
     }
   }
 }
+/**
+ * PostgreSQL's data exceptions (class 22: out of range, invalid text, impossible date): only a
+ * value can cause them. Routes validate first; this is the net for one that got through.
+ */
+const isPostgresDataError = (e: BodyParserError): boolean =>
+  typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && typeof e.severity === 'string';
 
 /** Maps anything thrown to an `HttpProblem`; unknown errors become 500 and are logged. */
 export function toProblem(err: unknown): HttpProblem {
@@ -121,6 +131,16 @@ export function toProblem(err: unknown): HttpProblem {
       return new HttpProblem(415, 'unsupported-media-type', e.message);
     }
     if (e.type === 'request.aborted') return badRequest('the request was aborted by the client');
+    if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+      return badRequest('the request body does not decode as its Content-Encoding says; send it uncompressed, or encoded as declared');
+    }
+    // Express could not percent-decode a path segment into UTF-8.
+    if (err instanceof URIError) return badRequest('the request path is not valid percent-encoded UTF-8');
+    if (isPostgresDataError(e)) {
+      return unprocessable('a value in the request is outside what can be stored (out of range, or not valid text)', [
+        { path: '', message: `PostgreSQL ${e.code}: ${e.message.split('\n')[0]}` },
+      ]);
+    }
   }
   if (isUnavailable(err)) return unavailable('a backing service (Temporal or PostgreSQL) is unreachable; retry later');
   return new HttpProblem(500, 'internal', 'an unexpected error occurred; it was logged with the request id');

@@ -7,6 +7,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { decodeCursor } from '../db/cases';
 import { Label, PROCEDURE_ID } from '../definitions/schema';
+import { intBody, isoDate } from './params';
 import { badRequest } from './problems';
 
 /** Case ids are UUIDs in practice; anything printable and short is accepted, the rest is a 400. */
@@ -21,7 +22,7 @@ const ApplicantBody = z.strictObject({
 
 export const FileCaseBody = z.strictObject({
   procedure: z.string().max(100).regex(PROCEDURE_ID, 'must be a procedure id such as "acces-information"'),
-  version: z.number().int().positive().optional(),
+  version: intBody(1).optional(),
   unit: z.string().min(1).max(50),
   data: z.record(z.string(), z.unknown()).default({}),
   /** Only when an agent files at the counter for someone. */
@@ -40,13 +41,13 @@ export const HolidayBody = z.discriminatedUnion('kind', [
     kind: z.literal('religious'),
     holiday: z.string().regex(/^[a-z][a-z0-9_]*$/),
     hijriYear: z.number().int().min(1300).max(1600),
-    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+    start: isoDate(),
     status: z.enum(['official', 'provisional']).optional(),
     source: z.string().max(500).optional(),
   }),
   z.strictObject({
     kind: z.literal('closure'),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+    date: isoDate(),
     name: Label,
     source: z.string().max(500).optional(),
   }),

@@ -20,6 +20,7 @@ import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
 import type { ApiConfig } from '../config/env';
 import { connectTemporal } from '../config/temporal';
+import { answerClientErrors } from './client-errors';
 
 /** Where the shipped procedures live. */
 export const SHIPPED_PROCEDURES_DIR = path.join(__dirname, '..', 'definitions', 'procedures');
@@ -94,6 +95,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      answerClientErrors(s);
       s.once('error', (err: NodeJS.ErrnoException) =>
         reject(
           err.code === 'EADDRINUSE'

@@ -15,7 +15,7 @@
 import type { Calendar, NonWorkingReason } from './calendar';
 import { nonWorkingReason } from './calendar';
 import type { Duration } from './duration';
-import { effectiveDuration, hasTimePart } from './duration';
+import { DURATION_BOUND_TEXT, DurationError, effectiveDuration, hasTimePart, MAX_DURATION_DAYS, MAX_WORKING_DAYS } from './duration';
 import type { LocalDate } from './local-time';
 import { addDays, addMonths, daysBetween, endOfLocalDay, localDateOf, shiftLocal } from './local-time';
 import type { Counting } from './schema';
@@ -51,6 +51,10 @@ export interface DueRequest {
 const HOUR_MS = 3_600_000;
 /** Guard against a calendar without working days: ten years of walking is a data error. */
 const MAX_WALK_DAYS = 3660;
+/** Most extensions one deadline takes (each bounded as a duration). */
+export const MAX_EXTENSIONS = 10;
+/** Farthest due date `remainingWorkingDays` walks to: a longest duration with ten longest extensions. */
+const MAX_SPAN_DAYS = MAX_DURATION_DAYS * 11;
 
 function resolve(duration: string | Duration, counting: Counting | undefined): Duration {
   return typeof duration === 'string' ? effectiveDuration(duration, counting) : duration;
@@ -59,6 +63,7 @@ function resolve(duration: string | Duration, counting: Counting | undefined): D
 /** Walks `days` working days after the local date of `from`. */
 function addWorkingDays(calendar: Calendar, from: Date, days: number): Due {
   if (!Number.isInteger(days) || days < 0) throw new Error(`working days must be a whole number >= 0 (got ${days})`);
+  if (days > MAX_WORKING_DAYS) throw new DurationError(`${days} working days: too long; a duration is ${DURATION_BOUND_TEXT}`);
   let date = localDateOf(from, calendar.timeZone);
   const skipped: SkippedDay[] = [];
   let counted = 0;
@@ -106,12 +111,52 @@ function addDuration(calendar: Calendar, from: Date, duration: Duration): Due {
  */
 export function computeDue(request: DueRequest): Due {
   const { calendar, counting } = request;
+  const extensions = request.extensions ?? [];
+  if (extensions.length > MAX_EXTENSIONS) throw new DurationError(`${extensions.length} extensions: at most ${MAX_EXTENSIONS} are counted`);
   let result = addDuration(calendar, request.from, resolve(request.duration, counting));
-  for (const extension of request.extensions ?? []) {
+  for (const extension of extensions) {
     const next = addDuration(calendar, result.due, resolve(extension, counting));
     result = { ...next, skipped: [...result.skipped, ...next.skipped] };
   }
   return result;
+}
+
+/**
+ * The instant a reminder `spec` before `due` fires: the deadline rules run backwards, so a
+ * reminder and the deadline it announces agree on what a month or a day is.
+ * - working days: the end of the Nth working day before the due day (N full working days remain);
+ * - days, weeks, months, years: the same local time that many local days and calendar months
+ *   earlier (months clamp: P1M before the end of 31 March is the end of 28/29 February; a day is
+ *   a local day, 23 or 25 hours long around a clock change);
+ * - a time part is then taken off as elapsed time (PT2H: exactly two hours earlier).
+ * @throws DurationError when the spec is bad or cannot be counted with `counting`.
+ */
+export function reminderInstant(calendar: Calendar, due: Date, spec: string | Duration, counting?: Counting): Date {
+  const d = resolve(spec, counting);
+  const zone = calendar.timeZone;
+  switch (d.kind) {
+    case 'working_days': {
+      let date = localDateOf(due, zone);
+      for (let counted = 0, walked = 0; counted < d.days; walked++) {
+        if (walked > MAX_WALK_DAYS + d.days) {
+          throw new Error(`calendar ${calendar.id}: no working day found in ten years before ${date}; check its weekend and closures`);
+        }
+        date = addDays(date, -1);
+        if (!nonWorkingReason(calendar, date)) counted++;
+      }
+      return endOfLocalDay(date, zone);
+    }
+    case 'calendar': {
+      const months = d.years * 12 + d.months;
+      const days = d.weeks * 7 + d.days;
+      const moved = months || days ? shiftLocal(due, zone, { months: -months, days: -days }) : due;
+      return new Date(moved.getTime() - (d.hours * HOUR_MS + d.minutes * 60_000 + d.seconds * 1000));
+    }
+    default: {
+      const never: never = d;
+      throw new Error(`unknown duration kind in ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /**
@@ -121,6 +166,11 @@ export function computeDue(request: DueRequest): Due {
 export function remainingWorkingDays(calendar: Calendar, from: Date, due: Date): number {
   const start = localDateOf(from, calendar.timeZone);
   const end = localDateOf(due, calendar.timeZone);
+  // A due instant comes from a bounded duration plus bounded extensions; anything further away is
+  // not a deadline, and walking to it day by day would block the process.
+  if (daysBetween(start, end) > MAX_SPAN_DAYS) {
+    throw new DurationError(`${end} is more than ${MAX_SPAN_DAYS} days after ${start}: not a deadline Masar counts to`);
+  }
   let count = 0;
   for (let date = addDays(start, 1); date <= end; date = addDays(date, 1)) {
     if (!nonWorkingReason(calendar, date)) count++;

@@ -11,13 +11,11 @@ import { caseResource } from '../case-resource';
 import { API, type RouteContext } from '../context';
 import { route } from '../http';
 import { parseOr } from '../problems';
+import { intQuery, isoDateOrInstant } from '../params';
 import { CaseIdParam, caseListCursor } from '../schemas';
 
 const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-const instantParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be a date (YYYY-MM-DD) or an ISO instant')
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a real date');
+const instantParam = isoDateOrInstant();
 
 export const ListCasesQuery = z.strictObject({
   procedure: z.string().max(100).optional(),
@@ -29,13 +27,13 @@ export const ListCasesQuery = z.strictObject({
   filedFrom: instantParam.optional(),
   filedTo: instantParam.optional(),
   sort: z.enum(['filedAt', '-filedAt', 'updatedAt', '-updatedAt']).default('-filedAt'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
 
 const JournalQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: intQuery(0).default(0),
+  limit: intQuery(1, 500).default(100),
 });
 
 const ConsistentQuery = z.strictObject({ consistent: booleanParam.optional() });

@@ -12,16 +12,17 @@ import { caseResource, inboxResource } from '../case-resource';
 import { API, type RouteContext } from '../context';
 import { route } from '../http';
 import { parseOr } from '../problems';
+import { intQuery } from '../params';
 import { badCursor, caseListCursor } from '../schemas';
 
 const TasksQuery = z.strictObject({
   procedure: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
 
 const EscalationsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
 

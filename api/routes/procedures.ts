@@ -22,9 +22,10 @@ import { authenticate, principalOf } from '../auth';
 import { API, type RouteContext } from '../context';
 import { route } from '../http';
 import { HttpProblem, parseOr } from '../problems';
+import { intQuery } from '../params';
 
 const IdParam = z.strictObject({ id: z.string().max(100).regex(PROCEDURE_ID, 'must be a procedure id') });
-const VersionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
+const VersionQuery = z.strictObject({ version: intQuery(1).optional() });
 const SourceBody = z.strictObject({ source: z.string().min(1) });
 
 /** The YAML text of a validate/publish request. */

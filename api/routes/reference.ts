@@ -14,6 +14,8 @@ import { authenticate, principalOf } from '../auth';
 import { API, type RouteContext } from '../context';
 import { requireJson, route } from '../http';
 import { parseOr } from '../problems';
+import { intQuery, isoInstant } from '../params';
+import { MAX_EXTENSIONS } from '../../definitions/deadline';
 import { HolidayBody } from '../schemas';
 
 const UnitsQuery = z.strictObject({
@@ -21,19 +23,19 @@ const UnitsQuery = z.strictObject({
   kind: z.enum(UNIT_KINDS as [string, ...string[]]).optional(),
   q: z.string().max(100).optional(),
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: intQuery(1, 500).default(50),
   cursor: z.string().max(50).optional(),
 });
 
 const CalendarParam = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a calendar id') });
-const YearQuery = z.strictObject({ year: z.coerce.number().int().min(1900).max(2200).optional() });
+const YearQuery = z.strictObject({ year: intQuery(1900, 2200).optional() });
 
 const DurationText = z.string().min(1).max(60);
 /** `?from=<ISO instant>&duration=20 working days&extend=20 working days&extend=...` */
 const DeadlineQuery = z.strictObject({
-  from: z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)) && /T/.test(v), 'must be an ISO 8601 instant such as 2027-02-22T10:00:00+01:00'),
+  from: isoInstant(),
   duration: DurationText,
-  extend: z.union([DurationText, z.array(DurationText).max(10)]).optional(),
+  extend: z.union([DurationText, z.array(DurationText).max(MAX_EXTENSIONS)]).optional(),
   counting: z.enum(['working_days', 'calendar']).optional(),
 });
 

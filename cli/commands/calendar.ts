@@ -4,19 +4,19 @@
  * set, and tells running cases to recompute their due dates when Temporal is reachable.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
 import { broadcastCalendarChange } from '../../activities/calendar-broadcast';
 import { loadTemporalConfig } from '../../config/env';
 import { connectTemporal } from '../../config/temporal';
 import { currentCalendar, saveCalendar } from '../../db/calendars';
 import { createDb, type Db } from '../../db/pool';
-import { daysOffInYear, type Calendar, type NonWorkingReason } from '../../definitions/calendar';
+import { daysOffInYear, describeNonWorkingDay, type Calendar } from '../../definitions/calendar';
 import { CALENDARS_DIR, DEFAULT_CALENDAR_ID, loadCalendarFile, writeCalendarFile } from '../../definitions/calendar-file';
 import { CALENDAR_ID, CalendarError, HolidayStatus } from '../../definitions/calendar-schema';
 import { weekdayOf } from '../../definitions/local-time';
 import { applyCalendarChange, type CalendarChange } from '../../usecases/calendar';
 import type { Command, CommandIO } from '../command';
+import { parseCommandArgs } from '../args';
 import { UsageError } from '../command';
 
 const usage = `usage: masar calendar set-holiday --holiday <key> --hijri-year <year> --start <YYYY-MM-DD> [--status official|provisional] [--source <text>]
@@ -45,13 +45,8 @@ type Values = Record<string, string | undefined>;
 /** Parses `--name value` options (all strings), plus --calendar and --file. */
 function parse(args: string[], names: readonly string[]): { values: Values } {
   const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
-  try {
-    const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: { ...COMMON, ...options } });
-    // Every option is declared `type: 'string'`, so every value is a string.
-    return { values: values as Values };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  // Every option is declared `type: 'string'`, so every value is a string.
+  return { values: parseCommandArgs(args, { ...COMMON, ...options }).values as Values };
 }
 
 function calendarFile(io: CommandIO, values: Values): { id: string; file: string } {
@@ -65,21 +60,6 @@ function required(values: Values, name: string, example: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required (e.g. --${name} ${example})`);
   return value;
-}
-
-function describe(reason: NonWorkingReason): string {
-  switch (reason.kind) {
-    case 'weekend':
-      return `weekend (${reason.name.fr})`;
-    case 'holiday':
-      return `${reason.name.fr} / ${reason.name.ar}${reason.days > 1 ? `, day ${reason.day} of ${reason.days}` : ''} [${reason.status}]`;
-    case 'closure':
-      return `exceptional closure: ${reason.name.fr} / ${reason.name.ar}`;
-    default: {
-      const never: never = reason;
-      return JSON.stringify(never);
-    }
-  }
 }
 
 /** A path as the user wrote it relative to the working directory, absolute when outside it. */
@@ -222,7 +202,7 @@ async function show(args: string[], io: CommandIO): Promise<number> {
   }
   io.out(`calendar ${calendar.id} version ${calendar.version} (${calendar.timeZone}), weekend: ${calendar.weekend.join(', ')}`);
   io.out(`days off in ${year}:`);
-  for (const { date, reason } of daysOffInYear(calendar, year)) io.out(`  ${date} ${weekdayOf(date).padEnd(9)} ${describe(reason)}`);
+  for (const { date, reason } of daysOffInYear(calendar, year)) io.out(`  ${date} ${weekdayOf(date).padEnd(9)} ${describeNonWorkingDay(reason)}`);
   return 0;
 }
 
