@@ -16,6 +16,7 @@ import { buildContext } from './context';
 import { deliverMessages, type NotificationLog, silentLog } from './delivery';
 import { resolveRecipients, type RecipientDirectory } from './recipients';
 import { createRenderer, type Renderer, TemplateError } from './render';
+import type { Language } from '../../definitions/schema';
 
 export interface NotificationDeps {
   db: Db;
@@ -37,7 +38,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   const renderer = deps.renderer ?? createRenderer();
   const log = deps.log ?? silentLog;
 
-  function render(input: NotifyInput, recipient: { id: string; name: string; address: string; language: 'fr' | 'ar' }): NewOutboxMessage {
+  function render(input: NotifyInput, recipient: { id: string; name: string; address: string; language: Language }): NewOutboxMessage {
     let rendered;
     try {
       rendered = renderer.render(input.template, recipient.language, buildContext(input, recipient), input.override);
