@@ -49,7 +49,9 @@ const layers = {
     ...workflowsButContract('api/'),
   ],
   config: [
-    refuse(['definitions', 'db', 'activities', 'usecases', ...transports], 'config/ parses the environment: it imports nothing of Masar but the contract (workflows/messages).'),
+    refuse(['definitions', 'activities', 'usecases', ...transports], 'config/ parses the environment: it imports nothing of Masar but the contract and the journal keys\' settings.'),
+    // The journal keys' settings live beside the keyring that reads them (db/journal-keys).
+    { group: ['**/db/*', '!**/db/journal-keys'], message: 'config/ parses the environment: of db/ it imports only the journal keys\' settings.' },
     ...workflowsButContract('config/'),
   ],
   worker: [refuse(['api', 'console', 'usecases', 'cli', 'scripts', 'bench', 'tests'], 'worker/ runs the engine: it never imports a transport or the use cases.')],

@@ -3,6 +3,7 @@
  * the dependencies (pool, directory, mail channel, calendars) once and hands them here.
  */
 import type { Client } from '@temporalio/client';
+import type { JournalKey } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
@@ -23,6 +24,10 @@ export interface ActivityDeps {
   client?: Client;
   services?: Record<string, Service>;
   log?: NotificationLog;
+  /** Signs the journal (MASAR_JOURNAL_KEY); without it entries are written unsigned. */
+  journalKey?: JournalKey;
+  /** The address people reach Masar at, for links in messages. @default http://127.0.0.1:8080 */
+  publicUrl?: string;
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
@@ -30,8 +35,14 @@ export function createActivities(deps: ActivityDeps): MasarActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities | WorkerActivities {
   return {
     ...createClockActivities({ calendars: deps.calendars }),
-    ...createNotificationActivities({ db: deps.db, directory: deps.directory, channel: deps.channel, ...(deps.log ? { log: deps.log } : {}) }),
-    ...createProjectionActivities({ db: deps.db }),
+    ...createNotificationActivities({
+      db: deps.db,
+      directory: deps.directory,
+      channel: deps.channel,
+      ...(deps.log ? { log: deps.log } : {}),
+      ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    }),
+    ...createProjectionActivities({ db: deps.db, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) }),
     ...createServiceActivities({ services: deps.services ?? {} }),
     ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client }) : {}),
   };

@@ -17,6 +17,8 @@ import { registerActionRoutes } from './routes/actions';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
+import { registerJournalRoutes } from './routes/journal';
+import { registerMemberRoutes } from './routes/members';
 import { registerOpsRoutes } from './routes/ops';
 import { registerProcedureRoutes } from './routes/procedures';
 import { registerReferenceRoutes } from './routes/reference';
@@ -57,6 +59,8 @@ export function createApp(deps: AppDeps): Express {
   registerActionRoutes(app, ctx);
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
+  registerJournalRoutes(app, ctx);
+  registerMemberRoutes(app, ctx);
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

@@ -9,7 +9,7 @@ import { MAX_EXTENSIONS } from '../definitions/deadline';
 import { DURATION_BOUND_TEXT } from '../definitions/duration';
 import { MAX_JSON_DEPTH } from './input-guard';
 import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
-import { ActionBody, FileCaseBody, HolidayBody } from './schemas';
+import { ActionBody, AddMemberBody, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
 
 type Json = Record<string, unknown>;
 
@@ -77,6 +77,8 @@ const caseListFilters = [
   q('cursor', 'The `next` of the previous page', text(500)),
 ];
 
+const published: Json = { allOf: [ref('Procedure'), { type: 'object', properties: { outcome: { type: 'string', enum: ['published', 'unchanged'] }, warnings: { type: 'array', items: ref('RoleWarning') } } }] };
+
 export function openApiDocument(): Json {
   return {
     openapi: '3.1.0',
@@ -110,6 +112,47 @@ export function openApiDocument(): Json {
           },
         },
         Label: { type: 'object', required: ['fr', 'ar'], properties: { fr: { type: 'string' }, ar: { type: 'string' } } },
+        Member: {
+          type: 'object',
+          required: ['id', 'name', 'email', 'language', 'roles', 'unit'],
+          properties: {
+            id: { type: 'string', description: "The identity provider's subject: tokens of this member carry it as `sub`." },
+            name: { type: 'string' },
+            email: { type: 'string' },
+            language: { type: 'string', enum: ['fr', 'ar'] },
+            roles: { type: 'array', items: { type: 'string' } },
+            unit: { type: 'string' },
+          },
+        },
+        AddMember: body(AddMemberBody),
+        UpdateMember: body(UpdateMemberBody),
+        RoleWarning: {
+          type: 'object',
+          description: 'A role the procedure needs at a level that no active member holds at some active units of that level.',
+          required: ['role', 'level', 'neededBy', 'missing', 'units', 'examples', 'message'],
+          properties: {
+            role: { type: 'string' },
+            level: { type: 'string', enum: ['unit', 'province', 'region', 'ministry'] },
+            neededBy: { type: 'string' },
+            missing: { type: 'integer', description: 'Units without the role' },
+            units: { type: 'integer', description: 'Active units of the level' },
+            examples: { type: 'array', items: { type: 'string' } },
+            message: { type: 'string' },
+          },
+        },
+        NotificationProblem: {
+          type: 'object',
+          description: 'A message of a case that a recipient kind of its rule did not receive.',
+          properties: {
+            id: { type: 'string' }, caseId: { type: 'string' }, reference: { type: 'string' }, occurrence: { type: 'string' },
+            event: { type: 'string' }, template: { type: 'string' },
+            kind: { type: 'string', enum: ['applicant', 'assignee', 'unit_agents', 'supervisors'] },
+            role: { type: ['string', 'null'] }, unit: { type: ['string', 'null'] }, assignee: { type: ['string', 'null'] },
+            reason: { type: 'string' },
+            alerted: { type: 'array', items: { type: 'string' }, description: 'Supervisors told (member ids)' },
+            createdAt: { type: 'string', format: 'date-time' },
+          },
+        },
         Task: {
           type: 'object',
           properties: {
@@ -150,6 +193,31 @@ export function openApiDocument(): Json {
             caseId: { type: 'string' }, sequence: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, actor: { type: 'object' },
             kind: { type: 'string' }, fromState: { type: 'string' }, toState: { type: 'string' }, reason: { type: 'string' },
             data: { type: 'object' }, prevHash: { type: 'string' }, hash: { type: 'string' },
+          },
+        },
+        JournalReport: {
+          type: 'object',
+          required: ['checked', 'intact', 'broken', 'signaturesChecked'],
+          properties: {
+            checked: { type: 'integer', description: 'Cases verified in this answer' },
+            intact: { type: 'integer' },
+            broken: {
+              type: 'array',
+              description: 'Each broken case with its first entry that does not hold',
+              items: {
+                type: 'object',
+                required: ['caseId', 'brokenAt', 'problem', 'reason'],
+                properties: {
+                  caseId: { type: 'string' },
+                  entries: { type: 'integer' },
+                  brokenAt: { type: 'integer', description: 'Sequence of the first entry that does not hold' },
+                  problem: { type: 'string', enum: ['missing', 'unlinked', 'edited', 'rechained', 'unsigned', 'unknown-key', 'truncated', 'beyond-checkpoint', 'no-checkpoint', 'checkpoint'] },
+                  reason: { type: 'string' },
+                },
+              },
+            },
+            next: { type: 'string', description: 'Pass as `after` for the next page; absent when every case was checked' },
+            signaturesChecked: { type: 'boolean', description: 'False when the API has no MASAR_JOURNAL_KEY: chain and checkpoints only' },
           },
         },
         Procedure: { type: 'object', description: 'A published procedure version: input fields, states, actions, clocks, Mermaid diagram.' },
@@ -207,7 +275,14 @@ export function openApiDocument(): Json {
           summary: 'Act on a case; answered at once with the new view',
           operationId: 'act',
           ...secured,
-          parameters: [pathId(), idempotencyKey],
+          parameters: [
+            pathId(),
+            {
+              ...idempotencyKey,
+              description:
+                'Makes a retry safe: the same key, case and body are applied once and answer the same view; the same key with another action, input, comment or case is 409 idempotency-key-reused.',
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('Action') } } },
           responses: { '200': json(ref('Case'), 'The case after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
         },
@@ -237,7 +312,11 @@ export function openApiDocument(): Json {
           operationId: 'publishProcedure',
           ...secured,
           requestBody: { required: true, content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', required: ['source'], properties: { source: { type: 'string' } } } } } },
-          responses: { '201': json(ref('Procedure'), 'Published'), '200': json(ref('Procedure'), 'Already published, same content'), ...errors(400, 401, 403, 409, 413, 415, 422, 503) },
+          responses: {
+            '201': json(published, 'Published; `warnings` lists roles no member holds at some units (publishing is not refused)'),
+            '200': json(published, 'Already published, same content'),
+            ...errors(400, 401, 403, 409, 413, 415, 422, 503),
+          },
         },
       },
       '/api/v1/procedures/validate': {
@@ -246,7 +325,58 @@ export function openApiDocument(): Json {
           operationId: 'validateProcedure',
           ...secured,
           requestBody: { required: true, content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', required: ['source'], properties: { source: { type: 'string' } } } } } },
-          responses: { '200': json({ type: 'object' }, 'Valid, with its hash and diagram'), ...errors(400, 401, 403, 413, 415, 422) },
+          responses: { '200': json({ type: 'object', properties: { warnings: { type: 'array', items: ref('RoleWarning') } } }, 'Valid, with its hash, diagram and role warnings'), ...errors(400, 401, 403, 413, 415, 422, 503) },
+        },
+      },
+      '/api/v1/units/{code}/members': {
+        get: {
+          summary: 'Active members of a unit and their roles (admin)',
+          operationId: 'listMembers',
+          ...secured,
+          parameters: [pathId('code', 'Unit code')],
+          responses: { '200': json(page(ref('Member')), 'Members, by name'), ...errors(400, 401, 403, 404, 503) },
+        },
+        post: {
+          summary: 'Add a member to a unit, with roles (admin). Roles must be built in or declared by a published procedure.',
+          operationId: 'addMember',
+          ...secured,
+          parameters: [pathId('code', 'Unit code')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('AddMember') } } },
+          responses: { '201': json(ref('Member'), 'Added'), ...errors(400, 401, 403, 404, 409, 415, 422, 503) },
+        },
+      },
+      '/api/v1/units/{code}/members/{id}': {
+        patch: {
+          summary: "Change a member's name, e-mail, language, roles or phone (admin)",
+          operationId: 'updateMember',
+          ...secured,
+          parameters: [pathId('code', 'Unit code'), pathId('id', 'Member id')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateMember') } } },
+          responses: { '200': json(ref('Member'), 'Updated'), ...errors(400, 401, 403, 404, 415, 422, 503) },
+        },
+        delete: {
+          summary: 'Remove a member from a unit (admin): deactivated, kept for the journal',
+          operationId: 'removeMember',
+          ...secured,
+          parameters: [pathId('code', 'Unit code'), pathId('id', 'Member id')],
+          responses: { '200': json(ref('Member'), 'Removed; the member as it was'), ...errors(400, 401, 403, 404, 503) },
+        },
+      },
+      '/api/v1/roles': {
+        get: {
+          summary: 'Roles a member may hold: built in, and declared by published procedures (admin)',
+          operationId: 'listRoles',
+          ...secured,
+          responses: { '200': json(page({ type: 'string' }), 'Role names'), ...errors(401, 403, 503) },
+        },
+      },
+      '/api/v1/notification-problems': {
+        get: {
+          summary: 'Messages that reached nobody they were meant for, newest first (admin)',
+          operationId: 'listNotificationProblems',
+          ...secured,
+          parameters: [q('unit', 'Unit code'), q('case', 'Case id'), q('limit', 'Page size, 1 to 500', { type: 'integer', minimum: 1, maximum: 500, default: 50 })],
+          responses: { '200': json(page(ref('NotificationProblem')), 'Problems'), ...errors(400, 401, 403, 503) },
         },
       },
       '/api/v1/procedures/{id}': {
@@ -256,6 +386,19 @@ export function openApiDocument(): Json {
           ...secured,
           parameters: [pathId('id', 'Procedure id', PROCEDURE_ID_SCHEMA), q('version', 'A version; latest when absent', int(1))],
           responses: { '200': json(ref('Procedure'), 'The procedure'), ...errors(400, 401, 404, 503) },
+        },
+      },
+      '/api/v1/journal/verify': {
+        get: {
+          summary: 'Administrators: verify the journal (hash chain, signatures, head checkpoints) of one case or a page of cases',
+          operationId: 'verifyJournal',
+          ...secured,
+          parameters: [
+            q('case', 'Verify this case only', { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' }),
+            q('after', 'Case id to continue after (the previous answer\'s next)', { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' }),
+            q('limit', 'Cases per page', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
+          ],
+          responses: { '200': json(ref('JournalReport'), 'What was checked and the first broken entry of each broken case'), ...errors(400, 401, 403, 404, 503) },
         },
       },
       '/api/v1/units': {

@@ -5,7 +5,9 @@
  * cannot drift apart on what a variable means or defaults to. Only entry points pass `process.env`.
  */
 import { z } from 'zod';
+import { JournalKeyEnv } from '../db/journal-keys';
 import { TASK_QUEUE } from '../workflows/messages';
+import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME } from './lifetime';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(1).max(65535);
@@ -43,6 +45,8 @@ export const ApiEnv = {
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  /** Longest token lifetime accepted (`exp - iat`): tokens without `exp` or living longer are refused. */
+  AUTH_MAX_TOKEN_LIFETIME: z.string().regex(LIFETIME, 'must be a lifetime such as 24h, 30m or 7d').default(DEFAULT_MAX_TOKEN_LIFETIME),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 256kb').default('256kb'),
   RATE_LIMIT_CAPACITY: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(2),
@@ -50,6 +54,8 @@ export const ApiEnv = {
   MASAR_CALENDAR: z.string().default('ma-administration'),
   /** Publish the shipped definitions/procedures/*.yaml at start (new versions only). */
   MASAR_SEED_PROCEDURES: flag.default(true),
+  /** The journal's keys: the verify endpoint checks signatures with them. */
+  ...JournalKeyEnv,
 };
 
 /** The worker's own part. */
@@ -72,6 +78,9 @@ export const WorkerEnv = {
   MAIL_DIR: z.string().default('data/mail'),
   /** Seconds between sweeps that resend queued or failed messages (0: never). */
   MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
+  MASAR_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080'),
+  ...JournalKeyEnv,
 };
 
 /** `npm start`'s own part: where it keeps data and the ports of what it starts itself. */
@@ -90,6 +99,12 @@ export const StartEnv = {
   SMTP_URL: WorkerEnv.SMTP_URL,
   AUTH_JWT_SECRET: ApiEnv.AUTH_JWT_SECRET,
   AUTH_JWKS_URL: ApiEnv.AUTH_JWKS_URL,
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** The API's longest token lifetime, also the demo tokens' lifetime. */
+  AUTH_MAX_TOKEN_LIFETIME: ApiEnv.AUTH_MAX_TOKEN_LIFETIME,
+  /** Signs the journal; generated in the data folder when unset (`journal-key`). */
+  MASAR_JOURNAL_KEY: JournalKeyEnv.MASAR_JOURNAL_KEY,
   MASAR_SEED_DIRECTORY: flag.default(true),
   LOG_LEVEL: logLevel.default('warn'),
 };

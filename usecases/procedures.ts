@@ -7,6 +7,7 @@
  * may not before it even reads the body; the use cases check again.
  */
 import { getProcedure, listProcedures as listPublished, listVersions, publishProcedure as publish, type ProcedureSummary, type ProcedureVersionSummary, type PublishedProcedure } from '../db/procedures';
+import { roleWarnings, type RoleWarning } from '../db/role-coverage';
 import { compileProcedure } from '../definitions/compile';
 import type { CompiledProcedure } from '../definitions/compiled';
 import { formatDefinitionError } from '../definitions/errors';
@@ -71,7 +72,7 @@ export async function publishProcedure(
   p: Principal,
   source: string,
   options: DefinitionOptions,
-): Promise<{ outcome: 'published' | 'unchanged'; compiled: CompiledProcedure; procedure: PublishedProcedure }> {
+): Promise<{ outcome: 'published' | 'unchanged'; compiled: CompiledProcedure; procedure: PublishedProcedure; warnings: RoleWarning[] }> {
   authorizePublish(p);
   const compiled = compileSource(source, options);
   const result = await publish(deps.db, compiled, source, p.sub);
@@ -81,5 +82,14 @@ export async function publishProcedure(
       `procedure ${compiled.id} version ${compiled.version} is already published with different content (hash ${result.existing.hash.slice(0, 12)}); bump version to publish a change`,
     );
   }
-  return { outcome: result.outcome, compiled, procedure: result.procedure };
+  // Warned, not refused: members are often given their roles once the procedure is published.
+  return { outcome: result.outcome, compiled, procedure: result.procedure, warnings: await roleWarnings(deps.db, compiled) };
+}
+
+/**
+ * The roles a procedure needs (task roles at their level, supervisors along its escalation) that no
+ * active member holds at some active units of that level: what publishing warns about.
+ */
+export async function procedureWarnings(deps: Pick<UseCaseDeps, 'db'>, compiled: CompiledProcedure): Promise<RoleWarning[]> {
+  return roleWarnings(deps.db, compiled);
 }

@@ -3,13 +3,13 @@
  * Runs inside the workflow (sandbox-safe): side effects only through the activities it is given.
  * Every change is journaled and projected before the step that made it returns.
  */
-import type { JournalEntry, MasarActivities, ProjectInput } from '../activities/types';
+import type { JournalEntry, MasarActivities, NotifyInput, NotifyResult, ProjectInput } from '../activities/types';
 import type { CompiledClock } from '../definitions/compiled';
 import { defaultCounting, MachineEvents } from '../definitions/compiled';
 import type { ClockOperation, NotificationEvent } from '../definitions/schema';
 import { applyDue, clockOpsOnEnter } from './case-clocks';
 import type { CaseMachine, Step } from './case-machine';
-import { messagesFor, notifyRequest, type Message } from './case-notifications';
+import { actionVars, messagesFor, notifyRequest, type Message } from './case-notifications';
 import type { CaseState, ClockRuntime } from './case-state';
 import { buildView, unitAtLevel } from './case-state';
 import type { ActRequest, Actor, CaseInput, CaseView } from './messages';
@@ -28,6 +28,8 @@ export class CaseRuntime {
   readonly state: CaseState;
   private readonly pending: JournalEntry[] = [];
   private readonly deliveries: Promise<unknown>[] = [];
+  /** Template variables of the action being applied (its input in words), for the messages it causes. */
+  private actionExtra: Record<string, unknown> = {};
   /** The view as of the last completed step (what queries answer: never a half-applied step). */
   committed?: CaseView;
 
@@ -112,7 +114,12 @@ export class CaseRuntime {
           reason,
           ...(req.input && Object.keys(req.input).length ? { data: { input: req.input } } : {}),
         });
-        await this.applyStep(step, reason);
+        this.actionExtra = actionVars(this.input, s.state, req);
+        try {
+          await this.applyStep(step, reason);
+        } finally {
+          this.actionExtra = {};
+        }
       }
     }
     await this.project();
@@ -216,6 +223,33 @@ export class CaseRuntime {
       }
     }
     if (changed) await this.project();
+  }
+
+  /**
+   * Journals a message that reached nobody it was meant for (the notify activity's `undeliverable`),
+   * and asks the loop to project it (`flushRequested`) rather than wait for the case's next step.
+   */
+  recordUndeliverable(req: NotifyInput, result: NotifyResult): void {
+    const unreached = result.undeliverable ?? [];
+    if (unreached.length === 0) return;
+    this.journal({
+      actor: SYSTEM,
+      kind: 'notification.undeliverable',
+      fromState: this.state.state,
+      toState: this.state.state,
+      reason: unreached.map((u) => u.reason).join('; '),
+      data: { template: req.template, event: req.event, occurrence: req.occurrence, unreached, alerted: result.alerted ?? [] },
+    });
+    this.flushRequested = true;
+  }
+
+  /** Set when journal entries wait for a projection outside a step. */
+  flushRequested = false;
+
+  /** Projects the journal entries recorded outside a step (see `recordUndeliverable`). */
+  async flush(): Promise<void> {
+    this.flushRequested = false;
+    if (this.pending.length > 0) await this.project();
   }
 
   /** Waits for every notification still being delivered. */
@@ -482,7 +516,7 @@ export class CaseRuntime {
 
   /** Sends the messages the procedure's notification rules attach to `event` in the current state. */
   private notifyEvent(event: NotificationEvent, extra: Record<string, unknown> = {}): void {
-    for (const message of messagesFor(this.input, this.state, event)) this.send(message, extra);
+    for (const message of messagesFor(this.input, this.state, event)) this.send(message, { ...this.actionExtra, ...extra });
   }
 
   private send(message: Message, extra: Record<string, unknown>): void {

@@ -57,6 +57,11 @@ const localClocks = proxyLocalActivities<MasarActivities>({ ...CLOCKS_AND_SERVIC
 const localProjection = proxyLocalActivities<MasarActivities>(PROJECTION);
 /** Cases started since this patch use the local activities above; older ones replay as they ran. */
 const LOCAL_PATCH = 'local-clocks-and-projection';
+/**
+ * Since this patch a message that reached nobody is journaled (`notification.undeliverable`) and
+ * projected at once; histories recorded before it never journal one, so they replay as they ran.
+ */
+const UNDELIVERABLE_PATCH = 'journal-undeliverable-messages';
 
 // Unlimited attempts: a message is never dropped, only delayed while the mail server is down.
 const { notify } = proxyActivities<MasarActivities>({
@@ -95,7 +100,11 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     remainingTime: clocks.remainingTime,
     resumeDue: clocks.resumeDue,
     callService: remote.callService,
-    notify,
+    notify: async (req) => {
+      const result = await notify(req);
+      if (result.undeliverable?.length && patched(UNDELIVERABLE_PATCH)) runtime.recordUndeliverable(req, result);
+      return result;
+    },
     project: (local ? localProjection : remoteProjection).project,
   });
   const s: CaseState = runtime.state;
@@ -139,7 +148,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   while (s.status === 'open') {
     const wake = runtime.nextWakeAt();
     const wait = wake === undefined ? undefined : Math.max(0, wake - Date.now());
-    const woken = () => inbox.length > 0 || calendarVersion !== undefined;
+    const woken = () => inbox.length > 0 || calendarVersion !== undefined || runtime.flushRequested;
     if (wait === undefined) await condition(woken);
     else if (wait > 0) await condition(woken, wait);
 
@@ -153,12 +162,14 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       await runtime.recomputeClocks(version);
     }
     if (s.status === 'open') await runtime.fireDue();
+    if (runtime.flushRequested) await runtime.flush();
 
     const info = workflowInfo();
     if (s.status === 'open' && (info.continueAsNewSuggested || info.historyLength >= threshold)) {
       // Finish in-flight work first: updates waiting in the inbox, messages being delivered.
       await condition(() => inbox.length === 0 && allHandlersFinished());
       await runtime.settle();
+      if (runtime.flushRequested) await runtime.flush();
       await continueAsNew<typeof procedureCase>(input, s);
     }
   }
@@ -168,6 +179,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   }
   // Never leave with messages undelivered: the workflow stays open until the outbox has sent them.
   await runtime.settle();
+  if (runtime.flushRequested) await runtime.flush();
   await condition(allHandlersFinished);
   return { state: s.state, ...(s.outcome ? { outcome: s.outcome } : {}), closedAt: s.closedAt ?? new Date().toISOString() };
 

@@ -23,6 +23,8 @@ export const TEMPLATE_NAMES = [
   'decision',
   'case-closed',
   'tacit-approval',
+  /** To supervisors: a message of a case reached nobody (a directory configuration problem). */
+  'undeliverable',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

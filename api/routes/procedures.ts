@@ -13,6 +13,7 @@ import {
   authorizePublish,
   authorizeValidate,
   listProcedures,
+  procedureWarnings,
   publishProcedure,
   readProcedure,
   validateProcedure,
@@ -100,7 +101,8 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
       // Refused before the body is read (the use case checks again).
       authorizeValidate(p);
       const compiled = validateProcedure(p, sourceOf(req), DEFINITIONS);
-      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, diagram: { mermaid: mermaidDiagram(compiled) } });
+      const warnings = await procedureWarnings(ctx.useCases, compiled);
+      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, warnings, diagram: { mermaid: mermaidDiagram(compiled) } });
     }),
   );
 
@@ -114,6 +116,7 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
       res.setHeader('Location', `${API}/procedures/${result.compiled.id}?version=${result.compiled.version}`);
       res.status(result.outcome === 'published' ? 201 : 200).json({
         outcome: result.outcome,
+        warnings: result.warnings,
         ...procedureDetail(result.procedure.compiled),
         publishedAt: result.procedure.publishedAt,
         publishedBy: result.procedure.publishedBy,
