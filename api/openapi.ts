@@ -4,6 +4,7 @@
  * A test checks the document against the OpenAPI 3.1 schema and that every Express route is in it.
  */
 import { z } from 'zod';
+import { SupervisorActions, TaskActions } from '../workflows/messages';
 import { UNIT_KINDS } from '../db/directory-model';
 import { MAX_EXTENSIONS } from '../definitions/deadline';
 import { DURATION_BOUND_TEXT } from '../definitions/duration';
@@ -63,12 +64,55 @@ const errors = (...codes: number[]): Json => {
   return Object.fromEntries(codes.map((c) => [String(c), problem(all[c] ?? 'Error')]));
 };
 const secured = { security: [{ bearer: [] }] };
+const comment = (required: boolean): Json => ({ type: 'string', maxLength: 4000, description: required ? 'The reason, journaled (required)' : 'A note, journaled' });
+/** A built-in action's body: what `POST /cases/{id}/actions` accepts for it. */
+const builtin = (action: string, description: string, input: Json | undefined, reasonRequired: boolean): Json => ({
+  type: 'object',
+  description,
+  required: ['action', ...(reasonRequired ? ['comment'] : []), ...(input?.required ? ['input'] : [])],
+  additionalProperties: false,
+  properties: { action: { const: action }, ...(input ? { input } : {}), comment: comment(reasonRequired) },
+});
+const unitCode: Json = { type: 'string', maxLength: 50, description: 'A unit code from the directory' };
+const builtinActions: Record<string, Json> = {
+  TakeOverAction: builtin(
+    SupervisorActions.takeOver,
+    'Supervisors of a level the escalation reached: become the open task’s assignee and take its actions. The escalation records who and when.',
+    undefined,
+    false,
+  ),
+  ReassignAction: builtin(
+    SupervisorActions.reassign,
+    'Supervisors of a level the escalation reached: move the open task to a unit inside their own unit (422 when the unit is unknown, 403 outside), and/or to a member.',
+    { type: 'object', additionalProperties: false, minProperties: 1, properties: { unit: unitCode, assignee: { type: 'string', description: 'A member id' } } },
+    true,
+  ),
+  ExtendAction: builtin(
+    SupervisorActions.extend,
+    'Supervisors of a level the escalation reached: extend a deadline where the procedure allows it (409 beyond its `extension.max`). Ends the escalation when it extends the late clock.',
+    { type: 'object', additionalProperties: false, properties: { clock: { type: 'string', description: 'A clock of the procedure; default: the late clock' } } },
+    true,
+  ),
+  DecideAction: builtin(
+    SupervisorActions.decide,
+    'Supervisors of a level the escalation reached: decide the case into a final state the current state leads to (`availableActions` lists them).',
+    { type: 'object', required: ['state'], additionalProperties: false, properties: { state: { type: 'string', description: 'A final state of the procedure' } } },
+    true,
+  ),
+  ClaimAction: builtin(
+    TaskActions.claim,
+    'Staff holding the task’s role at the unit where it waits: become its assignee. A claimed task’s actions are for its assignee and the escalation’s supervisors (409 when someone else holds it).',
+    undefined,
+    false,
+  ),
+  ReleaseAction: builtin(TaskActions.release, 'The assignee, or a supervisor of the escalation: give the task back to its unit.', undefined, false),
+};
 const caseListFilters = [
   q('procedure', 'Procedure id', text(100)),
   q('state', 'Current state', text(100)),
   q('unit', 'Unit code where the case was filed', text(50)),
   q('status', 'open or closed', { type: 'string', enum: ['open', 'closed'] }),
-  q('overdue', 'Open cases past their earliest due instant', { type: 'string', enum: ['true', 'false'] }),
+  q('overdue', 'Open cases past a due instant: a running deadline or task due date in the past, or a deadline that expired undecided', { type: 'string', enum: ['true', 'false'] }),
   q('escalated', 'Open escalated cases', { type: 'string', enum: ['true', 'false'] }),
   q('filedFrom', 'Filed at or after (date or ISO instant)', DATE_OR_INSTANT),
   q('filedTo', 'Filed before (date or ISO instant)', DATE_OR_INSTANT),
@@ -178,7 +222,9 @@ export function openApiDocument(): Json {
             outcome: { type: 'string' },
             tasks: { type: 'array', items: ref('Task') },
             clocks: { type: 'array', items: { type: 'object' } },
-            escalation: { type: 'object' },
+            escalation: ref('Escalation'),
+            waitingUntil: { type: 'string', format: 'date-time', description: 'While the case waits for the applicant: until when' },
+            availableActions: { type: 'array', items: ref('AvailableAction'), description: 'What the caller may do now (single case reads and action answers)' },
             sequence: { type: 'integer' },
             filedAt: { type: 'string', format: 'date-time' },
             closedAt: { type: 'string', format: 'date-time' },
@@ -187,6 +233,34 @@ export function openApiDocument(): Json {
             data: { type: 'object' },
           },
         },
+        Escalation: {
+          type: 'object',
+          description: 'A late case: it stays escalated, and climbs every interval, until decided or closed (or its late deadline is extended).',
+          required: ['level', 'unit', 'units', 'at', 'since', 'clock'],
+          properties: {
+            level: { type: 'string', enum: ['unit', 'province', 'region', 'ministry'] },
+            unit: { type: 'string', description: 'The unit of the level reached' },
+            units: { type: 'array', items: { type: 'string' }, description: 'Every level reached so far, lowest first' },
+            at: { type: 'string', format: 'date-time', description: 'When the current level was reached' },
+            since: { type: 'string', format: 'date-time', description: 'When the case was first escalated' },
+            clock: { type: 'string', description: 'The deadline that passed' },
+            nextAt: { type: 'string', format: 'date-time', description: 'When it climbs next; absent at the top' },
+            takenOver: { type: 'object', required: ['by', 'at'], properties: { by: { type: 'string' }, at: { type: 'string', format: 'date-time' } } },
+          },
+        },
+        AvailableAction: {
+          type: 'object',
+          required: ['action', 'kind', 'reasonRequired'],
+          properties: {
+            action: { type: 'string', description: 'The `action` to send' },
+            kind: { type: 'string', enum: ['procedure', 'task', 'supervisor'] },
+            label: ref('Label'),
+            input: { type: 'object', description: 'Input fields' },
+            reasonRequired: { type: 'boolean' },
+            dueAt: { type: 'string', format: 'date-time', description: 'By when the caller must act (an applicant the case waits for)' },
+          },
+        },
+        ...builtinActions,
         JournalEntry: {
           type: 'object',
           properties: {
@@ -273,6 +347,11 @@ export function openApiDocument(): Json {
       '/api/v1/cases/{id}/actions': {
         post: {
           summary: 'Act on a case; answered at once with the new view',
+          description:
+            'An action of the current state (the case view’s `availableActions` and `tasks[].actions`), or a built-in one: ' +
+            `${Object.values(SupervisorActions).join(', ')} for supervisors of a level an escalation reached, ` +
+            `${Object.values(TaskActions).join(', ')} for staff holding the task’s role at its unit. ` +
+            '403 when the caller may not, 409 when the state does not allow it, 422 for bad input.',
           operationId: 'act',
           ...secured,
           parameters: [
@@ -283,7 +362,10 @@ export function openApiDocument(): Json {
                 'Makes a retry safe: the same key, case and body are applied once and answer the same view; the same key with another action, input, comment or case is 409 idempotency-key-reused.',
             },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('Action') } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { anyOf: [ref('Action'), ...Object.keys(builtinActions).map(ref)] } } },
+          },
           responses: { '200': json(ref('Case'), 'The case after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
         },
       },
@@ -292,13 +374,18 @@ export function openApiDocument(): Json {
           summary: 'The caller’s inbox: open tasks at their unit for their roles, earliest due first',
           operationId: 'listTasks',
           ...secured,
-          parameters: [q('procedure', 'Procedure id', text(100)), q('limit', 'Page size', int(1, 100, { default: 20 })), q('cursor', 'Next page', text(500))],
+          parameters: [
+            q('procedure', 'Procedure id', text(100)),
+            q('assigned', 'mine: tasks the caller holds (claimed or assigned); unassigned: tasks nobody holds', { type: 'string', enum: ['mine', 'unassigned'] }),
+            q('limit', 'Page size', int(1, 100, { default: 20 })),
+            q('cursor', 'Next page', text(500)),
+          ],
           responses: { '200': json(page({ type: 'object', properties: { task: ref('Task'), case: { type: 'object' } } }), 'Tasks'), ...errors(400, 401, 403, 503) },
         },
       },
       '/api/v1/escalations': {
         get: {
-          summary: 'Supervisors: open cases escalated to their unit or below',
+          summary: 'Supervisors: open cases whose escalation reached their unit or a unit below, until decided or closed',
           operationId: 'listEscalations',
           ...secured,
           parameters: [q('limit', 'Page size', int(1, 100, { default: 20 })), q('cursor', 'Next page', text(500))],

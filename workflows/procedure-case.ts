@@ -24,7 +24,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JournalEntry, MasarActivities } from '../activities/types';
-import { checkAction, rejectionFailure } from './authorize';
+import { type ActionRules, checkAction, rejectionFailure } from './authorize';
 import { createCaseMachine } from './case-machine';
 import type { CaseState } from './case-state';
 import { APPLIED_UPDATES_KEPT, buildView } from './case-state';
@@ -62,6 +62,13 @@ const LOCAL_PATCH = 'local-clocks-and-projection';
  * projected at once; histories recorded before it never journal one, so they replay as they ran.
  */
 const UNDELIVERABLE_PATCH = 'journal-undeliverable-messages';
+/**
+ * Runs started since this patch: supervisor actions are scoped to the units they name, a claimed
+ * task is its assignee's, documents requests are bounded per clock, and an escalation lasts until
+ * the case closes. Older runs replay with the rules they were checked by (the loop re-checks each
+ * queued action, so a stricter rule on replay would change what the history did).
+ */
+const SUPERVISION_PATCH = 'supervision-loop';
 
 // Unlimited attempts: a message is never dropped, only delayed while the mail server is down.
 const { notify } = proxyActivities<MasarActivities>({
@@ -94,6 +101,8 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   const inbox: Queued[] = [];
   let calendarVersion: number | undefined;
   const local = patched(LOCAL_PATCH);
+  const supervision = patched(SUPERVISION_PATCH);
+  const rules: ActionRules = { scopedUnits: supervision, claims: supervision, suspensionLimit: supervision };
   const clocks = local ? localClocks : remote;
   const runtime = new CaseRuntime(input, machine, carried, {
     computeDue: clocks.computeDue,
@@ -106,7 +115,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       return result;
     },
     project: (local ? localProjection : remoteProjection).project,
-  });
+  }, { persistentEscalation: supervision });
   const s: CaseState = runtime.state;
 
   // Handlers first, before any await, so no early update or query is missed.
@@ -136,7 +145,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
         if (problem) throw ApplicationFailure.create({ message: problem, type: RejectionType.invalidInput, nonRetryable: true });
         // While the case is being filed its state is not settled: the loop checks the action when it applies it.
         if (!filed()) return;
-        const rejection = checkAction(input, s, req);
+        const rejection = checkAction(input, s, req, rules);
         if (rejection) throw rejectionFailure(rejection);
       },
     },
@@ -185,7 +194,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
 
   async function applyQueued(item: Queued): Promise<void> {
     // The case may have moved since the validator accepted this action.
-    const rejection = checkAction(input, s, item.req);
+    const rejection = checkAction(input, s, item.req, rules);
     if (rejection) {
       item.reject(rejectionFailure(rejection));
       return;
