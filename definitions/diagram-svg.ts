@@ -6,6 +6,7 @@
  */
 import type { DiagramEdge, DiagramNode, ProcedureGraph } from './diagram';
 import { EdgeKind } from './diagram';
+import type { Language } from './schema';
 
 const FONT = 12;
 const SMALL = 10;
@@ -213,7 +214,7 @@ export function diagramSvg(graph: ProcedureGraph): string {
 }
 
 /** A self-contained HTML page: the SVG picture, the clocks, and the Mermaid source to copy. */
-export function diagramHtml(graph: ProcedureGraph, mermaid: string, language: 'fr' | 'ar' = 'fr'): string {
+export function diagramHtml(graph: ProcedureGraph, mermaid: string, language: Language = 'fr'): string {
   return [
     '<!doctype html>',
     `<html lang="${language}"${language === 'ar' ? ' dir="rtl"' : ''}>`,

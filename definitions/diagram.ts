@@ -5,9 +5,9 @@
  * cases run. Pure: `diagram-svg.ts` draws the same graph without Mermaid.
  */
 import type { CompiledClock, CompiledProcedure } from './compiled';
-import type { Label, Outcome } from './schema';
+import type { Label, Language, Outcome } from './schema';
 
-export type DiagramLanguage = 'fr' | 'ar';
+export type DiagramLanguage = Language;
 
 /** How a case takes an edge: someone acts, a service answers, a timeout or a clock fires. */
 export const EdgeKind = {
