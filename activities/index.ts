@@ -4,8 +4,10 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
+import { createAttentionActivities } from './attention';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
+import { failPermanentlyWhenHopeless } from './failures';
 import { createNotificationActivities, type Channel, type NotificationLog, type RecipientDirectory } from './notifications';
 import { createProjectionActivities } from './projection';
 import { createServiceActivities, type Service } from './services';
@@ -28,10 +30,16 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities | WorkerActivities {
+  const clocks = createClockActivities({ calendars: deps.calendars });
+  const projection = createProjectionActivities({ db: deps.db });
   return {
-    ...createClockActivities({ calendars: deps.calendars }),
+    // Clocks and projection fail at once on an error no retry fixes; the case then asks for attention.
+    computeDue: failPermanentlyWhenHopeless(clocks.computeDue),
+    remainingTime: failPermanentlyWhenHopeless(clocks.remainingTime),
+    resumeDue: failPermanentlyWhenHopeless(clocks.resumeDue),
     ...createNotificationActivities({ db: deps.db, directory: deps.directory, channel: deps.channel, ...(deps.log ? { log: deps.log } : {}) }),
-    ...createProjectionActivities({ db: deps.db }),
+    project: failPermanentlyWhenHopeless(projection.project),
+    ...createAttentionActivities({ db: deps.db }),
     ...createServiceActivities({ services: deps.services ?? {} }),
     ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client }) : {}),
   };

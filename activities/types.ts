@@ -130,6 +130,18 @@ export interface ServiceCallResult {
   data?: Record<string, unknown>;
 }
 
+/** What `recordAttention` records: `error` present opens (or refreshes) the case's row, absent resolves it. */
+export interface AttentionRecord {
+  caseId: string;
+  reference: string;
+  procedureId: string;
+  unit: string;
+  /** The step that failed: filing, action, clocks, recompute. */
+  step: string;
+  error?: string;
+  errorType?: string;
+}
+
 /** Every activity the case workflow calls, by name: `createActivities(deps)` implements them. */
 export interface MasarActivities {
   computeDue(input: DueInput): Promise<DueResult>;
@@ -138,6 +150,8 @@ export interface MasarActivities {
   notify(input: NotifyInput): Promise<NotifyResult>;
   project(input: ProjectInput): Promise<unknown>;
   callService(input: ServiceCallInput): Promise<ServiceCallResult>;
+  /** A step failed permanently (`error`), or was retried successfully (no `error`): see `db/attention.ts`. */
+  recordAttention(input: AttentionRecord): Promise<void>;
 }
 
 /** The activity of the `calendarChange` workflow. */

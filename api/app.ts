@@ -17,6 +17,7 @@ import { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problems';
 import { rateLimit, type RateLimitOptions } from './rate-limit';
 import { registerActionRoutes } from './routes/actions';
+import { registerAttentionRoutes } from './routes/attention';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   registerActionRoutes(app, ctx);
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
+  registerAttentionRoutes(app, ctx);
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

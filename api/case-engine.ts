@@ -8,7 +8,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from 
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import type { ActRequest, CaseInput, CaseView } from '../workflows/messages';
-import { actUpdate, caseWorkflowId, filedUpdate, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
+import { actUpdate, caseWorkflowId, filedUpdate, RejectionType, retryAttentionSignal, TASK_QUEUE, viewQuery } from '../workflows/messages';
 import { calendarChangeWorkflowId, type CalendarChangeRequest } from '../workflows/calendar-change';
 import { conflict, forbidden, HttpProblem, notFound, unprocessable } from './problems';
 
@@ -35,6 +35,8 @@ export interface CaseEngine {
   filed(caseId: string, timeoutMs?: number): Promise<CaseView>;
   /** Starts the durable broadcast of a calendar change to running cases; returns its workflow id. */
   calendarChanged(request: CalendarChangeRequest): Promise<string>;
+  /** Asks a case that needs attention to retry its failed projection (an administrator fixed the cause). */
+  retryAttention(caseId: string): Promise<void>;
   /** Resolves when the Temporal server answers. */
   ping(): Promise<void>;
 }
@@ -52,6 +54,8 @@ export function rejectionProblem(err: unknown, caseId: string): HttpProblem | un
       return conflict('action-not-allowed-in-state', cause.message);
     case RejectionType.closed:
       return conflict('case-closed', cause.message);
+    case RejectionType.needsAttention:
+      return conflict('case-needs-attention', cause.message);
     case RejectionType.forbidden:
       return forbidden(cause.message);
     case RejectionType.invalidInput: {
@@ -121,6 +125,15 @@ export function createCaseEngine(client: Client, options: CaseEngineOptions = {}
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
       return workflowId;
+    },
+
+    async retryAttention(caseId) {
+      try {
+        await within(timeout, () => client.workflow.getHandle(caseWorkflowId(caseId)).signal(retryAttentionSignal));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw notFound(`no running workflow for case ${caseId}`);
+        throw err;
+      }
     },
 
     async ping() {

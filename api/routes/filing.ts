@@ -9,6 +9,7 @@ import type { Express, Request } from 'express';
 import { z } from 'zod';
 import type { CaseRecord } from '../../db/cases';
 import { UnitLookupError } from '../../db/directory';
+import { forgetFiling, recordFiling } from '../../db/filing';
 import { claimIdempotencyKey, nextReferenceNumber } from '../../db/idempotency';
 import { getProcedure } from '../../db/procedures';
 import { canonicalJson } from '../../definitions/compile';
@@ -143,7 +144,14 @@ export function registerFilingRoutes(app: Express, ctx: RouteContext): void {
       }
 
       const input: CaseInput = { caseId, reference, procedure, unit, applicant, data: body.data, filedBy, calendarId: ctx.options.calendarId };
-      await engine.start(input);
+      // A 2xx must mean the case can be read: its row exists before its workflow does.
+      await recordFiling(db, input, ctx.options.now().toISOString());
+      try {
+        await engine.start(input);
+      } catch (err) {
+        if (!replayed) await forgetFiling(db, caseId).catch(() => undefined);
+        throw err;
+      }
       if (!replayed) ctx.metrics.count('masar_cases_filed_total', { procedure: procedure.id });
       const location = `${API}/cases/${caseId}`;
       res.setHeader('Location', location);
