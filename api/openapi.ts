@@ -79,8 +79,22 @@ const caseListFilters = [
   q('cursor', 'The `next` of the previous page', text(500)),
 ];
 
+/**
+ * The input guard (`input-guard.ts`) and the body parsers answer before any route: every operation
+ * may answer 400 (undecodable path, Content-Encoding mismatch) and 422 (unstorable text, nesting).
+ */
+function withGuardAnswers(doc: Json): Json {
+  for (const ops of Object.values(doc.paths as Record<string, Record<string, Json>>)) {
+    for (const op of Object.values(ops)) {
+      const responses = op.responses as Json;
+      for (const [code, answer] of Object.entries(errors(400, 422))) if (!(code in responses)) responses[code] = answer;
+    }
+  }
+  return doc;
+}
+
 export function openApiDocument(): Json {
-  return {
+  return withGuardAnswers({
     openapi: '3.1.0',
     info: {
       title: 'Masar API',
@@ -368,5 +382,5 @@ export function openApiDocument(): Json {
         },
       },
     },
-  };
+  });
 }
