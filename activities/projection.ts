@@ -6,7 +6,7 @@
  * serialised per case by an advisory lock, because the journal's hash chain reads the previous
  * row before writing the next.
  */
-import { appendJournal } from '../db/journal';
+import { appendJournal, lockCase } from '../db/journal';
 import { writeCaseProjection } from '../db/cases';
 import type { Db } from '../db/pool';
 import type { ProjectInput } from './types';
@@ -30,8 +30,7 @@ export function createProjectionActivities({ db }: ProjectionDeps) {
       const client = await db.connect();
       try {
         await client.query('BEGIN');
-        // Lock per case for the transaction: two deliveries of the same case never interleave.
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`masar:case:${caseId}`]);
+        await lockCase(client, caseId);
         const journaled = await appendJournal(client, caseId, input.journal);
         const applied = await writeCaseProjection(client, input);
         await client.query('COMMIT');

@@ -6,18 +6,10 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import type { Principal } from '../usecases/principal';
 import { unauthorized, unavailable } from './problems';
 
-/** The verified caller. */
-export interface Principal {
-  sub: string;
-  name?: string;
-  email?: string;
-  roles: string[];
-  /** Unit code the caller works at (staff); absent for applicants. */
-  unit?: string;
-  lang: 'fr' | 'ar';
-}
+export type { Principal };
 
 export const Claims = z.object({
   sub: z.string().min(1).max(200),

@@ -9,9 +9,7 @@ import { MAX_EXTENSIONS } from '../definitions/deadline';
 import { DURATION_BOUND_TEXT } from '../definitions/duration';
 import { MAX_JSON_DEPTH } from './input-guard';
 import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
-import { ActionBody } from './routes/actions';
-import { FileCaseBody } from './routes/filing';
-import { HolidayBody } from './routes/reference';
+import { ActionBody, FileCaseBody, HolidayBody } from './schemas';
 
 type Json = Record<string, unknown>;
 

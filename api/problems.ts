@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { UseCaseError } from '../usecases/errors';
 import { isUnavailable } from './unavailable';
 
 /** One bad field of a request: dotted path and what is wrong. */
@@ -90,6 +91,25 @@ interface BodyParserError extends Error {
   severity?: string;
 }
 
+/** The one mapping of a use case's refusal to HTTP. */
+export function useCaseProblem(err: UseCaseError): HttpProblem {
+  switch (err.kind) {
+    case 'not-found':
+      return new HttpProblem(404, err.code, err.message);
+    case 'forbidden':
+      return new HttpProblem(403, err.code, err.message);
+    case 'conflict':
+      return new HttpProblem(409, err.code, err.message);
+    case 'invalid':
+      return new HttpProblem(422, err.code, err.message, err.fields ?? []);
+    case 'unavailable':
+      return unavailable(err.message);
+    default: {
+      const never: never = err.kind;
+      throw new Error(`unknown use-case error kind ${String(never)}`);
+    }
+  }
+}
 /**
  * PostgreSQL's data exceptions (class 22: out of range, invalid text, impossible date): only a
  * value can cause them. Routes validate first; this is the net for one that got through.
@@ -100,6 +120,7 @@ const isPostgresDataError = (e: BodyParserError): boolean =>
 /** Maps anything thrown to an `HttpProblem`; unknown errors become 500 and are logged. */
 export function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
+  if (err instanceof UseCaseError) return useCaseProblem(err);
   const e = err as BodyParserError;
   if (e && typeof e === 'object') {
     if (e.type === 'entity.parse.failed') return badRequest('the request body is not valid JSON');
@@ -130,10 +151,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const problem = toProblem(err);
     const requestId = String(res.getHeader('X-Request-Id') ?? '');
-    if (problem.status >= 500 && !(err instanceof HttpProblem)) {
+    if (problem.status >= 500 && !(err instanceof HttpProblem) && !(err instanceof UseCaseError)) {
       logger.error({ err, requestId, method: req.method, route: req.route?.path ?? req.path }, 'request failed');
     }
-    if (problem.status >= 500 && err instanceof HttpProblem) logger.warn({ requestId, detail: problem.message }, 'unavailable');
+    if (problem.status >= 500 && (err instanceof HttpProblem || err instanceof UseCaseError)) logger.warn({ requestId, detail: problem.message }, 'unavailable');
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
     res

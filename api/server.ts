@@ -17,7 +17,7 @@ import { compileProcedure } from '../definitions/compile';
 import { loadProcedureDirectory } from '../definitions/load';
 import { createApp } from './app';
 import { createTokenVerifier } from './auth';
-import { createCaseEngine } from './case-engine';
+import { createCaseEngine } from '../usecases/case-engine';
 import { answerClientErrors } from './client-errors';
 import type { ApiConfig } from './config';
 

@@ -3,7 +3,7 @@
  * when a case's step failed permanently, read by `GET /api/v1/attention`. See docs/operations.md
  * ("Cases that need attention") for what an administrator does.
  */
-import type { AttentionRecord } from '../activities/types';
+import type { AttentionRecord } from '../workflows/messages';
 import type { Db } from './pool';
 
 export type { AttentionRecord };

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { canonicalJson } from '../definitions/compile';
-import type { JournalEntry } from '../activities/types';
+import type { JournalEntry } from '../workflows/messages';
 import type { Db } from './pool';
 
 /** `prev_hash` of a case's first entry. */
@@ -73,6 +73,15 @@ function toRow(r: DbJournalRow): JournalRow {
     prevHash: r.prev_hash,
     hash: r.hash,
   };
+}
+
+/**
+ * Takes the case's projection lock for the caller's transaction (released at COMMIT or ROLLBACK):
+ * two deliveries of the same case never interleave, so the chain below is read and extended by one
+ * writer at a time. A transaction-scoped lock, not a session one: PGlite shares one session.
+ */
+export async function lockCase(client: PoolClient, caseId: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`masar:case:${caseId}`]);
 }
 
 /**

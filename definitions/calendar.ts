@@ -181,3 +181,24 @@ export function recordClosure(calendar: Calendar, closure: Closure): Calendar {
   const closures = [...calendar.closures, { ...closure }].sort((a, b) => a.date.localeCompare(b.date));
   return { ...calendar, version: calendar.version + 1, closures };
 }
+
+/**
+ * The one wording of a non-working day, for the CLI and the due-date activities:
+ * `weekend (samedi / السبت)`, `Aïd al-Fitr / عيد الفطر, day 1 of 2 [provisional]`,
+ * `exceptional closure: Fermeture exceptionnelle / عطلة استثنائية`. `languages` picks the names shown.
+ */
+export function describeNonWorkingDay(reason: NonWorkingReason, languages: readonly ('fr' | 'ar')[] = ['fr', 'ar']): string {
+  const name = languages.map((lang) => reason.name[lang]).join(' / ');
+  switch (reason.kind) {
+    case 'weekend':
+      return `weekend (${name})`;
+    case 'holiday':
+      return `${name}${reason.days > 1 ? `, day ${reason.day} of ${reason.days}` : ''} [${reason.status}]`;
+    case 'closure':
+      return `exceptional closure: ${name}`;
+    default: {
+      const never: never = reason;
+      return JSON.stringify(never);
+    }
+  }
+}

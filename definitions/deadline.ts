@@ -122,6 +122,44 @@ export function computeDue(request: DueRequest): Due {
 }
 
 /**
+ * The instant a reminder `spec` before `due` fires: the deadline rules run backwards, so a
+ * reminder and the deadline it announces agree on what a month or a day is.
+ * - working days: the end of the Nth working day before the due day (N full working days remain);
+ * - days, weeks, months, years: the same local time that many local days and calendar months
+ *   earlier (months clamp: P1M before the end of 31 March is the end of 28/29 February; a day is
+ *   a local day, 23 or 25 hours long around a clock change);
+ * - a time part is then taken off as elapsed time (PT2H: exactly two hours earlier).
+ * @throws DurationError when the spec is bad or cannot be counted with `counting`.
+ */
+export function reminderInstant(calendar: Calendar, due: Date, spec: string | Duration, counting?: Counting): Date {
+  const d = resolve(spec, counting);
+  const zone = calendar.timeZone;
+  switch (d.kind) {
+    case 'working_days': {
+      let date = localDateOf(due, zone);
+      for (let counted = 0, walked = 0; counted < d.days; walked++) {
+        if (walked > MAX_WALK_DAYS + d.days) {
+          throw new Error(`calendar ${calendar.id}: no working day found in ten years before ${date}; check its weekend and closures`);
+        }
+        date = addDays(date, -1);
+        if (!nonWorkingReason(calendar, date)) counted++;
+      }
+      return endOfLocalDay(date, zone);
+    }
+    case 'calendar': {
+      const months = d.years * 12 + d.months;
+      const days = d.weeks * 7 + d.days;
+      const moved = months || days ? shiftLocal(due, zone, { months: -months, days: -days }) : due;
+      return new Date(moved.getTime() - (d.hours * HOUR_MS + d.minutes * 60_000 + d.seconds * 1000));
+    }
+    default: {
+      const never: never = d;
+      throw new Error(`unknown duration kind in ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
  * Working days left between `from` and `due`: those after the local date of `from`, up to and
  * including the local date of `due`. 0 when the due date is today or past.
  */

@@ -135,6 +135,22 @@ export function countingProblem(spec: string, counting: Counting | undefined): s
 }
 
 /**
+ * Why `spec` cannot be counted at runtime with `counting`, or `undefined` when it can: it must
+ * parse, suit the counting (`countingProblem`) and stay under ten years. `counting` is the clock's
+ * effective counting; `undefined` for durations that count as written (timeouts, intervals).
+ */
+export function durationProblem(spec: string, counting: Counting | undefined): string | undefined {
+  const problem = countingProblem(spec, counting);
+  if (problem) return problem;
+  const parsed = parseDuration(spec);
+  const d = counting === 'working_days' && parsed.kind === 'calendar' ? { kind: 'working_days' as const, days: parsed.days } : parsed;
+  if (d.kind === 'working_days') {
+    return d.days > MAX_WORKING_DAYS ? `duration "${spec}" is too long: a duration is ${DURATION_BOUND_TEXT}; check the number` : undefined;
+  }
+  return spanDays(d) > MAX_DURATION_DAYS ? `duration "${spec}" is too long: a duration is ${DURATION_BOUND_TEXT}; check the number` : undefined;
+}
+
+/**
  * The duration a clock actually counts: `spec` parsed, then forced to working days when the clock
  * says `counting: working_days`.
  * @throws DurationError when the spec is bad or cannot be counted that way (see `countingProblem`).

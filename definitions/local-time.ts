@@ -155,3 +155,11 @@ export function shiftLocal(instant: Date, timeZone: string, move: { months?: num
   if (move.days) date = addDays(date, move.days);
   return new Date(instantOfWallClock(dayNumber(date) + timeOfDay, timeZone));
 }
+
+/**
+ * The instant local `hours:minutes` occurs on `date` in `timeZone` (09:00 is 09:00 on the day of a
+ * change too, not midnight plus nine hours); a time skipped by a change resolves after the gap.
+ */
+export function atLocalTime(date: LocalDate, timeZone: string, hours: number, minutes = 0): Date {
+  return new Date(instantOfWallClock(dayNumber(date) + (hours * 60 + minutes) * 60_000, timeZone));
+}

@@ -4,10 +4,19 @@
  * every state must be reachable and have a way out, clocks must be coherent. Each problem
  * carries the key path it concerns; `load.ts` turns paths into lines and columns.
  */
+import Handlebars from 'handlebars';
+import { defaultCounting } from './compiled';
+import { durationProblem } from './duration';
 import type { KeyPath, Problem } from './errors';
-import type { Clock, Effect, Procedure, State } from './schema';
+import type { Clock, Effect, Fields, Procedure, State } from './schema';
 import { BUILTIN_ROLES } from './schema';
 import { didYouMean, humanList } from './suggest';
+
+/**
+ * True when `name` is declared in `table`. Never `name in table`: a target written `constructor`
+ * would find Object's prototype, pass validation, and break the compiled machine.
+ */
+const declared = (table: object, name: string): boolean => Object.hasOwn(table, name);
 
 /** What the validator needs to know beyond the file itself. */
 export interface ValidateOptions {
@@ -61,21 +70,21 @@ function stateReferences(procedure: Procedure): { target: string; path: KeyPath 
 function unknownStates(procedure: Procedure): Problem[] {
   const names = Object.keys(procedure.states);
   return stateReferences(procedure)
-    .filter(({ target }) => !(target in procedure.states))
+    .filter(({ target }) => !declared(procedure.states, target))
     .map(({ target, path }) =>
       withHint({ path, at: 'value', message: `unknown state "${target}"` }, didYouMean(target, names) ?? `declared states: ${names.join(', ')}`),
     );
 }
 
 function reachability(procedure: Procedure): Problem[] {
-  if (!(procedure.initial in procedure.states)) return [];
+  if (!declared(procedure.states, procedure.initial)) return [];
   const reached = new Set([procedure.initial]);
   const queue = [procedure.initial];
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-    const state = procedure.states[name];
+    const state = declared(procedure.states, name) ? procedure.states[name] : undefined;
     if (!state) continue;
     for (const { target } of exits(name, state, procedure)) {
-      if (!reached.has(target) && target in procedure.states) {
+      if (!reached.has(target) && declared(procedure.states, target)) {
         reached.add(target);
         queue.push(target);
       }
@@ -111,7 +120,7 @@ function automaticOutcomes(procedure: Procedure): Problem[] {
   for (const [name, state] of Object.entries(procedure.states)) {
     if (state.kind !== 'automatic') continue;
     for (const outcome of ['done', 'failed'] as const) {
-      if (!(outcome in state.on)) {
+      if (!declared(state.on, outcome)) {
         problems.push({
           path: ['states', name, 'on'],
           at: 'key',
@@ -164,7 +173,7 @@ function clockEffects(procedure: Procedure): Problem[] {
   const problems: Problem[] = [];
   for (const { effect, path } of effects(procedure)) {
     if (!('clock' in effect)) continue;
-    const clock = procedure.clocks[effect.clock];
+    const clock = declared(procedure.clocks, effect.clock) ? procedure.clocks[effect.clock] : undefined;
     if (!clock) {
       const hint = didYouMean(effect.clock, clocks) ?? (clocks.length ? `declared clocks: ${clocks.join(', ')}` : 'declare it under clocks');
       problems.push(withHint({ path: [...path, 'clock'], at: 'value', message: `unknown clock "${effect.clock}"` }, hint));
@@ -188,20 +197,28 @@ function isZero(duration: string): boolean {
 function clockRules(name: string, clock: Clock, procedure: Procedure): Problem[] {
   const at = (...rest: (string | number)[]): KeyPath => ['clocks', name, ...rest];
   const problems: Problem[] = [];
-  const durations: [KeyPath, string][] = [[at('duration'), clock.duration]];
-  if (clock.extension) durations.push([at('extension', 'by'), clock.extension.by]);
-  clock.reminders.forEach((r, i) => durations.push([at('reminders', i), r]));
-  for (const [path, duration] of durations) {
-    if (isZero(duration)) problems.push({ path, at: 'value', message: `duration "${duration}" must be longer than zero` });
-  }
   const says = /working days?$/.test(clock.duration) ? 'working_days' : /calendar days?$/.test(clock.duration) ? 'calendar' : undefined;
-  if (clock.counting && says && clock.counting !== says) {
+  const contradicts = clock.counting !== undefined && says !== undefined && clock.counting !== says;
+  if (contradicts) {
     problems.push({
       path: at('counting'),
       at: 'value',
       message: `counting "${clock.counting}" contradicts duration "${clock.duration}"`,
       hint: 'remove counting, or write the duration as "N days"',
     });
+  }
+  // The runtime counts the duration, its extensions and its reminders the way the clock counts:
+  // each must be countable so (a working-day clock cannot count PT30M) and of a sane length.
+  const counting = clock.counting ?? defaultCounting(clock.duration);
+  const durations: [KeyPath, string][] = contradicts ? [] : [[at('duration'), clock.duration]];
+  if (clock.extension) durations.push([at('extension', 'by'), clock.extension.by]);
+  clock.reminders.forEach((r, i) => durations.push([at('reminders', i), r]));
+  for (const [path, duration] of durations) {
+    const problem = isZero(duration) ? `duration "${duration}" must be longer than zero` : durationProblem(duration, counting);
+    if (problem) problems.push({ path, at: 'value', message: problem });
+  }
+  if (contradicts && isZero(clock.duration)) {
+    problems.push({ path: at('duration'), at: 'value', message: `duration "${clock.duration}" must be longer than zero` });
   }
   clock.runsIn.forEach((state, i) => {
     if (procedure.states[state]?.kind === 'final') {
@@ -224,15 +241,92 @@ function clockRules(name: string, clock: Clock, procedure: Procedure): Problem[]
   return problems;
 }
 
+/** A duration counted as written (waiting timeouts, escalation intervals): longer than zero, countable, bounded. */
+function plainDuration(spec: string, path: KeyPath): Problem[] {
+  const problem = isZero(spec) ? `duration "${spec}" must be longer than zero` : durationProblem(spec, undefined);
+  return problem ? [{ path, at: 'value', message: problem }] : [];
+}
+
 function durations(procedure: Procedure): Problem[] {
   const problems = Object.entries(procedure.clocks).flatMap(([name, clock]) => clockRules(name, clock, procedure));
   for (const [name, state] of Object.entries(procedure.states)) {
-    if (state.kind === 'waiting' && state.timeout && isZero(state.timeout.after)) {
-      problems.push({ path: ['states', name, 'timeout', 'after'], at: 'value', message: `duration "${state.timeout.after}" must be longer than zero` });
+    if (state.kind === 'waiting' && state.timeout) problems.push(...plainDuration(state.timeout.after, ['states', name, 'timeout', 'after']));
+  }
+  if (procedure.escalation) problems.push(...plainDuration(procedure.escalation.interval, ['escalation', 'interval']));
+  return problems;
+}
+
+/** Text fields' patterns, which input validation compiles as regular expressions at filing time. */
+function fieldPatterns(fields: Fields, path: KeyPath): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (field: Fields[string], at: KeyPath): void => {
+    switch (field.type) {
+      case 'text':
+        if (field.pattern !== undefined) {
+          try {
+            new RegExp(field.pattern);
+          } catch (err) {
+            problems.push({
+              path: [...at, 'pattern'],
+              at: 'value',
+              message: `pattern "${field.pattern}" is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`,
+              hint: 'write a JavaScript regular expression, e.g. "^[A-Z]{1,2}[0-9]{4,6}$"',
+            });
+          }
+        }
+        return;
+      case 'list':
+        return visit(field.of, [...at, 'of']);
+      case 'group':
+        for (const [key, inner] of Object.entries(field.fields)) visit(inner, [...at, 'fields', key]);
+        return;
+      case 'number':
+      case 'date':
+      case 'boolean':
+      case 'choice':
+      case 'file':
+        return;
+      default: {
+        const never: never = field;
+        throw new Error(`unknown field type in ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  for (const [key, field] of Object.entries(fields)) visit(field, [...path, key]);
+  return problems;
+}
+
+function patterns(procedure: Procedure): Problem[] {
+  const problems = fieldPatterns(procedure.input, ['input']);
+  for (const [name, state] of Object.entries(procedure.states)) {
+    if (state.kind === 'final') continue;
+    for (const [action, def] of Object.entries(state.actions)) {
+      if (def.input) problems.push(...fieldPatterns(def.input, ['states', name, 'actions', action, 'input']));
     }
   }
-  if (procedure.escalation && isZero(procedure.escalation.interval)) {
-    problems.push({ path: ['escalation', 'interval'], at: 'value', message: `duration "${procedure.escalation.interval}" must be longer than zero` });
+  return problems;
+}
+
+/** The procedure's own templates must parse: the mailer compiles them when the first message goes. */
+function templateSyntax(procedure: Procedure): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, byLang] of Object.entries(procedure.templates)) {
+    for (const [lang, source] of Object.entries(byLang)) {
+      for (const [part, text] of Object.entries(source)) {
+        if (typeof text !== 'string') continue;
+        try {
+          Handlebars.parse(text);
+        } catch (err) {
+          const detail = (err as Error).message.split('\n').filter(Boolean).join(' ');
+          problems.push({
+            path: ['templates', name, lang, part],
+            at: 'value',
+            message: `template "${name}" (${lang}, ${part}) does not parse: ${detail}`,
+            hint: 'fix the Handlebars syntax (each {{#if}} needs its {{/if}})',
+          });
+        }
+      }
+    }
   }
   return problems;
 }
@@ -259,7 +353,11 @@ function templates(procedure: Procedure, shipped: ReadonlySet<string> | undefine
 }
 
 /**
- * Checks the rules that need the whole document. Returns every problem found (an empty list
+ * Checks the rules that need the whole document, and every rule the compiler and the runtime rely
+ * on (durations countable the way their clock counts, patterns that compile, templates that
+ * parse): a procedure this accepts compiles, starts and runs. The one validation behind
+ * `masar validate`, `masar compile`, `masar simulate`, `POST /procedures` and the publication of
+ * shipped procedures (all through `load.ts`). Returns every problem found (an empty list
  * when the procedure is valid), each with the key path it concerns.
  */
 export function validateProcedure(procedure: Procedure, options: ValidateOptions = {}): Problem[] {
@@ -270,6 +368,8 @@ export function validateProcedure(procedure: Procedure, options: ValidateOptions
     ...roles(procedure),
     ...clockEffects(procedure),
     ...durations(procedure),
+    ...patterns(procedure),
     ...templates(procedure, options.knownTemplates),
+    ...templateSyntax(procedure),
   ];
 }

@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 import { compileProcedure } from '../../definitions/compile';
@@ -20,21 +21,15 @@ interface CompileArgs {
 }
 
 function parseArgs(args: readonly string[]): CompileArgs {
-  const parsed: CompileArgs = { jsonSchema: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--json-schema') parsed.jsonSchema = true;
-    else if (arg === '--out' || arg === '-o') {
-      const out = args[++i];
-      if (!out) throw new UsageError(`${arg} needs a file name`);
-      parsed.out = out;
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"`);
-    else if (parsed.file) throw new UsageError(`compile takes one file, got "${parsed.file}" and "${arg}"`);
-    else parsed.file = arg;
-  }
-  if (parsed.jsonSchema && parsed.file) throw new UsageError('--json-schema takes no procedure file');
-  if (!parsed.jsonSchema && !parsed.file) throw new UsageError('name the procedure file to compile');
-  return parsed;
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { out: { type: 'string', short: 'o' }, 'json-schema': { type: 'boolean', default: false } },
+    { name: 'one procedure file', max: 1 },
+  );
+  const [file] = positionals;
+  if (values['json-schema'] && file) throw new UsageError('--json-schema takes no procedure file');
+  if (!values['json-schema'] && !file) throw new UsageError('name the procedure file to compile');
+  return { jsonSchema: values['json-schema'], ...(file ? { file } : {}), ...(values.out ? { out: values.out } : {}) };
 }
 
 export const compileCommand: Command = {

@@ -1,6 +1,5 @@
 /** `masar deadline`: computes a due date on a working-day calendar, as clocks do. */
-import { parseArgs } from 'node:util';
-import type { NonWorkingReason } from '../../definitions/calendar';
+import { describeNonWorkingDay } from '../../definitions/calendar';
 import { DEFAULT_CALENDAR_ID, loadCalendar } from '../../definitions/calendar-file';
 import { CalendarError } from '../../definitions/calendar-schema';
 import type { Due } from '../../definitions/deadline';
@@ -8,6 +7,7 @@ import { computeDue } from '../../definitions/deadline';
 import { DurationError, effectiveDuration, formatDuration } from '../../definitions/duration';
 import { offsetAt, weekdayOf } from '../../definitions/local-time';
 import type { Counting } from '../../definitions/schema';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
@@ -36,23 +36,6 @@ function parseCounting(value: string | undefined): Counting | undefined {
   throw new UsageError(`--counting "${value}": must be working_days or calendar`);
 }
 
-function describe(reason: NonWorkingReason): string {
-  switch (reason.kind) {
-    case 'weekend':
-      return `weekend (${reason.name.fr} / ${reason.name.ar})`;
-    case 'holiday': {
-      const day = reason.days > 1 ? `, day ${reason.day} of ${reason.days}` : '';
-      return `${reason.name.fr} / ${reason.name.ar}${day} [${reason.status}]`;
-    }
-    case 'closure':
-      return `exceptional closure: ${reason.name.fr} / ${reason.name.ar}`;
-    default: {
-      const never: never = reason;
-      return JSON.stringify(never);
-    }
-  }
-}
-
 function localTime(instant: Date, zone: string): string {
   const offset = offsetAt(instant, zone);
   const local = new Date(instant.getTime() + offset).toISOString().replace('T', ' ').replace('Z', '');
@@ -71,28 +54,18 @@ function printHuman(io: CommandIO, result: Due, zone: string, what: string): voi
     return;
   }
   io.out(`skipped:  ${result.skipped.length} non-working day${result.skipped.length > 1 ? 's' : ''}`);
-  for (const { date, reason } of result.skipped) io.out(`  ${date} ${weekdayOf(date).padEnd(9)} ${describe(reason)}`);
+  for (const { date, reason } of result.skipped) io.out(`  ${date} ${weekdayOf(date).padEnd(9)} ${describeNonWorkingDay(reason)}`);
 }
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        from: { type: 'string' },
-        duration: { type: 'string' },
-        extend: { type: 'string', multiple: true },
-        counting: { type: 'string' },
-        calendar: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseCommandArgs(args, {
+    from: { type: 'string' },
+    duration: { type: 'string' },
+    extend: { type: 'string', multiple: true },
+    counting: { type: 'string' },
+    calendar: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
   if (!values.from) throw new UsageError('--from is required (the triggering event, e.g. 2025-03-28T23:30:00+01:00)');
   if (!values.duration) throw new UsageError('--duration is required (e.g. "20 working days" or P60D)');
   const from = parseInstant(values.from);

@@ -5,11 +5,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { mermaidDiagram, procedureGraph, type DiagramLanguage } from '../../definitions/diagram';
 import { diagramHtml, diagramSvg } from '../../definitions/diagram-svg';
+import { oneOf, parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
-import { UsageError } from '../command';
 import { loadCompiledProcedure } from '../simulate/procedure-source';
 
 const FORMATS = ['mermaid', 'html', 'svg'] as const;
@@ -26,27 +25,17 @@ Arrows: actions (label and roles), service outcomes, waiting timeouts, and clock
 silence ("silence (decision, P2M): tacitly approved", dashed in svg/html).`;
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'mermaid' },
-        language: { type: 'string', default: 'fr' },
-        out: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError('name one procedure file (or shipped procedure id)');
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format "${values.format}": must be one of ${FORMATS.join(', ')}`);
-  if (values.language !== 'fr' && values.language !== 'ar') throw new UsageError(`--language "${values.language}": must be fr or ar`);
-  const language: DiagramLanguage = values.language;
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      format: { type: 'string', default: 'mermaid' },
+      language: { type: 'string', default: 'fr' },
+      out: { type: 'string' },
+    },
+    { name: 'one procedure file (or shipped procedure id)', min: 1 },
+  );
+  const format: Format = oneOf('format', values.format, FORMATS);
+  const language: DiagramLanguage = oneOf('language', values.language, ['fr', 'ar'] as const);
 
   const source = await loadCompiledProcedure(positionals[0] as string, io.cwd);
   if (!source.ok) {

@@ -1,12 +1,12 @@
 /** `masar directory`: loads territorial units into the directory (seed, or import of an HCP-style CSV). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CsvHeaderError, importUnitsCsv, type ImportReport } from '../../db/directory-import';
 import { migrate } from '../../db/migrate';
 import { createDb, type Db } from '../../db/pool';
 import { seedDirectory } from '../../db/seed/seed-directory';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
@@ -49,10 +49,8 @@ async function withDb<T>(io: CommandIO, work: (db: Db) => Promise<T>): Promise<T
 }
 
 async function runImport(args: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean', default: false } }, allowPositionals: true });
-  const [file, ...extra] = positionals;
-  if (!file) throw new UsageError('import: missing the CSV file');
-  if (extra.length > 0) throw new UsageError(`import: one file at a time (got ${positionals.join(', ')})`);
+  const { values, positionals } = parseCommandArgs(args, { 'dry-run': { type: 'boolean', default: false } }, { name: 'the CSV file to import (one at a time)', min: 1 });
+  const file = positionals[0] as string;
   let text: string;
   try {
     // Invalid UTF-8 decodes to U+FFFD, which the import reports on the line where it occurs.
@@ -77,7 +75,7 @@ async function runImport(args: string[], io: CommandIO): Promise<number> {
 }
 
 async function runSeed(args: string[], io: CommandIO): Promise<number> {
-  if (args.length > 0) throw new UsageError(`seed takes no argument (got ${args.join(' ')})`);
+  parseCommandArgs(args, {});
   return withDb(io, async (db) => {
     const report = await seedDirectory(db);
     const { added, updated, unchanged } = report.units;

@@ -1,6 +1,7 @@
 /** `masar migrate`: applies pending database migrations (DATABASE_URL). */
 import { migrate } from '../../db/migrate';
 import { createDb } from '../../db/pool';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
@@ -11,7 +12,7 @@ Applies the pending migrations of db/migrations to the database named by DATABAS
 and from several processes at once (an advisory lock serialises them).`;
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`);
+  parseCommandArgs(args, {});
   const url = io.env.DATABASE_URL;
   if (!url || !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('DATABASE_URL must be set to a postgres:// URL');
   const db = createDb({ url, max: 1 });

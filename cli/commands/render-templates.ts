@@ -7,25 +7,13 @@ import path from 'node:path';
 import { buildContext } from '../../activities/notifications/context';
 import { createRenderer, LANGUAGES, TEMPLATE_NAMES } from '../../activities/notifications/render';
 import { SAMPLE_INPUTS } from '../../activities/notifications/samples';
-import { type Command, UsageError } from '../command';
+import { parseCommandArgs } from '../args';
+import { type Command } from '../command';
 
 const DEFAULT_OUT = path.join('data', 'templates-preview');
 
 function parseArgs(args: string[]): { out: string } {
-  let out = DEFAULT_OUT;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--out') {
-      const value = args[++i];
-      if (!value) throw new UsageError('--out needs a folder, e.g. --out data/templates-preview');
-      out = value;
-    } else if (arg?.startsWith('--out=')) {
-      out = arg.slice('--out='.length);
-    } else {
-      throw new UsageError(`unknown argument "${arg}"`);
-    }
-  }
-  return { out };
+  return parseCommandArgs(args, { out: { type: 'string', default: DEFAULT_OUT } }).values;
 }
 
 export const renderTemplatesCommand: Command = {

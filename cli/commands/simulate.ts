@@ -5,19 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_CALENDAR_ID, loadCalendar } from '../../definitions/calendar-file';
 import { CalendarError } from '../../definitions/calendar-schema';
 import { DurationSpec } from '../../definitions/schema';
 import { ensureTemporalToolchain } from '../../worker/temporal-toolchain';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 import { loadCompiledProcedure } from '../simulate/procedure-source';
-import { simulate, SimulationError } from '../simulate/run';
+import { DEFAULT_TIME_LIMIT_MS, simulate, SimulationError, SimulationInterrupted } from '../simulate/run';
 import { isLocalDateText, parseScript, ScriptError, type Script } from '../simulate/script';
 import { formatTimeline } from '../simulate/timeline';
 import { DEFAULT_UNIT, resolveUnit, seedUnits, unitName } from '../simulate/units';
-import { startOfLocalDay } from '../../definitions/local-time';
+import { atLocalTime } from '../../definitions/local-time';
 import { ROOT_DIR } from './validate';
 
 const usage = `usage: masar simulate <file.yaml | procedure id> [options]
@@ -32,6 +32,8 @@ arithmetic, messages recorded instead of sent), then prints the timeline in loca
   --from <when>       filing instant: ISO with zone, or a date (10:00 local); default now. Not in the past.
   --unit <code>       unit the case is filed at (default ${DEFAULT_UNIT}, Tanger); its province and region come from the seed directory
   --calendar <ref>    calendar id or .yaml path (default ${DEFAULT_CALENDAR_ID})
+  --time-limit <s>    seconds of real time the run may take, server start included (default ${DEFAULT_TIME_LIMIT_MS / 1000});
+                      past it the server is stopped and the command fails saying where it was stuck
   --json              print the journal, messages and final view as JSON instead of the timeline
 
 Without --script or --wait nobody acts: time runs until the case is decided, its escalation reaches
@@ -40,7 +42,7 @@ the top of the hierarchy, or two years pass.`;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseFrom(value: string, zone: string): Date {
-  if (isLocalDateText(value)) return new Date(startOfLocalDay(value, zone).getTime() + 10 * 3_600_000);
+  if (isLocalDateText(value)) return atLocalTime(value, zone, 10);
   if (!INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
     throw new UsageError(`--from "${value}": write a date (2027-02-22, filed at 10:00 local) or an ISO instant with its zone (2027-02-22T10:00:00+01:00)`);
   }
@@ -48,30 +50,26 @@ function parseFrom(value: string, zone: string): Date {
 }
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        script: { type: 'string' },
-        wait: { type: 'string' },
-        from: { type: 'string' },
-        unit: { type: 'string', default: DEFAULT_UNIT },
-        calendar: { type: 'string', default: DEFAULT_CALENDAR_ID },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError('name one procedure file (or shipped procedure id)');
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      script: { type: 'string' },
+      wait: { type: 'string' },
+      from: { type: 'string' },
+      unit: { type: 'string', default: DEFAULT_UNIT },
+      calendar: { type: 'string', default: DEFAULT_CALENDAR_ID },
+      json: { type: 'boolean', default: false },
+      'time-limit': { type: 'string' },
+    },
+    { name: 'one procedure file (or shipped procedure id)', min: 1 },
+  );
   if (values.script && values.wait) throw new UsageError('give --script or --wait, not both (add a wait step to the script)');
   if (values.wait && !DurationSpec.safeParse(values.wait).success) {
     throw new UsageError(`--wait "${values.wait}": write an ISO 8601 duration (P30D, PT2H) or "N working days" / "N days"`);
   }
+
+  const limit = values['time-limit'];
+  if (limit !== undefined && !/^[1-9]\d{0,5}$/.test(limit)) throw new UsageError(`--time-limit "${limit}": write a whole number of seconds, e.g. 300`);
 
   const source = await loadCompiledProcedure(positionals[0] as string, io.cwd);
   if (!source.ok) {
@@ -123,13 +121,14 @@ async function run(args: string[], io: CommandIO): Promise<number> {
       unit,
       ...(values.from ? { from: parseFrom(values.from, calendar.timeZone) } : {}),
       untilSettled: !values.script && !values.wait,
+      ...(limit !== undefined ? { timeLimitMs: Number(limit) * 1000 } : {}),
       ...(toolchain.testServer ? { testServerPath: toolchain.testServer } : {}),
       progress: (line) => io.err(`simulate: ${line}`),
     });
   } catch (err) {
     if (err instanceof SimulationError) {
       io.err(`masar simulate: ${err.message}`);
-      return 2;
+      return err instanceof SimulationInterrupted ? 130 : 2;
     }
     throw err;
   }

@@ -1,6 +1,6 @@
 /** `masar token`: mints a development JWT (HS256 with AUTH_JWT_SECRET) for calling the API. */
-import { parseArgs } from 'node:util';
 import { Claims, mintToken } from '../../api/auth';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
@@ -13,24 +13,15 @@ const usage = `usage: masar token --sub <id> [--roles a,b] [--unit <code>] [--na
 Reads AUTH_JWT_SECRET (at least 32 characters), the secret the API verifies with. Prints the token.`;
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        sub: { type: 'string' },
-        roles: { type: 'string' },
-        unit: { type: 'string' },
-        name: { type: 'string' },
-        email: { type: 'string' },
-        lang: { type: 'string' },
-        ttl: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseCommandArgs(args, {
+    sub: { type: 'string' },
+    roles: { type: 'string' },
+    unit: { type: 'string' },
+    name: { type: 'string' },
+    email: { type: 'string' },
+    lang: { type: 'string' },
+    ttl: { type: 'string' },
+  });
   const secret = io.env.AUTH_JWT_SECRET;
   if (!secret || secret.length < 32) {
     throw new UsageError('AUTH_JWT_SECRET must be set to the API\'s secret (at least 32 characters; generate one with `openssl rand -hex 32`)');

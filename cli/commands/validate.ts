@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { TEMPLATE_NAMES } from '../../activities/notifications/render';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 import { formatDefinitionError } from '../../definitions/errors';
@@ -68,11 +69,9 @@ export const validateCommand: Command = {
     'error as file:line:column: path: message. Exits 1 when any file has an error, 0 otherwise.',
   ].join('\n'),
   async run(args: string[], io: CommandIO): Promise<number> {
-    if (args.length === 0) throw new UsageError('name at least one file or directory');
-    const unknownOption = args.find((a) => a.startsWith('-'));
-    if (unknownOption) throw new UsageError(`unknown option "${unknownOption}"`);
-    const files = await expandPaths(args, io.cwd);
-    if (files.length === 0) throw new UsageError(`no .yaml files in ${args.join(', ')}`);
+    const { positionals } = parseCommandArgs(args, {}, { name: 'at least one file or directory', min: 1, max: Infinity });
+    const files = await expandPaths(positionals, io.cwd);
+    if (files.length === 0) throw new UsageError(`no .yaml files in ${positionals.join(', ')}`);
     // Files are read relative to the working directory but named as the user sees them.
     const loaded = await loadProcedureFiles(
       files.map((file) => ({ path: resolve(io.cwd, file), file })),

@@ -16,7 +16,7 @@ import type { Calendar } from '../../definitions/calendar';
 import type { CompiledProcedure } from '../../definitions/compiled';
 import { computeDue } from '../../definitions/deadline';
 import { hasTimePart, parseDuration } from '../../definitions/duration';
-import { localDateOf, startOfLocalDay } from '../../definitions/local-time';
+import { atLocalTime, daysBetween, localDateOf, shiftLocal } from '../../definitions/local-time';
 import { BUILTIN_ROLES } from '../../definitions/schema';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { procedureCase } from '../../workflows/procedure-case';
@@ -31,6 +31,8 @@ const TASK_QUEUE = 'masar-simulation';
 const DAY = 86_400_000;
 /** Without a script, how long nobody acts before the simulation gives up. @default 2 years */
 export const DEFAULT_CAP_MS = 731 * DAY;
+/** Real (wall-clock) time a simulation may take, server start included. @default 180 s */
+export const DEFAULT_TIME_LIMIT_MS = 180_000;
 
 export interface SimulationOptions {
   procedure: CompiledProcedure;
@@ -42,6 +44,11 @@ export interface SimulationOptions {
   /** With no steps: let time run until the case is decided, its escalation tops out, or `capMs`. */
   untilSettled: boolean;
   capMs?: number;
+  /**
+   * Real time the whole run may take before it stops with a `SimulationError` (a case whose
+   * activity keeps failing would otherwise wait forever). @default DEFAULT_TIME_LIMIT_MS
+   */
+  timeLimitMs?: number;
   /** The `temporal-test-server` binary; the SDK downloads one when absent (needs internet). */
   testServerPath?: string;
   progress: (line: string) => void;
@@ -68,6 +75,47 @@ export interface SimulationResult {
 /** A simulation that cannot run as asked (a date in the past, a rejected action is not one). */
 export class SimulationError extends Error {
   override name = 'SimulationError';
+}
+
+/** The run was stopped by SIGINT or SIGTERM; the server was torn down. */
+export class SimulationInterrupted extends SimulationError {
+  override name = 'SimulationInterrupted';
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}; the test server was stopped`);
+  }
+}
+
+/**
+ * A promise that rejects when the time limit passes or the process is told to stop, and the
+ * function that disarms both. The run races against it, so its `finally` tears the server down
+ * on every path; without the signal handlers, Ctrl-C would end Node before the native test
+ * server child is killed, leaving it running.
+ */
+function stopConditions(limitMs: number, phase: () => string): { stopped: Promise<never>; disarm: () => void } {
+  let reject: (err: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_, r) => {
+    reject = r;
+  });
+  stopped.catch(() => undefined); // observed by the race; never an unhandled rejection
+  const timer = setTimeout(() => {
+    reject(
+      new SimulationError(
+        `the simulation did not finish within ${Math.round(limitMs / 1000)} s of real time (${phase()}); ` +
+          'a case whose activity keeps failing never moves: check the definition with masar validate, or raise --time-limit',
+      ),
+    );
+  }, limitMs);
+  const onSignal = (signal: NodeJS.Signals): void => reject(new SimulationInterrupted(signal));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    stopped,
+    disarm: () => {
+      clearTimeout(timer);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
 }
 
 let runtimeInstalled = false;
@@ -107,13 +155,12 @@ export function waitTarget(calendar: Calendar, now: Date, spec: string): Date {
   const due = computeDue({ calendar, from: now, duration: spec });
   if (parsed.kind === 'calendar' && hasTimePart(parsed)) return due.due;
   const zone = calendar.timeZone;
-  const timeOfDay = now.getTime() - startOfLocalDay(localDateOf(now, zone), zone).getTime();
-  return new Date(startOfLocalDay(due.dueDate, zone).getTime() + timeOfDay);
+  return shiftLocal(now, zone, { days: daysBetween(localDateOf(now, zone), due.dueDate) });
 }
 
 /** `2027-04-01` is 09:00 local on that day (offices open); an instant is itself. */
 export function untilInstant(calendar: Calendar, value: string): Date {
-  if (isLocalDateText(value)) return new Date(startOfLocalDay(value, calendar.timeZone).getTime() + 9 * 3_600_000);
+  if (isLocalDateText(value)) return atLocalTime(value, calendar.timeZone, 9);
   return new Date(value);
 }
 
@@ -154,11 +201,30 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   quietRuntime();
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  let phase = 'starting the test server';
+  const limit = stopConditions(options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS, () => phase);
   progress(`starting the Temporal time-skipping test server${options.testServerPath ? ` (${options.testServerPath})` : ''}...`);
-  const env = await TestWorkflowEnvironment.createTimeSkipping(
+  const starting = TestWorkflowEnvironment.createTimeSkipping(
     options.testServerPath ? { server: { executable: { type: 'existing-path', path: options.testServerPath } } } : undefined,
   );
+  let env: TestWorkflowEnvironment;
   try {
+    env = await Promise.race([starting, limit.stopped]);
+  } catch (err) {
+    limit.disarm();
+    // Stopped while the server was starting: it may still come up, and must not outlive us.
+    void starting.then((late) => late.teardown()).catch(() => undefined);
+    throw err;
+  }
+  try {
+    return await Promise.race([run(env), limit.stopped]);
+  } finally {
+    limit.disarm();
+    await env.teardown();
+  }
+
+  async function run(env: TestWorkflowEnvironment): Promise<SimulationResult> {
+    phase = 'bundling the workflow';
     progress(`server ready (${elapsed()}); bundling the case workflow...`);
     const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
     progress(`workflow bundled (${elapsed()})`);
@@ -168,7 +234,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       taskQueue: TASK_QUEUE,
       workflowBundle: bundle,
       activities: recorded.activities,
+      // A stopped run must not wait for an activity that keeps failing.
+      shutdownGraceTime: '1s',
     });
+    phase = 'running the case';
     return await worker.runUntil(async () => {
       const serverNow = await env.currentTimeMs();
       const from = options.from ?? new Date(serverNow);
@@ -194,12 +263,14 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         calendarId: calendar.id,
       };
       progress(`filing a ${procedure.id} v${procedure.version} case at ${unit.code}`);
+      phase = 'filing the case: it never answered';
       const handle = await env.client.workflow.start(procedureCase, { taskQueue: TASK_QUEUE, workflowId: caseWorkflowId(caseId), args: [input] });
       let view = await handle.executeUpdate(filedUpdate);
       const steps: StepOutcome[] = [];
       let stopped: SimulationResult['stopped'] = 'script';
 
       for (const [index, step] of script.steps.entries()) {
+        phase = `playing step ${index + 1}`;
         const now = new Date(await env.currentTimeMs());
         if ('wait' in step) await skipTo(waitTarget(calendar, now, step.wait).getTime());
         else if ('until' in step) {
@@ -233,6 +304,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
 
       if (options.untilSettled && script.steps.length === 0) {
+        phase = 'letting time run';
         const cap = from.getTime() + (options.capMs ?? DEFAULT_CAP_MS);
         const top = procedure.escalation?.levels[procedure.escalation.levels.length - 1];
         for (;;) {
@@ -278,7 +350,5 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         stopped,
       };
     });
-  } finally {
-    await env.teardown();
   }
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier } from '../../../api/auth';
-import { createCaseEngine } from '../../../api/case-engine';
+import { createCaseEngine } from '../../../usecases/case-engine';
 import { createDirectory } from '../../../db/directory';
 import { getProcedure } from '../../../db/procedures';
 import { caseWorkflowId, type CaseInput } from '../../../workflows/messages';

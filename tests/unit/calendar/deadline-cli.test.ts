@@ -66,7 +66,7 @@ describe('masar deadline', () => {
     [['--from', '2025-10-10T10:00:00Z', '--duration', '20 workdays'], 'duration "20 workdays": not understood'],
     [['--from', '2025-10-10T10:00:00Z', '--duration', 'PT30S', '--counting', 'working_days'], 'cannot be counted in working days'],
     [['--from', '2025-10-10T10:00:00Z', '--duration', '1 day', '--calendar', 'ma-nowhere'], 'ma-nowhere.yaml: cannot read calendar file (ENOENT)'],
-    [['--from', '2025-10-10T10:00:00Z', '--duration', '1 day', '--bogus'], "Unknown option '--bogus'"],
+    [['--from', '2025-10-10T10:00:00Z', '--duration', '1 day', '--bogus'], 'masar deadline: unknown option "--bogus"'],
   ])('should exit 2 with a clear message for %j', (args, message) => {
     const { code, stdout, stderr } = masar(...args);
     expect(code).toBe(2);

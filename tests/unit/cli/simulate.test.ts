@@ -2,10 +2,34 @@
  * `masar simulate` on the time-skipping server with the shipped calendar: the dates printed are
  * the ones worked out by hand below. The server starts at the present, so these dates lie ahead.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { masar } from './capture';
+
+/** Child processes of `pid` running a Temporal test server (the native core spawns it). */
+function testServersUnder(pid: number): number[] {
+  let out = '';
+  try {
+    out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' });
+  } catch {
+    return []; // ps exits 1 when there is no child
+  }
+  return out
+    .split('\n')
+    .filter((l) => /temporal-test-server|test-server/.test(l))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 jest.setTimeout(120_000);
 
@@ -91,5 +115,74 @@ describe('masar simulate', () => {
     const { code, err } = await masar(['simulate', 'reclamation', '--from', '2020-01-06']);
     expect(code).toBe(2);
     expect(err[err.length - 1]).toMatch(/^masar simulate: --from 2020-01-06T09:00:00.000Z is in the past/);
+  });
+
+  it('should refuse a procedure validation rejects, before starting any server: a clock in minutes counted in working days', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'masar-simulate-'));
+    writeFileSync(
+      path.join(dir, 'minutes.yaml'),
+      [
+        'id: minutes',
+        'version: 1',
+        'title: { fr: Minutes, ar: دقائق }',
+        'legalBasis: [{ law: Loi 55-19 }]',
+        'initial: review',
+        'states:',
+        '  review:',
+        '    kind: task',
+        '    label: { fr: Examen, ar: دراسة }',
+        '    task: { role: agent }',
+        '    actions: { approve: { label: { fr: Accorder, ar: قبول }, by: [agent], to: done } }',
+        '  done: { kind: final, label: { fr: Fait, ar: تم }, outcome: approved }',
+        'clocks:',
+        '  answer: { label: { fr: Délai, ar: أجل }, duration: PT30M, counting: working_days, runsIn: [review], onExpiry: { decide: done } }',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    const { code, err } = await masar(['simulate', 'minutes.yaml'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(err[0]).toMatch(/^minutes\.yaml:14:\d+: clocks\.answer\.duration: duration "PT30M" cannot be counted in working days/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('should stop at its time limit, say where it was, and leave no test server behind', async () => {
+    const before = testServersUnder(process.pid);
+    const { code, err } = await masar(['simulate', 'reclamation', '--time-limit', '1']);
+    expect(code).toBe(2);
+    expect(err[err.length - 1]).toMatch(/^masar simulate: the simulation did not finish within 1 s of real time \((starting the test server|bundling the workflow)\); .*raise --time-limit$/);
+    // Give the server a moment to be reaped if it came up after the limit.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(testServersUnder(process.pid).filter((pid) => !before.includes(pid))).toEqual([]);
+  });
+
+  it('should refuse a time limit that is not a whole number of seconds', async () => {
+    for (const bad of ['0', '-5', '1.5', 'ten', '']) {
+      const { code, err } = await masar(['simulate', 'reclamation', `--time-limit=${bad}`]);
+      expect(code).toBe(2);
+      expect(err[0]).toBe(`masar simulate: --time-limit "${bad}": write a whole number of seconds, e.g. 300`);
+    }
+  });
+
+  it('should stop the test server and exit 130 on Ctrl-C (SIGINT)', async () => {
+    const root = path.join(__dirname, '../../..');
+    const child = spawn(process.execPath, [path.join(root, 'bin/masar.js'), 'simulate', 'acces-information', '--wait', 'P300D'], { cwd: root, env: process.env });
+    let stderr = '';
+    const servers: number[] = [];
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/server ready/.test(stderr) && servers.length === 0) {
+          servers.push(...testServersUnder(child.pid as number));
+          child.kill('SIGINT');
+          resolve();
+        }
+      });
+      void exited.then(() => reject(new Error(`masar simulate exited before the server was ready:\n${stderr}`)));
+    });
+    expect(servers.length).toBe(1);
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/masar simulate: interrupted by SIGINT; the test server was stopped/);
+    expect(servers.filter(alive)).toEqual([]);
   });
 });

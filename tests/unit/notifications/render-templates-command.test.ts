@@ -31,6 +31,6 @@ describe('masar render-templates', () => {
     const errors: string[] = [];
     const io = { out: () => undefined, err: (l: string) => errors.push(l), env: {}, cwd: dir };
     expect(await main(['render-templates', '--outt', 'x'], io)).toBe(2);
-    expect(errors.join('\n')).toContain('unknown argument "--outt"');
+    expect(errors.join('\n')).toContain('masar render-templates: unknown option "--outt"');
   });
 });
