@@ -3,6 +3,7 @@
  * the dependencies (pool, directory, mail channel, calendars) once and hands them here.
  */
 import type { Client } from '@temporalio/client';
+import type { JournalKey } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import { createAttentionActivities } from './attention';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
@@ -25,13 +26,15 @@ export interface ActivityDeps {
   client?: Client;
   services?: Record<string, Service>;
   log?: NotificationLog;
+  /** Signs the journal (MASAR_JOURNAL_KEY); without it entries are written unsigned. */
+  journalKey?: JournalKey;
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities | WorkerActivities {
   const clocks = createClockActivities({ calendars: deps.calendars });
-  const projection = createProjectionActivities({ db: deps.db });
+  const projection = createProjectionActivities({ db: deps.db, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) });
   return {
     // Clocks and projection fail at once on an error no retry fixes; the case then asks for attention.
     computeDue: failPermanentlyWhenHopeless(clocks.computeDue),

@@ -8,11 +8,14 @@
  */
 import { appendJournal, lockCase } from '../db/journal';
 import { writeCaseProjection } from '../db/cases';
+import type { JournalKey } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import type { ProjectInput } from './types';
 
 export interface ProjectionDeps {
   db: Db;
+  /** Signs journal entries and checkpoints (MASAR_JOURNAL_KEY); without it they are written unsigned. */
+  journalKey?: JournalKey;
 }
 
 export interface ProjectResult {
@@ -22,7 +25,7 @@ export interface ProjectResult {
   journaled: number;
 }
 
-export function createProjectionActivities({ db }: ProjectionDeps) {
+export function createProjectionActivities({ db, journalKey }: ProjectionDeps) {
   return {
     /** Projects a case view and its new journal entries; safe to retry and to reorder. */
     async project(input: ProjectInput): Promise<ProjectResult> {
@@ -31,7 +34,7 @@ export function createProjectionActivities({ db }: ProjectionDeps) {
       try {
         await client.query('BEGIN');
         await lockCase(client, caseId);
-        const journaled = await appendJournal(client, caseId, input.journal);
+        const journaled = await appendJournal(client, caseId, input.journal, journalKey);
         const applied = await writeCaseProjection(client, input);
         await client.query('COMMIT');
         return { applied, journaled };

@@ -18,6 +18,7 @@ import { registerAttentionRoutes } from './routes/attention';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
+import { registerJournalRoutes } from './routes/journal';
 import { registerOpsRoutes } from './routes/ops';
 import { registerProcedureRoutes } from './routes/procedures';
 import { registerReferenceRoutes } from './routes/reference';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   registerActionRoutes(app, ctx);
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
+  registerJournalRoutes(app, ctx);
   registerAttentionRoutes(app, ctx);
 
   app.use(methodNotAllowed(app));

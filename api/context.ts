@@ -5,6 +5,7 @@
 import type express from 'express';
 import type { Logger } from 'pino';
 import type { Directory } from '../db/directory';
+import type { JournalKeyring } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import type { CaseEngine } from '../usecases/case-engine';
 import type { UseCaseDeps } from '../usecases/deps';
@@ -20,6 +21,8 @@ export interface AppDeps {
   engine: CaseEngine;
   directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits'>;
   verifyToken: TokenVerifier;
+  /** Keys `GET /journal/verify` checks signatures with. @default none (chain and checkpoints only) */
+  journalKeys?: JournalKeyring;
   /** @default a silent logger */
   logger?: Logger;
   options?: AppOptions;

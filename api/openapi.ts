@@ -166,6 +166,31 @@ export function openApiDocument(): Json {
             data: { type: 'object' }, prevHash: { type: 'string' }, hash: { type: 'string' },
           },
         },
+        JournalReport: {
+          type: 'object',
+          required: ['checked', 'intact', 'broken', 'signaturesChecked'],
+          properties: {
+            checked: { type: 'integer', description: 'Cases verified in this answer' },
+            intact: { type: 'integer' },
+            broken: {
+              type: 'array',
+              description: 'Each broken case with its first entry that does not hold',
+              items: {
+                type: 'object',
+                required: ['caseId', 'brokenAt', 'problem', 'reason'],
+                properties: {
+                  caseId: { type: 'string' },
+                  entries: { type: 'integer' },
+                  brokenAt: { type: 'integer', description: 'Sequence of the first entry that does not hold' },
+                  problem: { type: 'string', enum: ['missing', 'unlinked', 'edited', 'rechained', 'unsigned', 'unknown-key', 'truncated', 'beyond-checkpoint', 'no-checkpoint', 'checkpoint'] },
+                  reason: { type: 'string' },
+                },
+              },
+            },
+            next: { type: 'string', description: 'Pass as `after` for the next page; absent when every case was checked' },
+            signaturesChecked: { type: 'boolean', description: 'False when the API has no MASAR_JOURNAL_KEY: chain and checkpoints only' },
+          },
+        },
         Procedure: { type: 'object', description: 'A published procedure version: input fields, states, actions, clocks, Mermaid diagram.' },
         Holidays: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, year: { type: 'integer' }, daysOff: { type: 'array', items: { type: 'object' } } } },
         Attention: {
@@ -237,7 +262,14 @@ export function openApiDocument(): Json {
           summary: 'Act on a case; answered at once with the new view',
           operationId: 'act',
           ...secured,
-          parameters: [pathId(), idempotencyKey],
+          parameters: [
+            pathId(),
+            {
+              ...idempotencyKey,
+              description:
+                'Makes a retry safe: the same key, case and body are applied once and answer the same view; the same key with another action, input, comment or case is 409 idempotency-key-reused.',
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('Action') } } },
           responses: { '200': json(ref('Case'), 'The case after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
         },
@@ -286,6 +318,19 @@ export function openApiDocument(): Json {
           ...secured,
           parameters: [pathId('id', 'Procedure id', PROCEDURE_ID_SCHEMA), q('version', 'A version; latest when absent', int(1))],
           responses: { '200': json(ref('Procedure'), 'The procedure'), ...errors(400, 401, 404, 503) },
+        },
+      },
+      '/api/v1/journal/verify': {
+        get: {
+          summary: 'Administrators: verify the journal (hash chain, signatures, head checkpoints) of one case or a page of cases',
+          operationId: 'verifyJournal',
+          ...secured,
+          parameters: [
+            q('case', 'Verify this case only', { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' }),
+            q('after', 'Case id to continue after (the previous answer\'s next)', { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' }),
+            q('limit', 'Cases per page', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
+          ],
+          responses: { '200': json(ref('JournalReport'), 'What was checked and the first broken entry of each broken case'), ...errors(400, 401, 403, 404, 503) },
         },
       },
       '/api/v1/units': {

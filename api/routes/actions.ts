@@ -1,7 +1,7 @@
 /**
  * `POST /cases/{id}/actions`: an actor acts on a case (`usecases/act.ts` checks; the workflow's
  * Update validator decides and answers at once). The `Idempotency-Key` header becomes the Update
- * id, so a retried action is applied once.
+ * id, so a retried action is applied once; the same key with another request answers 409.
  */
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
@@ -35,7 +35,7 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
           ctx.metrics.count('masar_actions_total', { result: 'rejected' });
           throw err;
         });
-      const acted = await actOnCase({ db, directory, engine: { act } }, p, id, body, updateId);
+      const acted = await actOnCase({ db, directory, engine: { act } }, p, id, body, updateId, key);
       ctx.metrics.count('masar_actions_total', { action: body.action, result: 'applied' });
       res.json(caseResource(acted.record, { personal: acted.access.personal, withData: true, view: acted.view }));
     }),
