@@ -127,6 +127,10 @@ describe('a filing acknowledged before any worker ran it', () => {
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ caseId: filed.body.caseId, reference: filed.body.reference, status: 'open', state: 'received', sequence: 0 });
     expect(read.body.data).toEqual({ subject: 'Budget', format: 'electronic' });
+    // Not yet projected is not a deleted journal.
+    const verified = await request(app).get(`/api/v1/journal/verify?case=${filed.body.caseId}`).set('Authorization', `Bearer ${await h.token('admin')}`);
+    expect(verified.status).toBe(200);
+    expect(JSON.stringify(verified.body)).not.toMatch(/deleted|missing/);
     await h.client.workflow.getHandle(caseWorkflowId(filed.body.caseId)).terminate('test over');
   });
 });
