@@ -5,8 +5,10 @@
 import type { Client } from '@temporalio/client';
 import type { JournalKey } from '../db/journal-keys';
 import type { Db } from '../db/pool';
+import { createAttentionActivities } from './attention';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
+import { failPermanentlyWhenHopeless } from './failures';
 import { createNotificationActivities, type Channel, type NotificationLog, type RecipientDirectory } from './notifications';
 import { createProjectionActivities } from './projection';
 import { createServiceActivities, type Service } from './services';
@@ -33,8 +35,13 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities | WorkerActivities {
+  const clocks = createClockActivities({ calendars: deps.calendars });
+  const projection = createProjectionActivities({ db: deps.db, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) });
   return {
-    ...createClockActivities({ calendars: deps.calendars }),
+    // Clocks and projection fail at once on an error no retry fixes; the case then asks for attention.
+    computeDue: failPermanentlyWhenHopeless(clocks.computeDue),
+    remainingTime: failPermanentlyWhenHopeless(clocks.remainingTime),
+    resumeDue: failPermanentlyWhenHopeless(clocks.resumeDue),
     ...createNotificationActivities({
       db: deps.db,
       directory: deps.directory,
@@ -42,7 +49,8 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
       ...(deps.log ? { log: deps.log } : {}),
       ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
     }),
-    ...createProjectionActivities({ db: deps.db, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) }),
+    project: failPermanentlyWhenHopeless(projection.project),
+    ...createAttentionActivities({ db: deps.db }),
     ...createServiceActivities({ services: deps.services ?? {} }),
     ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client }) : {}),
   };

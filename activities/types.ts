@@ -5,10 +5,10 @@
  */
 import type { RemainingTime } from '../definitions/deadline';
 import type { Counting, Label, NotificationEvent, Outcome, Recipient, TemplateSource } from '../definitions/schema';
-import type { Applicant, CaseUnit, ProjectInput } from '../workflows/messages';
+import type { Applicant, AttentionRecord, CaseUnit, ProjectInput } from '../workflows/messages';
 
 /** Shared with db/: they live in the contract. */
-export type { JournalEntry, ProjectInput } from '../workflows/messages';
+export type { AttentionRecord, JournalEntry, ProjectInput } from '../workflows/messages';
 
 /** A notification to deliver, recorded in the outbox before any attempt to send it. */
 export interface NotifyInput {
@@ -113,6 +113,8 @@ export interface MasarActivities {
   notify(input: NotifyInput): Promise<NotifyResult>;
   project(input: ProjectInput): Promise<unknown>;
   callService(input: ServiceCallInput): Promise<ServiceCallResult>;
+  /** A step failed permanently (`error`), or was retried successfully (no `error`): see `db/attention.ts`. */
+  recordAttention(input: AttentionRecord): Promise<void>;
 }
 
 /** The activity of the `calendarChange` workflow. */

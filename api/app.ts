@@ -14,6 +14,7 @@ import { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problems';
 import { rateLimit } from './rate-limit';
 import { registerActionRoutes } from './routes/actions';
+import { registerAttentionRoutes } from './routes/attention';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Express {
   registerReferenceRoutes(app, ctx);
   registerJournalRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
+  registerAttentionRoutes(app, ctx);
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

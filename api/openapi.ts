@@ -122,9 +122,22 @@ const caseListFilters = [
 ];
 
 const published: Json = { allOf: [ref('Procedure'), { type: 'object', properties: { outcome: { type: 'string', enum: ['published', 'unchanged'] }, warnings: { type: 'array', items: ref('RoleWarning') } } }] };
+/**
+ * The input guard (`input-guard.ts`) and the body parsers answer before any route: every operation
+ * may answer 400 (undecodable path, Content-Encoding mismatch) and 422 (unstorable text, nesting).
+ */
+function withGuardAnswers(doc: Json): Json {
+  for (const ops of Object.values(doc.paths as Record<string, Record<string, Json>>)) {
+    for (const op of Object.values(ops)) {
+      const responses = op.responses as Json;
+      for (const [code, answer] of Object.entries(errors(400, 422))) if (!(code in responses)) responses[code] = answer;
+    }
+  }
+  return doc;
+}
 
 export function openApiDocument(): Json {
-  return {
+  return withGuardAnswers({
     openapi: '3.1.0',
     info: {
       title: 'Masar API',
@@ -296,6 +309,22 @@ export function openApiDocument(): Json {
         },
         Procedure: { type: 'object', description: 'A published procedure version: input fields, states, actions, clocks, Mermaid diagram.' },
         Holidays: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, year: { type: 'integer' }, daysOff: { type: 'array', items: { type: 'object' } } } },
+        Attention: {
+          type: 'object',
+          required: ['caseId', 'reference', 'procedureId', 'unit', 'step', 'error', 'since', 'attempts'],
+          properties: {
+            caseId: { type: 'string' },
+            reference: { type: 'string' },
+            procedureId: { type: 'string' },
+            unit: { type: 'string' },
+            step: { type: 'string', description: 'What failed: filing, action, clocks, recompute' },
+            error: { type: 'string' },
+            errorType: { type: ['string', 'null'] },
+            since: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            attempts: { type: 'integer' },
+          },
+        },
         FileCase: body(FileCaseBody),
         Action: body(ActionBody),
         Holiday: body(HolidayBody),
@@ -541,6 +570,27 @@ export function openApiDocument(): Json {
           },
         },
       },
+      '/api/v1/attention': {
+        get: {
+          summary: 'Cases that need an administrator: a step failed permanently and the case waits (admin)',
+          operationId: 'listAttention',
+          ...secured,
+          parameters: [q('limit', 'Page size', int(1, 100, { default: 20 })), q('cursor', 'Next page', text(500))],
+          responses: { '200': json(page(ref('Attention')), 'Open cases needing attention, oldest first'), ...errors(400, 401, 403, 503) },
+        },
+      },
+      '/api/v1/attention/{id}/retry': {
+        post: {
+          summary: 'Ask a case that needs attention to retry, once its cause is fixed (admin)',
+          operationId: 'retryAttention',
+          ...secured,
+          parameters: [pathId()],
+          responses: {
+            '202': json({ type: 'object', required: ['caseId', 'retry'], properties: { caseId: { type: 'string' }, retry: { type: 'string', enum: ['requested'] } } }, 'Retry requested; the case leaves the list when it succeeds'),
+            ...errors(400, 401, 403, 404, 503),
+          },
+        },
+      },
       '/api/v1/calendars/{id}/holidays': {
         get: {
           summary: 'Days off of a calendar in a year',
@@ -559,5 +609,5 @@ export function openApiDocument(): Json {
         },
       },
     },
-  };
+  });
 }

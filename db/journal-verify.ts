@@ -142,9 +142,10 @@ export async function verifyJournal(db: Db, caseId: string, keyring: JournalKeyr
   const checkpoint = await db.query<DbCheckpointRow>('SELECT * FROM journal_checkpoints WHERE case_id = $1', [caseId]);
   let filed = false;
   if (rows.rows.length === 0 && !checkpoint.rows[0]) {
-    // Entries waiting for a gap to fill are not chained yet: not (yet) a deletion.
+    // Entries waiting for a gap to fill are not chained yet: not (yet) a deletion. Nor is a case
+    // row the API wrote at filing (sequence 0, `db/filing.ts`) that no projection has reached yet.
     const state = await db.query<{ filed: boolean; pending: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM cases WHERE case_id = $1) AS filed, EXISTS (SELECT 1 FROM journal_pending WHERE case_id = $1) AS pending`,
+      `SELECT EXISTS (SELECT 1 FROM cases WHERE case_id = $1 AND last_sequence > 0) AS filed, EXISTS (SELECT 1 FROM journal_pending WHERE case_id = $1) AS pending`,
       [caseId],
     );
     filed = !!state.rows[0]?.filed && !state.rows[0]?.pending;

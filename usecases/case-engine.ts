@@ -8,7 +8,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from 
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import type { ActRequest, CalendarChangeRequest, CaseInput, CaseView } from '../workflows/messages';
-import { actUpdate, calendarChangeWorkflowId, caseWorkflowId, filedUpdate, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
+import { actUpdate, calendarChangeWorkflowId, caseWorkflowId, filedUpdate, RejectionType, retryAttentionSignal, TASK_QUEUE, viewQuery } from '../workflows/messages';
 import { conflict, forbidden, invalid, notFound, type UseCaseError } from './errors';
 
 /** The workflow type, by name: use cases never import workflow code. */
@@ -34,6 +34,8 @@ export interface CaseEngine {
   filed(caseId: string, timeoutMs?: number): Promise<CaseView>;
   /** Starts the durable broadcast of a calendar change to running cases; returns its workflow id. */
   calendarChanged(request: CalendarChangeRequest): Promise<string>;
+  /** Asks a case that needs attention to retry its failed projection (an administrator fixed the cause). */
+  retryAttention(caseId: string): Promise<void>;
   /** Resolves when the Temporal server answers. */
   ping(): Promise<void>;
 }
@@ -51,6 +53,8 @@ export function rejectionError(err: unknown, caseId: string): UseCaseError | und
       return conflict('action-not-allowed-in-state', cause.message);
     case RejectionType.closed:
       return conflict('case-closed', cause.message);
+    case RejectionType.needsAttention:
+      return conflict('case-needs-attention', cause.message);
     case RejectionType.forbidden:
       return forbidden(cause.message);
     case RejectionType.invalidInput: {
@@ -120,6 +124,15 @@ export function createCaseEngine(client: Client, options: CaseEngineOptions = {}
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
       return workflowId;
+    },
+
+    async retryAttention(caseId) {
+      try {
+        await within(timeout, () => client.workflow.getHandle(caseWorkflowId(caseId)).signal(retryAttentionSignal));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw notFound(`no running workflow for case ${caseId}`);
+        throw err;
+      }
     },
 
     async ping() {

@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { CaseRecord } from '../db/cases';
 import { UnitLookupError } from '../db/directory';
+import { forgetFiling, recordFiling } from '../db/filing';
 import { claimIdempotencyKey, nextReferenceNumber } from '../db/idempotency';
 import { getProcedure } from '../db/procedures';
 import { canonicalJson } from '../definitions/compile';
@@ -142,7 +143,14 @@ export async function fileCase(
   }
 
   const caseInput: CaseInput = { caseId, reference, procedure, unit, applicant, data: input.data, filedBy, calendarId: options.calendarId };
-  await engine.start(caseInput);
+  // A 2xx must mean the case can be read: its row exists before its workflow does.
+  await recordFiling(db, caseInput, deps.now().toISOString());
+  try {
+    await engine.start(caseInput);
+  } catch (err) {
+    if (!replayed) await forgetFiling(db, caseId).catch(() => undefined);
+    throw err;
+  }
   const filed = { caseId, reference, replayed, procedureId: procedure.id };
 
   const view = await engine.filed(caseId, options.firstViewTimeoutMs).catch(() => undefined);

@@ -277,6 +277,11 @@ export class CaseRuntime {
     if (this.pending.length > 0) await this.project();
   }
 
+  /** Projects again what a failed projection could not write (after an administrator's retry). */
+  async retryProjection(): Promise<void> {
+    await this.project();
+  }
+
   /** Waits for every notification still being delivered. */
   async settle(): Promise<void> {
     while (this.deliveries.length > 0) await Promise.all(this.deliveries.splice(0));
@@ -551,7 +556,14 @@ export class CaseRuntime {
       data: this.input.data,
     };
     const view = buildView(this.input, this.state);
-    await this.activities.project({ view, journal: this.pending.splice(0), facts });
+    const journal = this.pending.splice(0);
+    try {
+      await this.activities.project({ view, journal, facts });
+    } catch (err) {
+      // Kept for the next projection: the journal's sequences must stay contiguous.
+      this.pending.unshift(...journal);
+      throw err;
+    }
     // Answers (filed, act) wait for the read model, so a caller reading it next sees its own change.
     this.committed = view;
   }

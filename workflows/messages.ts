@@ -86,6 +86,8 @@ export const RejectionType = {
   forbidden: 'ActorNotAllowed',
   /** The input does not match the action's schema: 422. */
   invalidInput: 'InvalidActionInput',
+  /** The case needs an administrator (a step failed permanently; see `GET /attention`): 409. */
+  needsAttention: 'CaseNeedsAttention',
   /** The case is already closed: 409. */
   closed: 'CaseClosed',
 } as const;
@@ -175,6 +177,11 @@ export const actUpdate = defineUpdate<CaseView, [ActRequest]>('act');
 export const filedUpdate = defineUpdate<CaseView, []>('filed');
 /** The case view straight from the workflow (consistent read): as of the last completed step. */
 export const viewQuery = defineQuery<CaseView>('view');
+/**
+ * An administrator fixed what made a step of the case fail permanently (see `GET /attention`):
+ * project the case again and, if that succeeds, carry on.
+ */
+export const retryAttentionSignal = defineSignal('retryAttention');
 /** The calendar changed: recompute due instants of running clocks. */
 export const calendarChangedSignal = defineSignal<[{ calendarId: string; version: number }]>('calendarChanged');
 
@@ -231,6 +238,18 @@ export interface JournalEntry {
 }
 
 /** Projection of a case into the read model, idempotent by (caseId, view.sequence). */
+/** What `recordAttention` records: `error` present opens (or refreshes) the case's row, absent resolves it. */
+export interface AttentionRecord {
+  caseId: string;
+  reference: string;
+  procedureId: string;
+  unit: string;
+  /** The step that failed: filing, action, clocks, recompute. */
+  step: string;
+  error?: string;
+  errorType?: string;
+}
+
 export interface ProjectInput {
   view: CaseView;
   /** Entries added since the previous projection (sequences contiguous, ending at view.sequence). */

@@ -11,6 +11,7 @@
  * activities never called from handlers directly.
  */
 import {
+  ActivityFailure,
   type ActivityOptions,
   allHandlersFinished,
   ApplicationFailure,
@@ -30,7 +31,7 @@ import type { CaseState } from './case-state';
 import { APPLIED_UPDATES_KEPT, buildView } from './case-state';
 import { CaseRuntime } from './case-runtime';
 import type { ActRequest, CaseInput, CaseResult, CaseView } from './messages';
-import { actUpdate, calendarChangedSignal, filedUpdate, RejectionType, viewQuery } from './messages';
+import { actUpdate, calendarChangedSignal, filedUpdate, RejectionType, retryAttentionSignal, viewQuery } from './messages';
 
 const CLOCKS_AND_SERVICES: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -76,6 +77,28 @@ const { notify } = proxyActivities<MasarActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+/**
+ * Cases whose step fails permanently since this patch record it for administrators and wait for a
+ * retry; before it, the failure failed the workflow (or, unclassified, was retried forever).
+ */
+const ATTENTION_PATCH = 'needs-attention';
+
+/** A step that failed in a way no retry fixes, waiting for an administrator. */
+interface Attention {
+  step: string;
+  error: string;
+}
+
+/**
+ * The non-retryable cause of an activity's failure (`activities/failures.ts` classifies them). A
+ * regular activity's failure arrives wrapped in an `ActivityFailure`; a local activity's may arrive
+ * as the `ApplicationFailure` itself.
+ */
+function permanentCause(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.nonRetryable ? cause : undefined;
+}
+
 interface Queued {
   req: ActRequest;
   updateId?: string;
@@ -115,15 +138,26 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       return result;
     },
     project: (local ? localProjection : remoteProjection).project,
+    recordAttention: remote.recordAttention,
   }, { persistentEscalation: supervision });
   const s: CaseState = runtime.state;
+  let attention: Attention | undefined;
+  let retryRequested = false;
+  const needsAttention = () =>
+    rejectionFailure({
+      type: RejectionType.needsAttention,
+      message: `case ${input.reference} needs an administrator (${attention?.step ?? 'a step'} failed: ${attention?.error ?? 'unknown'}); no action can be taken until it is resolved`,
+    });
 
   // Handlers first, before any await, so no early update or query is missed.
   const filed = () => runtime.committed !== undefined;
   setHandler(viewQuery, () => runtime.committed ?? buildView(input, s));
   setHandler(filedUpdate, async () => {
-    await condition(filed);
-    return runtime.committed as CaseView;
+    await condition(() => filed() || attention !== undefined);
+    return runtime.committed ?? buildView(input, s);
+  });
+  setHandler(retryAttentionSignal, () => {
+    retryRequested = true;
   });
   setHandler(calendarChangedSignal, ({ calendarId, version }) => {
     if (calendarId === input.calendarId) calendarVersion = Math.max(calendarVersion ?? 0, version);
@@ -134,7 +168,8 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       const updateId = currentUpdateInfo()?.id;
       const seen = updateId ? s.applied[updateId] : undefined;
       if (seen) return seen;
-      await condition(filed);
+      await condition(() => filed() || attention !== undefined);
+      if (attention) throw needsAttention();
       return new Promise<CaseView>((resolve, reject) => inbox.push({ req, updateId, resolve, reject }));
     },
     {
@@ -143,6 +178,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
         if (updateId && s.applied[updateId]) return; // a retry of an applied action: answer it again
         const problem = shapeError(req);
         if (problem) throw ApplicationFailure.create({ message: problem, type: RejectionType.invalidInput, nonRetryable: true });
+        if (attention) throw needsAttention();
         // While the case is being filed its state is not settled: the loop checks the action when it applies it.
         if (!filed()) return;
         const rejection = checkAction(input, s, req, rules);
@@ -151,30 +187,68 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     },
   );
 
-  if (!carried) await runtime.file();
+  if (!carried) {
+    try {
+      await runtime.file();
+    } catch (err) {
+      await park('filing', err);
+    }
+  }
 
   const threshold = input.tuning?.continueAsNewAfterEvents ?? 10_000;
   while (s.status === 'open') {
+    if (attention) {
+      // Parked: queries answer, actions are refused, clocks wait, until an administrator retries.
+      for (const item of inbox.splice(0)) item.reject(needsAttention());
+      await condition(() => retryRequested);
+      retryRequested = false;
+      const { step } = attention;
+      try {
+        await runtime.retryProjection();
+        attention = undefined;
+        await remote.recordAttention({ ...attentionKey(), step });
+      } catch (err) {
+        // Still failing: the same step waits again (the attention row counts the attempts).
+        await park(step, err);
+      }
+      continue;
+    }
     const wake = runtime.nextWakeAt();
     const wait = wake === undefined ? undefined : Math.max(0, wake - Date.now());
     const woken = () => inbox.length > 0 || calendarVersion !== undefined || runtime.flushRequested;
     if (wait === undefined) await condition(woken);
     else if (wait > 0) await condition(woken, wait);
 
-    while (inbox.length > 0 && s.status === 'open') {
+    while (inbox.length > 0 && s.status === 'open' && !attention) {
       const item = inbox.shift() as Queued;
       await applyQueued(item);
     }
-    if (calendarVersion !== undefined && s.status === 'open') {
+    if (calendarVersion !== undefined && s.status === 'open' && !attention) {
       const version = calendarVersion;
       calendarVersion = undefined;
-      await runtime.recomputeClocks(version);
+      try {
+        await runtime.recomputeClocks(version);
+      } catch (err) {
+        await park('recompute', err);
+      }
     }
-    if (s.status === 'open') await runtime.fireDue();
-    if (runtime.flushRequested) await runtime.flush();
+    if (s.status === 'open' && !attention) {
+      try {
+        await runtime.fireDue();
+      } catch (err) {
+        await park('clocks', err);
+      }
+    }
+    if (runtime.flushRequested && !attention) {
+      try {
+        await runtime.flush();
+      } catch (err) {
+        await park('projection', err);
+      }
+    }
 
     const info = workflowInfo();
-    if (s.status === 'open' && (info.continueAsNewSuggested || info.historyLength >= threshold)) {
+    if (s.status === 'open' && !attention && (info.continueAsNewSuggested || info.historyLength >= threshold)) {
       // Finish in-flight work first: updates waiting in the inbox, messages being delivered.
       await condition(() => inbox.length === 0 && allHandlersFinished());
       await runtime.settle();
@@ -199,10 +273,35 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       item.reject(rejectionFailure(rejection));
       return;
     }
-    await runtime.act(item.req);
+    try {
+      await runtime.act(item.req);
+    } catch (err) {
+      await park('action', err);
+      item.reject(needsAttention());
+      return;
+    }
     const view = runtime.committed ?? buildView(input, s);
     if (item.updateId) remember(item.updateId, view);
     item.resolve(view);
+  }
+
+  function attentionKey() {
+    return { caseId: input.caseId, reference: input.reference, procedureId: input.procedure.id, unit: input.unit.code };
+  }
+
+  /**
+   * A step failed with `err`. When an activity of it failed permanently, records the case for
+   * administrators instead of failing the workflow: the step stays as far as it got (its journal
+   * entries kept for the next projection) and the loop parks until `retryAttention`. Otherwise
+   * rethrows. (Called from `catch` blocks, not as a wrapper around steps: a wrapper's extra
+   * promise turns would reorder the commands of every case, failing replay.)
+   */
+  async function park(step: string, err: unknown): Promise<void> {
+    const cause = permanentCause(err);
+    // Decided here, where old and new code part: histories from before the patch rethrow.
+    if (!cause || !patched(ATTENTION_PATCH)) throw err;
+    attention = { step, error: cause.message };
+    await remote.recordAttention({ ...attentionKey(), step, error: cause.message, ...(cause.type ? { errorType: cause.type } : {}) });
   }
 
   function remember(updateId: string, view: CaseView): void {

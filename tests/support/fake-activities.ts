@@ -4,7 +4,7 @@
  * integration tests run the real ones).
  */
 import { createClockActivities, type CalendarSource } from '../../activities/clocks';
-import type { MasarActivities, NotifyInput, ProjectInput, ServiceCallInput } from '../../activities/types';
+import type { AttentionRecord, MasarActivities, NotifyInput, ProjectInput, ServiceCallInput } from '../../activities/types';
 import type { Calendar } from '../../definitions/calendar';
 import { loadCalendar } from '../../definitions/calendar-file';
 
@@ -12,6 +12,7 @@ export interface Recorded {
   notifications: NotifyInput[];
   projections: ProjectInput[];
   services: ServiceCallInput[];
+  attention: AttentionRecord[];
 }
 
 /**
@@ -39,7 +40,7 @@ export class MutableCalendarSource implements CalendarSource {
 export function recordingActivities(
   options: { calendars?: CalendarSource; service?: (input: ServiceCallInput) => string } = {},
 ): { activities: MasarActivities; recorded: Recorded } {
-  const recorded: Recorded = { notifications: [], projections: [], services: [] };
+  const recorded: Recorded = { notifications: [], projections: [], services: [], attention: [] };
   const clocks = createClockActivities({ calendars: options.calendars ?? new MutableCalendarSource() });
   return {
     recorded,
@@ -55,6 +56,9 @@ export function recordingActivities(
       async callService(input) {
         recorded.services.push(input);
         return { outcome: options.service ? options.service(input) : 'done' };
+      },
+      async recordAttention(input) {
+        recorded.attention.push(input);
       },
     },
   };
