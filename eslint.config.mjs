@@ -1,7 +1,55 @@
 // Lint: TypeScript rules, plus the workflow sandbox guard: code under workflows/ runs in
-// Temporal's deterministic sandbox and must not import Node built-ins, drivers or mailers.
+// Temporal's deterministic sandbox and must not import Node built-ins, drivers or mailers; and the
+// layers of DESIGN.md: definitions/ imports nothing else of Masar; workflows/messages.ts is the
+// contract every layer may import; db/ imports only definitions/ and the contract; use cases import
+// db/, definitions/ and the contract; nothing imports api/, worker/ or console/ except the entry
+// points (cli/, scripts/, bench/, tests/), which compose the processes. `npm run cycles` (madge)
+// keeps the import graph free of cycles.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Patterns matching an import of a top-level folder of Masar (`../db`, `../../db/pool`...). */
+const folder = (name) => [`**/${name}`, `**/${name}/**`];
+
+/** A `no-restricted-imports` pattern refusing the given folders, naming the layer and the fix. */
+const refuse = (names, message) => ({ group: names.flatMap(folder), message });
+
+/** workflows/ but its contract (`workflows/messages`); a folder pattern would forbid re-including it. */
+const workflowsButContract = (layer) => {
+  const message = `${layer} imports only the contract of workflows/ (workflows/messages), never workflow code.`;
+  return [
+    { group: ['**/workflows/*', '!**/workflows/messages'], message },
+    { regex: '(^|/)workflows(/index)?$', message },
+  ];
+};
+
+const transports = ['api', 'worker', 'console', 'cli', 'scripts', 'bench', 'tests'];
+
+const layers = {
+  definitions: [
+    refuse(
+      ['workflows', 'activities', 'db', 'usecases', 'config', ...transports],
+      'definitions/ is the procedure language: it imports nothing else of Masar (pass what it needs as arguments).',
+    ),
+  ],
+  db: [
+    refuse(['activities', 'usecases', 'config', ...transports], 'db/ imports only definitions/ and the contract (workflows/messages).'),
+    ...workflowsButContract('db/'),
+  ],
+  usecases: [
+    refuse(['activities', 'config', ...transports], 'usecases/ imports db/, definitions/ and the contract (workflows/messages); transports call it, not the reverse.'),
+    ...workflowsButContract('usecases/'),
+  ],
+  activities: [
+    refuse(['usecases', 'config', ...transports], 'activities/ are side effects of the engine: they import db/, definitions/ and the contract, never a transport.'),
+    ...workflowsButContract('activities/'),
+  ],
+  api: [
+    refuse(['worker', 'console', 'cli', 'scripts', 'bench', 'tests'], 'api/ is a transport: it calls use cases; it never imports another transport or the worker.'),
+    ...workflowsButContract('api/'),
+  ],
+  worker: [refuse(['api', 'console', 'usecases', 'cli', 'scripts', 'bench', 'tests'], 'worker/ runs the engine: it never imports a transport or the use cases.')],
+};
 
 const sandboxForbidden = [
   { group: ['node:*'], message: 'workflows/ runs in the Temporal sandbox: no Node built-ins (use an activity).' },
@@ -14,6 +62,7 @@ const sandboxForbidden = [
   { group: ['**/activities/*', '!**/activities/types'], message: 'workflows/ imports activities as types only (activities/types).' },
   { regex: '(^|/)activities(/index)?$', message: 'workflows/ imports activities as types only (activities/types).' },
   { group: ['**/db', '**/db/*', '**/api', '**/api/*', '**/worker', '**/worker/*'], message: 'workflows/ must not import db/, api/ or worker/.' },
+  refuse(['usecases', 'config', 'console', 'cli', 'scripts', 'bench', 'tests'], 'workflows/ imports only sandbox-safe definitions/ code and activity types.'),
   { group: ['**/definitions/calendar-file', '**/definitions/load', '**/definitions/compile'], message: 'these definitions modules read files or use node:crypto: not sandbox-safe.' },
 ];
 
@@ -33,6 +82,10 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: sandboxForbidden }],
     },
   },
+  ...Object.entries(layers).map(([layer, patterns]) => ({
+    files: [`${layer}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

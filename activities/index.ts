@@ -3,6 +3,7 @@
  * the dependencies (pool, directory, mail channel, calendars) once and hands them here.
  */
 import type { Client } from '@temporalio/client';
+import type { JournalKey } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   client?: Client;
   services?: Record<string, Service>;
   log?: NotificationLog;
+  /** Signs the journal (MASAR_JOURNAL_KEY); without it entries are written unsigned. */
+  journalKey?: JournalKey;
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
@@ -31,7 +34,7 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
   return {
     ...createClockActivities({ calendars: deps.calendars }),
     ...createNotificationActivities({ db: deps.db, directory: deps.directory, channel: deps.channel, ...(deps.log ? { log: deps.log } : {}) }),
-    ...createProjectionActivities({ db: deps.db }),
+    ...createProjectionActivities({ db: deps.db, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) }),
     ...createServiceActivities({ services: deps.services ?? {} }),
     ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client }) : {}),
   };

@@ -6,13 +6,16 @@
  * serialised per case by an advisory lock, because the journal's hash chain reads the previous
  * row before writing the next.
  */
-import { appendJournal } from '../db/journal';
+import { appendJournal, lockCase } from '../db/journal';
 import { writeCaseProjection } from '../db/cases';
+import type { JournalKey } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import type { ProjectInput } from './types';
 
 export interface ProjectionDeps {
   db: Db;
+  /** Signs journal entries and checkpoints (MASAR_JOURNAL_KEY); without it they are written unsigned. */
+  journalKey?: JournalKey;
 }
 
 export interface ProjectResult {
@@ -22,7 +25,7 @@ export interface ProjectResult {
   journaled: number;
 }
 
-export function createProjectionActivities({ db }: ProjectionDeps) {
+export function createProjectionActivities({ db, journalKey }: ProjectionDeps) {
   return {
     /** Projects a case view and its new journal entries; safe to retry and to reorder. */
     async project(input: ProjectInput): Promise<ProjectResult> {
@@ -30,9 +33,8 @@ export function createProjectionActivities({ db }: ProjectionDeps) {
       const client = await db.connect();
       try {
         await client.query('BEGIN');
-        // Lock per case for the transaction: two deliveries of the same case never interleave.
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`masar:case:${caseId}`]);
-        const journaled = await appendJournal(client, caseId, input.journal);
+        await lockCase(client, caseId);
+        const journaled = await appendJournal(client, caseId, input.journal, journalKey);
         const applied = await writeCaseProjection(client, input);
         await client.query('COMMIT');
         return { applied, journaled };

@@ -4,40 +4,10 @@
  * `createActivities(deps)` in `activities/index.ts`.
  */
 import type { Label, NotificationEvent, Outcome, Recipient, TemplateSource } from '../definitions/schema';
-import type { Actor, Applicant, CaseUnit, CaseView } from '../workflows/messages';
+import type { Applicant, CaseUnit, ProjectInput } from '../workflows/messages';
 
-/** One row of a case's append-only journal. */
-export interface JournalEntry {
-  /** 1, 2, 3... per case, gap-free; with the case id, the idempotency key of the projection. */
-  sequence: number;
-  at: string;
-  /** `system` for timers and automatic steps. */
-  actor: { id: string; roles: string[]; unit?: string } | { id: 'system'; roles: [] };
-  /** What happened: `filed`, an action name, `clock.started`, `clock.expired`, `escalated`, `notified`... */
-  kind: string;
-  fromState?: string;
-  toState?: string;
-  reason?: string;
-  /** Extra facts (clock name, due instant, escalation level...). No personal data. */
-  data?: Record<string, unknown>;
-}
-
-/** Projection of a case into the read model, idempotent by (caseId, view.sequence). */
-export interface ProjectInput {
-  view: CaseView;
-  /** Entries added since the previous projection (sequences contiguous, ending at view.sequence). */
-  journal: JournalEntry[];
-  /** Case facts that never change, sent with the first projection and on every one for robustness. */
-  facts: {
-    reference: string;
-    unit: CaseUnit;
-    applicant: Applicant;
-    filedBy: Actor;
-    procedureTitle: Label;
-    /** The applicant's data (may hold personal data: stored in the read model, never in logs). */
-    data: Record<string, unknown>;
-  };
-}
+/** Shared with db/: they live in the contract. */
+export type { JournalEntry, ProjectInput } from '../workflows/messages';
 
 /** A notification to deliver, recorded in the outbox before any attempt to send it. */
 export interface NotifyInput {

@@ -6,74 +6,23 @@
  * OpenAPI test can list them all from `app._router.stack` and fail on an undocumented one.
  */
 import express, { type Express } from 'express';
-import pino, { type Logger } from 'pino';
-import type { Directory } from '../db/directory';
-import type { Db } from '../db/pool';
+import pino from 'pino';
 import { DEFAULT_CALENDAR_ID } from '../definitions/calendar-file';
-import type { TokenVerifier } from './auth';
-import type { CaseEngine } from './case-engine';
-import { bodyParsers, requestLog, securityHeaders } from './http';
+import { LOG_REDACT, type AppDeps, type RouteContext } from './context';
+import { bodyParsers, methodNotAllowed, requestLog, securityHeaders } from './http';
 import { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problems';
-import { rateLimit, type RateLimitOptions } from './rate-limit';
+import { rateLimit } from './rate-limit';
 import { registerActionRoutes } from './routes/actions';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
+import { registerJournalRoutes } from './routes/journal';
 import { registerOpsRoutes } from './routes/ops';
 import { registerProcedureRoutes } from './routes/procedures';
 import { registerReferenceRoutes } from './routes/reference';
 
-/** Prefix of every versioned route. */
-export const API = '/api/v1';
-
-export interface AppDeps {
-  db: Db;
-  engine: CaseEngine;
-  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits'>;
-  verifyToken: TokenVerifier;
-  /** @default a silent logger */
-  logger?: Logger;
-  options?: AppOptions;
-}
-
-export interface AppOptions {
-  /** Largest request body. @default '256kb' */
-  bodyLimit?: string;
-  /** Limits on applicant-facing routes; `false` turns them off. @default capacity 60, 2/s */
-  rateLimit?: RateLimitOptions | false;
-  /** Calendar of working-day clocks for new cases. @default 'ma-administration' */
-  calendarId?: string;
-  /** How long `POST /cases` waits for the new case's first view before answering 202. @default 5000 */
-  firstViewTimeoutMs?: number;
-  /** The clock of `overdue` filters and references. @default () => new Date() */
-  now?: () => Date;
-  /** Trust `X-Forwarded-For` from this many proxies (rate limiting by address). @default false */
-  trustProxy?: number | false;
-}
-
-/** What every route module receives. */
-export interface RouteContext {
-  deps: AppDeps;
-  options: Required<Omit<AppOptions, 'rateLimit' | 'trustProxy'>>;
-  logger: Logger;
-  metrics: Metrics;
-  /** Rate limit for applicant-facing routes (a pass-through when turned off). */
-  limited: express.RequestHandler;
-}
-
-/** Paths redacted from every log line: tokens and personal data never reach the logs. */
-export const LOG_REDACT = [
-  'req.headers.authorization',
-  'headers.authorization',
-  'authorization',
-  'body',
-  'data',
-  'applicant.email',
-  'email',
-  '*.data',
-  '*.email',
-];
+export { API, LOG_REDACT, type AppDeps, type AppOptions, type RouteContext } from './context';
 
 export function createApp(deps: AppDeps): Express {
   const logger = deps.logger ?? pino({ level: 'silent', redact: LOG_REDACT });
@@ -83,15 +32,17 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.options?.trustProxy ?? false);
 
   const rl = deps.options?.rateLimit;
+  const now = deps.options?.now ?? (() => new Date());
   const ctx: RouteContext = {
     deps,
+    useCases: { db: deps.db, engine: deps.engine, directory: deps.directory, now },
     logger,
     metrics,
     options: {
       bodyLimit: deps.options?.bodyLimit ?? '256kb',
       calendarId: deps.options?.calendarId ?? DEFAULT_CALENDAR_ID,
       firstViewTimeoutMs: deps.options?.firstViewTimeoutMs ?? 5_000,
-      now: deps.options?.now ?? (() => new Date()),
+      now,
     },
     limited: rl === false ? (_req, _res, next) => next() : rateLimit(rl ?? {}),
   };
@@ -107,7 +58,9 @@ export function createApp(deps: AppDeps): Express {
   registerActionRoutes(app, ctx);
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
+  registerJournalRoutes(app, ctx);
 
+  app.use(methodNotAllowed(app));
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
   return app;

@@ -6,18 +6,11 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import type { Principal } from '../usecases/principal';
 import { unauthorized, unavailable } from './problems';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME, parseLifetime, tokenTimeProblem } from './token-lifetime';
 
-/** The verified caller. */
-export interface Principal {
-  sub: string;
-  name?: string;
-  email?: string;
-  roles: string[];
-  /** Unit code the caller works at (staff); absent for applicants. */
-  unit?: string;
-  lang: 'fr' | 'ar';
-}
+export type { Principal };
 
 export const Claims = z.object({
   sub: z.string().min(1).max(200),
@@ -35,6 +28,12 @@ export interface AuthOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest lifetime of a token (`exp - iat`), in seconds. @default 86400 (24 h) */
+  maxTokenLifetimeSeconds?: number;
+  /** Clock skew accepted on `exp`, `iat` and `nbf`, in seconds. @default 60 */
+  clockToleranceSeconds?: number;
+  /** The verifier's clock, in seconds since the epoch (tests). @default the system clock */
+  nowSeconds?: () => number;
 }
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
@@ -53,14 +52,25 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   } else {
     throw new Error('auth: set AUTH_JWT_SECRET (development) or AUTH_JWKS_URL (production)');
   }
+  const policy = {
+    maxLifetimeSeconds: options.maxTokenLifetimeSeconds ?? (parseLifetime(DEFAULT_MAX_TOKEN_LIFETIME) as number),
+    clockToleranceSeconds: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  };
+  const now = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   return async (token) => {
+    const nowSeconds = now();
     const verifyOptions = {
       algorithms,
+      clockTolerance: policy.clockToleranceSeconds,
+      currentDate: new Date(nowSeconds * 1000),
       ...(options.issuer ? { issuer: options.issuer } : {}),
       ...(options.audience ? { audience: options.audience } : {}),
     };
     const { payload } =
       key instanceof Uint8Array ? await jwtVerify(token, key, verifyOptions) : await jwtVerify(token, key, verifyOptions);
+    // After the signature: an unsigned token's claims say nothing worth reporting.
+    const timeProblem = tokenTimeProblem(payload, nowSeconds, policy);
+    if (timeProblem) throw unauthorized(`${timeProblem} (sign in again)`);
     const claims = Claims.safeParse(payload);
     if (!claims.success) {
       throw unauthorized(`the token's claims are invalid: ${claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -98,6 +108,21 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** A failed claim check, named: the caller can fix a wrong audience, not a wrong signature. */
+function claimReason(err: unknown): string {
+  const claim = (err as { claim?: unknown }).claim;
+  switch (claim) {
+    case 'nbf':
+      return 'the token is not valid yet ("nbf" is ahead of this server\'s clock)';
+    case 'iss':
+      return 'the token\'s issuer ("iss") is not the one this API accepts (AUTH_ISSUER)';
+    case 'aud':
+      return 'the token\'s audience ("aud") is not this API (AUTH_AUDIENCE)';
+    default:
+      return typeof claim === 'string' ? `the token's "${claim}" claim is invalid` : 'the token is invalid';
+  }
+}
+
 /** Requires a valid bearer token; sets `req.principal`. */
 export function authenticate(verify: TokenVerifier): RequestHandler {
   return (req, _res, next) => {
@@ -115,7 +140,7 @@ export function authenticate(verify: TokenVerifier): RequestHandler {
         const code = (err as { code?: string }).code ?? '';
         // The identity provider's key set could not be fetched: our outage, not the caller's fault.
         if (code === 'ERR_JWKS_TIMEOUT' || err instanceof TypeError) return next(unavailable('the identity provider\'s keys cannot be fetched; retry later'));
-        const reason = code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is invalid';
+        const reason = code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? claimReason(err) : 'the token is invalid';
         next(unauthorized(`${reason} (sign in again)`));
       },
     );

@@ -3,6 +3,8 @@
  * variable. Only entry points call `loadApiConfig(process.env)`.
  */
 import { z } from 'zod';
+import { JournalKeyEnv } from '../db/journal-keys';
+import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME } from './token-lifetime';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -19,6 +21,8 @@ export const ApiConfig = z
     AUTH_JWKS_URL: z.string().url().optional(),
     AUTH_ISSUER: z.string().optional(),
     AUTH_AUDIENCE: z.string().optional(),
+    /** Longest token lifetime accepted (`exp - iat`): tokens without `exp` or living longer are refused. */
+    AUTH_MAX_TOKEN_LIFETIME: z.string().regex(LIFETIME, 'must be a lifetime such as 24h, 30m or 7d').default(DEFAULT_MAX_TOKEN_LIFETIME),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 256kb').default('256kb'),
     RATE_LIMIT_CAPACITY: z.coerce.number().int().positive().default(60),
@@ -27,6 +31,8 @@ export const ApiConfig = z
     MASAR_CALENDAR: z.string().default('ma-administration'),
     /** Publish the shipped definitions/procedures/*.yaml at start (new versions only). */
     MASAR_SEED_PROCEDURES: flag.default(true),
+    /** The journal's keys: the verify endpoint checks signatures with them. */
+    ...JournalKeyEnv,
   })
   .refine((c) => c.AUTH_JWT_SECRET || c.AUTH_JWKS_URL, {
     message: 'set AUTH_JWT_SECRET (development) or AUTH_JWKS_URL (production)',

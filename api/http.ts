@@ -1,15 +1,23 @@
 /**
  * Cross-cutting HTTP middleware: request ids and access logs, security headers, body parsing with
- * a size limit and a guard against prototype keys, and the async route wrapper Express 4 lacks.
+ * a size limit and the input guard (`input-guard.ts`), and the async route wrapper Express 4 lacks.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
-import { badRequest, HttpProblem } from './problems';
+import { checkParams, guardRequest } from './input-guard';
+import { HttpProblem } from './problems';
 
 /** Express 4 does not catch rejected promises: route them to the error middleware. */
 export function route(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return (req, res, next) => {
+    // Path parameters exist only once a route matched: the one place every route passes through.
+    try {
+      checkParams(req.params);
+    } catch (err) {
+      next(err);
+      return;
+    }
     fn(req, res).catch(next);
   };
 }
@@ -53,45 +61,21 @@ export const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** Keys that could reach an object's prototype if a consumer merged the body carelessly. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** The path of the first forbidden key in a parsed JSON value, if any. */
-export function forbiddenKeyPath(value: unknown, path = ''): string | undefined {
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = forbiddenKeyPath(item, path ? `${path}.${i}` : String(i));
-      if (found !== undefined) return found;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      const here = path ? `${path}.${key}` : key;
-      if (FORBIDDEN_KEYS.has(key)) return here;
-      const found = forbiddenKeyPath((value as Record<string, unknown>)[key], here);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
-
 export interface BodyOptions {
   /** Largest accepted body. @default '256kb' */
   limit?: string;
 }
 
-/** JSON bodies (and YAML text for the procedure routes), size-limited and guarded. */
+/**
+ * JSON bodies (and YAML text for the procedure routes), size-limited, then guarded with the query
+ * string (`input-guard.ts`: unstorable text, prototype keys, nesting depth).
+ */
 export function bodyParsers(options: BodyOptions = {}): RequestHandler[] {
   const limit = options.limit ?? '256kb';
   return [
     express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] }),
     express.text({ limit, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'] }),
-    (req: Request, _res: Response, next: NextFunction) => {
-      const bad = forbiddenKeyPath(req.body);
-      if (bad !== undefined) {
-        return next(badRequest(`the key "${bad.split('.').pop()}" is not accepted anywhere in a request body`, [{ path: bad, message: 'forbidden key' }]));
-      }
-      next();
-    },
+    guardRequest,
   ];
 }
 
@@ -100,4 +84,34 @@ export function requireJson(req: Request): void {
   if (!req.is(['application/json', 'application/*+json'])) {
     throw new HttpProblem(415, 'unsupported-media-type', 'send the body as application/json');
   }
+}
+
+interface RouteLayer {
+  route?: { methods: Record<string, boolean> };
+  match(path: string): boolean;
+}
+
+/**
+ * Answers a known path asked with a method it does not declare: 405 with an `Allow` header, not
+ * 404 (the path exists). Placed after every route; unknown paths go on to the 404 handler.
+ */
+export function methodNotAllowed(app: Express): RequestHandler {
+  return (req, _res, next) => {
+    const stack = (app as unknown as { _router?: { stack: RouteLayer[] } })._router?.stack ?? [];
+    const allowed = new Set<string>();
+    for (const layer of stack) {
+      if (!layer.route) continue;
+      let matches = false;
+      try {
+        matches = layer.match(req.path);
+      } catch {
+        // A path Express cannot decode matches nothing here; the 404 (or 400) handler answers it.
+      }
+      if (matches) for (const method of Object.keys(layer.route.methods)) allowed.add(method.toUpperCase());
+    }
+    if (allowed.size === 0) return next();
+    if (allowed.has('GET')) allowed.add('HEAD');
+    const allow = [...allowed].sort().join(', ');
+    next(new HttpProblem(405, 'method-not-allowed', `${req.method} is not allowed on ${req.path} (allowed: ${allow})`, undefined, { Allow: allow }));
+  };
 }

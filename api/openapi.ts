@@ -4,9 +4,12 @@
  * A test checks the document against the OpenAPI 3.1 schema and that every Express route is in it.
  */
 import { z } from 'zod';
-import { ActionBody } from './routes/actions';
-import { FileCaseBody } from './routes/filing';
-import { HolidayBody } from './routes/reference';
+import { UNIT_KINDS } from '../db/directory-model';
+import { MAX_EXTENSIONS } from '../definitions/deadline';
+import { DURATION_BOUND_TEXT } from '../definitions/duration';
+import { MAX_JSON_DEPTH } from './input-guard';
+import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
+import { ActionBody, FileCaseBody, HolidayBody } from './schemas';
 
 type Json = Record<string, unknown>;
 
@@ -23,24 +26,37 @@ const page = (item: Json): Json => ({
   properties: { items: { type: 'array', items: item }, next: { type: 'string', description: 'Cursor of the next page; absent on the last.' } },
 });
 const q = (name: string, description: string, schema: Json = { type: 'string' }): Json => ({ name, in: 'query', required: false, description, schema });
-const pathId = (name = 'id', description = 'Case id'): Json => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const CASE_ID: Json = { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$', maxLength: 100 };
+const PROCEDURE_ID_SCHEMA: Json = { type: 'string', pattern: '^[a-z][a-z0-9-]*$', maxLength: 100 };
+const CALENDAR_ID: Json = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,99}$', maxLength: 100 };
+const pathId = (name = 'id', description = 'Case id', schema: Json = CASE_ID): Json => ({ name, in: 'path', required: true, description, schema });
+/** Text query parameters: at most `maxLength` characters. */
+const text = (maxLength: number): Json => ({ type: 'string', maxLength });
+/** What every query integer accepts: digits only, within the stated range. */
+const int = (minimum: number, maximum = PG_INT_MAX, extra: Json = {}): Json => ({ type: 'integer', minimum, maximum, ...extra });
+const DATE_OR_INSTANT: Json = {
+  type: 'string',
+  maxLength: 40,
+  description: `A date YYYY-MM-DD or an ISO 8601 instant with an offset; a day that exists, years ${MIN_YEAR} to ${MAX_YEAR}.`,
+};
+const DURATION: Json = { type: 'string', minLength: 1, maxLength: 60, description: `P60D, PT30S, "20 working days"...; ${DURATION_BOUND_TEXT}.` };
 const idempotencyKey: Json = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
   description: 'Makes a retry safe: the same key and body return the same result; the same key with another body is 409.',
-  schema: { type: 'string', maxLength: 200 },
+  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$', maxLength: 200 },
 };
 const errors = (...codes: number[]): Json => {
   const all: Record<number, string> = {
-    400: 'Malformed request (bad JSON, query, path or forbidden key)',
+    400: 'Malformed request (bad JSON, query, path, Content-Encoding or forbidden key)',
     401: 'Missing or invalid bearer token',
     403: 'Not allowed for this role or unit',
     404: 'Not found (or not visible to an applicant)',
     409: 'Conflict with the current state',
     413: 'Body larger than the limit',
     415: 'Unsupported content type',
-    422: 'Invalid content, with one entry per field in `errors`',
+    422: `Invalid content, with one entry per field in \`errors\`: out of range, not a real date, text PostgreSQL cannot store (NUL, lone surrogate) anywhere in the body, query or path, or JSON nested deeper than ${MAX_JSON_DEPTH}`,
     429: 'Rate limited; see Retry-After',
     503: 'Temporal or PostgreSQL unreachable; see Retry-After',
   };
@@ -48,17 +64,17 @@ const errors = (...codes: number[]): Json => {
 };
 const secured = { security: [{ bearer: [] }] };
 const caseListFilters = [
-  q('procedure', 'Procedure id'),
-  q('state', 'Current state'),
-  q('unit', 'Unit code where the case was filed'),
+  q('procedure', 'Procedure id', text(100)),
+  q('state', 'Current state', text(100)),
+  q('unit', 'Unit code where the case was filed', text(50)),
   q('status', 'open or closed', { type: 'string', enum: ['open', 'closed'] }),
   q('overdue', 'Open cases past their earliest due instant', { type: 'string', enum: ['true', 'false'] }),
   q('escalated', 'Open escalated cases', { type: 'string', enum: ['true', 'false'] }),
-  q('filedFrom', 'Filed at or after (date or ISO instant)'),
-  q('filedTo', 'Filed before (date or ISO instant)'),
+  q('filedFrom', 'Filed at or after (date or ISO instant)', DATE_OR_INSTANT),
+  q('filedTo', 'Filed before (date or ISO instant)', DATE_OR_INSTANT),
   q('sort', 'Sort order', { type: 'string', enum: ['filedAt', '-filedAt', 'updatedAt', '-updatedAt'], default: '-filedAt' }),
-  q('limit', 'Page size, 1 to 100', { type: 'integer', minimum: 1, maximum: 100, default: 20 }),
-  q('cursor', 'The `next` of the previous page'),
+  q('limit', 'Page size, 1 to 100', int(1, 100, { default: 20 })),
+  q('cursor', 'The `next` of the previous page', text(500)),
 ];
 
 export function openApiDocument(): Json {
@@ -136,6 +152,31 @@ export function openApiDocument(): Json {
             data: { type: 'object' }, prevHash: { type: 'string' }, hash: { type: 'string' },
           },
         },
+        JournalReport: {
+          type: 'object',
+          required: ['checked', 'intact', 'broken', 'signaturesChecked'],
+          properties: {
+            checked: { type: 'integer', description: 'Cases verified in this answer' },
+            intact: { type: 'integer' },
+            broken: {
+              type: 'array',
+              description: 'Each broken case with its first entry that does not hold',
+              items: {
+                type: 'object',
+                required: ['caseId', 'brokenAt', 'problem', 'reason'],
+                properties: {
+                  caseId: { type: 'string' },
+                  entries: { type: 'integer' },
+                  brokenAt: { type: 'integer', description: 'Sequence of the first entry that does not hold' },
+                  problem: { type: 'string', enum: ['missing', 'unlinked', 'edited', 'rechained', 'unsigned', 'unknown-key', 'truncated', 'beyond-checkpoint', 'no-checkpoint', 'checkpoint'] },
+                  reason: { type: 'string' },
+                },
+              },
+            },
+            next: { type: 'string', description: 'Pass as `after` for the next page; absent when every case was checked' },
+            signaturesChecked: { type: 'boolean', description: 'False when the API has no MASAR_JOURNAL_KEY: chain and checkpoints only' },
+          },
+        },
         Procedure: { type: 'object', description: 'A published procedure version: input fields, states, actions, clocks, Mermaid diagram.' },
         Holidays: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, year: { type: 'integer' }, daysOff: { type: 'array', items: { type: 'object' } } } },
         FileCase: body(FileCaseBody),
@@ -182,7 +223,7 @@ export function openApiDocument(): Json {
           summary: 'The case journal, oldest first, hash-chained',
           operationId: 'getJournal',
           ...secured,
-          parameters: [pathId(), q('after', 'Sequence to start after', { type: 'integer', minimum: 0 }), q('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 500 })],
+          parameters: [pathId(), q('after', 'Sequence to start after', int(0)), q('limit', 'Page size', int(1, 500, { default: 100 }))],
           responses: { '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('JournalEntry') }, next: { type: 'integer' } } }, 'Journal entries'), ...errors(400, 401, 403, 404, 429, 503) },
         },
       },
@@ -191,7 +232,14 @@ export function openApiDocument(): Json {
           summary: 'Act on a case; answered at once with the new view',
           operationId: 'act',
           ...secured,
-          parameters: [pathId(), idempotencyKey],
+          parameters: [
+            pathId(),
+            {
+              ...idempotencyKey,
+              description:
+                'Makes a retry safe: the same key, case and body are applied once and answer the same view; the same key with another action, input, comment or case is 409 idempotency-key-reused.',
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('Action') } } },
           responses: { '200': json(ref('Case'), 'The case after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
         },
@@ -201,7 +249,7 @@ export function openApiDocument(): Json {
           summary: 'The caller’s inbox: open tasks at their unit for their roles, earliest due first',
           operationId: 'listTasks',
           ...secured,
-          parameters: [q('procedure', 'Procedure id'), q('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 100 }), q('cursor', 'Next page')],
+          parameters: [q('procedure', 'Procedure id', text(100)), q('limit', 'Page size', int(1, 100, { default: 20 })), q('cursor', 'Next page', text(500))],
           responses: { '200': json(page({ type: 'object', properties: { task: ref('Task'), case: { type: 'object' } } }), 'Tasks'), ...errors(400, 401, 403, 503) },
         },
       },
@@ -210,7 +258,7 @@ export function openApiDocument(): Json {
           summary: 'Supervisors: open cases escalated to their unit or below',
           operationId: 'listEscalations',
           ...secured,
-          parameters: [q('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 100 }), q('cursor', 'Next page')],
+          parameters: [q('limit', 'Page size', int(1, 100, { default: 20 })), q('cursor', 'Next page', text(500))],
           responses: { '200': json(page(ref('Case')), 'Escalated cases'), ...errors(400, 401, 403, 503) },
         },
       },
@@ -238,8 +286,21 @@ export function openApiDocument(): Json {
           summary: 'One procedure version (latest by default): input schema, states, actions, clocks, Mermaid diagram',
           operationId: 'getProcedure',
           ...secured,
-          parameters: [pathId('id', 'Procedure id'), q('version', 'A version; latest when absent', { type: 'integer', minimum: 1 })],
+          parameters: [pathId('id', 'Procedure id', PROCEDURE_ID_SCHEMA), q('version', 'A version; latest when absent', int(1))],
           responses: { '200': json(ref('Procedure'), 'The procedure'), ...errors(400, 401, 404, 503) },
+        },
+      },
+      '/api/v1/journal/verify': {
+        get: {
+          summary: 'Administrators: verify the journal (hash chain, signatures, head checkpoints) of one case or a page of cases',
+          operationId: 'verifyJournal',
+          ...secured,
+          parameters: [
+            q('case', 'Verify this case only', { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' }),
+            q('after', 'Case id to continue after (the previous answer\'s next)', { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' }),
+            q('limit', 'Cases per page', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
+          ],
+          responses: { '200': json(ref('JournalReport'), 'What was checked and the first broken entry of each broken case'), ...errors(400, 401, 403, 404, 503) },
         },
       },
       '/api/v1/units': {
@@ -247,7 +308,14 @@ export function openApiDocument(): Json {
           summary: 'Territorial units',
           operationId: 'listUnits',
           ...secured,
-          parameters: [q('parent', 'Direct children of this unit'), q('kind', 'Unit kind'), q('q', 'Text search'), q('active', 'true or false'), q('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 500 }), q('cursor', 'Next page')],
+          parameters: [
+            q('parent', 'Direct children of this unit', text(50)),
+            q('kind', 'Unit kind', { type: 'string', enum: [...UNIT_KINDS] }),
+            q('q', 'Text search', text(100)),
+            q('active', 'true or false', { type: 'string', enum: ['true', 'false'] }),
+            q('limit', 'Page size', int(1, 500, { default: 50 })),
+            q('cursor', 'Next page', text(50)),
+          ],
           responses: { '200': json(page({ type: 'object' }), 'Units'), ...errors(400, 401, 503) },
         },
       },
@@ -257,10 +325,17 @@ export function openApiDocument(): Json {
           operationId: 'computeDeadline',
           ...secured,
           parameters: [
-            pathId('id', 'Calendar id'),
-            { ...q('from', 'Triggering instant, ISO 8601', { type: 'string', format: 'date-time' }), required: true },
-            { ...q('duration', 'Duration as in definitions: P60D, PT30S, 20 working days', { type: 'string' }), required: true },
-            q('extend', 'An extension granted (repeat for several)', { type: 'array', items: { type: 'string' } }),
+            pathId('id', 'Calendar id', CALENDAR_ID),
+            {
+              ...q('from', `Triggering instant, ISO 8601 with an offset, a day that exists, years ${MIN_YEAR} to ${MAX_YEAR}`, {
+                type: 'string',
+                format: 'date-time',
+                maxLength: 40,
+              }),
+              required: true,
+            },
+            { ...q('duration', 'Duration as in definitions', DURATION), required: true },
+            q('extend', `An extension granted (repeat for several, at most ${MAX_EXTENSIONS})`, { type: 'array', maxItems: MAX_EXTENSIONS, items: DURATION }),
             q('counting', 'Force the counting', { type: 'string', enum: ['working_days', 'calendar'] }),
           ],
           responses: {
@@ -286,14 +361,14 @@ export function openApiDocument(): Json {
           summary: 'Days off of a calendar in a year',
           operationId: 'getHolidays',
           ...secured,
-          parameters: [pathId('id', 'Calendar id'), q('year', 'Gregorian year', { type: 'integer' })],
+          parameters: [pathId('id', 'Calendar id', CALENDAR_ID), q('year', 'Gregorian year', int(1900, 2200))],
           responses: { '200': json(ref('Holidays'), 'Days off'), ...errors(400, 401, 404, 503) },
         },
         post: {
           summary: 'Record an announced religious holiday or an exceptional closure (admin)',
           operationId: 'recordHoliday',
           ...secured,
-          parameters: [pathId('id', 'Calendar id')],
+          parameters: [pathId('id', 'Calendar id', CALENDAR_ID)],
           requestBody: { required: true, content: { 'application/json': { schema: ref('Holiday') } } },
           responses: { '201': json(ref('Holidays'), 'Recorded; the calendar version went up'), ...errors(400, 401, 403, 404, 409, 415, 422, 503) },
         },

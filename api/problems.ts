@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { UseCaseError } from '../usecases/errors';
 import { isUnavailable } from './unavailable';
 
 /** One bad field of a request: dotted path and what is wrong. */
@@ -84,11 +85,42 @@ interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;
+  /** zlib's code when an encoded body does not inflate (`Z_DATA_ERROR`...); PostgreSQL's SQLSTATE. */
+  code?: string;
+  /** Set by PostgreSQL errors (pg's `DatabaseError`). */
+  severity?: string;
 }
+
+/** The one mapping of a use case's refusal to HTTP. */
+export function useCaseProblem(err: UseCaseError): HttpProblem {
+  switch (err.kind) {
+    case 'not-found':
+      return new HttpProblem(404, err.code, err.message);
+    case 'forbidden':
+      return new HttpProblem(403, err.code, err.message);
+    case 'conflict':
+      return new HttpProblem(409, err.code, err.message);
+    case 'invalid':
+      return new HttpProblem(422, err.code, err.message, err.fields ?? []);
+    case 'unavailable':
+      return unavailable(err.message);
+    default: {
+      const never: never = err.kind;
+      throw new Error(`unknown use-case error kind ${String(never)}`);
+    }
+  }
+}
+/**
+ * PostgreSQL's data exceptions (class 22: out of range, invalid text, impossible date): only a
+ * value can cause them. Routes validate first; this is the net for one that got through.
+ */
+const isPostgresDataError = (e: BodyParserError): boolean =>
+  typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && typeof e.severity === 'string';
 
 /** Maps anything thrown to an `HttpProblem`; unknown errors become 500 and are logged. */
 export function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
+  if (err instanceof UseCaseError) return useCaseProblem(err);
   const e = err as BodyParserError;
   if (e && typeof e === 'object') {
     if (e.type === 'entity.parse.failed') return badRequest('the request body is not valid JSON');
@@ -99,6 +131,16 @@ export function toProblem(err: unknown): HttpProblem {
       return new HttpProblem(415, 'unsupported-media-type', e.message);
     }
     if (e.type === 'request.aborted') return badRequest('the request was aborted by the client');
+    if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+      return badRequest('the request body does not decode as its Content-Encoding says; send it uncompressed, or encoded as declared');
+    }
+    // Express could not percent-decode a path segment into UTF-8.
+    if (err instanceof URIError) return badRequest('the request path is not valid percent-encoded UTF-8');
+    if (isPostgresDataError(e)) {
+      return unprocessable('a value in the request is outside what can be stored (out of range, or not valid text)', [
+        { path: '', message: `PostgreSQL ${e.code}: ${e.message.split('\n')[0]}` },
+      ]);
+    }
   }
   if (isUnavailable(err)) return unavailable('a backing service (Temporal or PostgreSQL) is unreachable; retry later');
   return new HttpProblem(500, 'internal', 'an unexpected error occurred; it was logged with the request id');
@@ -109,10 +151,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const problem = toProblem(err);
     const requestId = String(res.getHeader('X-Request-Id') ?? '');
-    if (problem.status >= 500 && !(err instanceof HttpProblem)) {
+    if (problem.status >= 500 && !(err instanceof HttpProblem) && !(err instanceof UseCaseError)) {
       logger.error({ err, requestId, method: req.method, route: req.route?.path ?? req.path }, 'request failed');
     }
-    if (problem.status >= 500 && err instanceof HttpProblem) logger.warn({ requestId, detail: problem.message }, 'unavailable');
+    if (problem.status >= 500 && (err instanceof HttpProblem || err instanceof UseCaseError)) logger.warn({ requestId, detail: problem.message }, 'unavailable');
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
     res

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createDirectory } from '../db/directory';
+import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
 import { publishProcedure } from '../db/procedures';
@@ -17,8 +18,10 @@ import { compileProcedure } from '../definitions/compile';
 import { loadProcedureDirectory } from '../definitions/load';
 import { createApp } from './app';
 import { createTokenVerifier } from './auth';
-import { createCaseEngine } from './case-engine';
+import { createCaseEngine } from '../usecases/case-engine';
+import { answerClientErrors } from './client-errors';
 import type { ApiConfig } from './config';
+import { parseLifetime } from './token-lifetime';
 
 /** Where the shipped procedures live. */
 export const SHIPPED_PROCEDURES_DIR = path.join(__dirname, '..', 'definitions', 'procedures');
@@ -71,11 +74,13 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     db,
     engine: createCaseEngine(client),
     directory: createDirectory(db),
+    journalKeys: journalKeyring(config),
     verifyToken: createTokenVerifier({
       ...(config.AUTH_JWT_SECRET ? { jwtSecret: config.AUTH_JWT_SECRET } : {}),
       ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),
       ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
       ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
+      maxTokenLifetimeSeconds: parseLifetime(config.AUTH_MAX_TOKEN_LIFETIME) ?? 86_400,
     }),
     logger,
     options: {
@@ -90,6 +95,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      answerClientErrors(s);
       s.once('error', (err: NodeJS.ErrnoException) =>
         reject(
           err.code === 'EADDRINUSE'

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Command> = {
   'render-templates': () => require('./commands/render-templates').renderTemplatesCommand,
   token: () => require('./commands/token').tokenCommand,
   migrate: () => require('./commands/migrate').migrateCommand,
+  journal: () => require('./commands/journal').journalCommand,
   diagram: () => require('./commands/diagram').diagramCommand,
   simulate: () => require('./commands/simulate').simulateCommand,
   calendar: () => require('./commands/calendar').calendarCommand,

@@ -7,8 +7,7 @@
  * so page 10,000 costs what page 1 costs.
  */
 import type { PoolClient } from 'pg';
-import type { ProjectInput } from '../activities/types';
-import type { CaseView } from '../workflows/messages';
+import type { CaseView, ProjectInput } from '../workflows/messages';
 import type { Db } from './pool';
 
 /** A case as stored: the view plus the facts and data the view leaves out. */

@@ -6,11 +6,16 @@
  * Appending is idempotent by (case id, sequence) and tolerates out-of-order delivery: entries that
  * arrive ahead of a gap wait in `journal_pending` and are chained once the gap fills, so the
  * chain is the same whatever order projections arrive in.
+ *
+ * With a signing key, each entry and the case's head checkpoint (`journal_checkpoints`, written in
+ * the same transaction) carry an HMAC (`journal-keys.ts`): `journal-verify.ts` then detects an
+ * edit even when the chain was recomputed, and the deletion of the last entries.
  */
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { canonicalJson } from '../definitions/compile';
-import type { JournalEntry } from '../activities/types';
+import type { JournalEntry } from '../workflows/messages';
+import { checkpointMac, entryMac, type JournalKey } from './journal-keys';
 import type { Db } from './pool';
 
 /** `prev_hash` of a case's first entry. */
@@ -45,7 +50,8 @@ export function entryHash(prevHash: string, caseId: string, entry: JournalEntry)
   return createHash('sha256').update(prevHash).update(canonicalEntry(caseId, entry)).digest('hex');
 }
 
-interface DbJournalRow {
+/** A journal row as stored (also read by `journal-verify.ts`). */
+export interface DbJournalRow {
   case_id: string;
   sequence: number;
   at: Date;
@@ -57,9 +63,11 @@ interface DbJournalRow {
   data: Record<string, unknown> | null;
   prev_hash: string;
   hash: string;
+  key_id: string | null;
+  mac: string | null;
 }
 
-function toRow(r: DbJournalRow): JournalRow {
+export function toRow(r: DbJournalRow): JournalRow {
   return {
     caseId: r.case_id,
     sequence: r.sequence,
@@ -76,11 +84,21 @@ function toRow(r: DbJournalRow): JournalRow {
 }
 
 /**
- * Appends entries inside the caller's transaction. The caller must hold the case's projection lock
- * (`lockCase`), since the chain reads the last row before writing the next.
+ * Takes the case's projection lock for the caller's transaction (released at COMMIT or ROLLBACK):
+ * two deliveries of the same case never interleave, so the chain below is read and extended by one
+ * writer at a time. A transaction-scoped lock, not a session one: PGlite shares one session.
+ */
+export async function lockCase(client: PoolClient, caseId: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`masar:case:${caseId}`]);
+}
+
+/**
+ * Appends entries inside the caller's transaction, signed with `key` when given, and moves the
+ * case's checkpoint to the new head. The caller must hold the case's projection lock (`lockCase`),
+ * since the chain reads the last row before writing the next.
  * @returns the sequence of the last entry now chained in the journal (0 when none).
  */
-export async function appendJournal(client: PoolClient, caseId: string, entries: JournalEntry[]): Promise<number> {
+export async function appendJournal(client: PoolClient, caseId: string, entries: JournalEntry[], key?: JournalKey): Promise<number> {
   for (const entry of entries) {
     await client.query(
       `INSERT INTO journal_pending (case_id, sequence, entry) VALUES ($1, $2, $3)
@@ -92,7 +110,8 @@ export async function appendJournal(client: PoolClient, caseId: string, entries:
     'SELECT sequence, hash FROM journal WHERE case_id = $1 ORDER BY sequence DESC LIMIT 1',
     [caseId],
   );
-  let sequence = last.rows[0]?.sequence ?? 0;
+  const head = last.rows[0]?.sequence ?? 0;
+  let sequence = head;
   let prevHash = last.rows[0]?.hash ?? GENESIS_HASH;
   const pending = await client.query<{ sequence: number; entry: JournalEntry }>(
     'SELECT sequence, entry FROM journal_pending WHERE case_id = $1 ORDER BY sequence',
@@ -104,8 +123,8 @@ export async function appendJournal(client: PoolClient, caseId: string, entries:
     const entry = row.entry;
     const hash = entryHash(prevHash, caseId, entry);
     await client.query(
-      `INSERT INTO journal (case_id, sequence, at, actor, kind, from_state, to_state, reason, data, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO journal (case_id, sequence, at, actor, kind, from_state, to_state, reason, data, prev_hash, hash, key_id, mac)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT DO NOTHING`,
       [
         caseId,
@@ -119,12 +138,23 @@ export async function appendJournal(client: PoolClient, caseId: string, entries:
         entry.data === undefined ? null : JSON.stringify(entry.data),
         prevHash,
         hash,
+        key?.id ?? null,
+        key ? entryMac(key.secret, caseId, entry.sequence, hash) : null,
       ],
     );
     sequence = row.sequence;
     prevHash = hash;
   }
   await client.query('DELETE FROM journal_pending WHERE case_id = $1 AND sequence <= $2', [caseId, sequence]);
+  if (sequence > head) {
+    // Same transaction as the rows: the head never points past what is committed, nor lags it.
+    await client.query(
+      `INSERT INTO journal_checkpoints (case_id, sequence, head_hash, key_id, mac) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (case_id) DO UPDATE SET sequence = EXCLUDED.sequence, head_hash = EXCLUDED.head_hash,
+         key_id = EXCLUDED.key_id, mac = EXCLUDED.mac, updated_at = now()`,
+      [caseId, sequence, prevHash, key?.id ?? null, key ? checkpointMac(key.secret, caseId, sequence, prevHash) : null],
+    );
+  }
   return sequence;
 }
 
@@ -139,34 +169,4 @@ export async function readJournal(
     [caseId, options.after ?? 0, options.limit ?? 200],
   );
   return res.rows.map(toRow);
-}
-
-export type JournalVerdict =
-  | { ok: true; entries: number }
-  | { ok: false; entries: number; brokenAt: number; reason: string };
-
-/**
- * Recomputes the chain of a case from the first row and reports the first row whose stored hash,
- * link or sequence does not match: an edited, deleted or inserted row.
- */
-export async function verifyJournal(db: Db, caseId: string): Promise<JournalVerdict> {
-  const res = await db.query<DbJournalRow>('SELECT * FROM journal WHERE case_id = $1 ORDER BY sequence', [caseId]);
-  let prevHash = GENESIS_HASH;
-  let expected = 1;
-  for (const r of res.rows) {
-    const row = toRow(r);
-    if (row.sequence !== expected) {
-      return { ok: false, entries: res.rows.length, brokenAt: row.sequence, reason: `expected sequence ${expected}, found ${row.sequence} (a row is missing)` };
-    }
-    if (row.prevHash !== prevHash) {
-      return { ok: false, entries: res.rows.length, brokenAt: row.sequence, reason: 'prev_hash does not match the hash of the previous row' };
-    }
-    const hash = entryHash(prevHash, caseId, row);
-    if (hash !== row.hash) {
-      return { ok: false, entries: res.rows.length, brokenAt: row.sequence, reason: 'hash does not match the row content (the row was edited)' };
-    }
-    prevHash = hash;
-    expected += 1;
-  }
-  return { ok: true, entries: res.rows.length };
 }

@@ -15,7 +15,7 @@
 import type { Calendar, NonWorkingReason } from './calendar';
 import { nonWorkingReason } from './calendar';
 import type { Duration } from './duration';
-import { effectiveDuration, hasTimePart } from './duration';
+import { DURATION_BOUND_TEXT, DurationError, effectiveDuration, hasTimePart, MAX_DURATION_DAYS, MAX_WORKING_DAYS } from './duration';
 import type { LocalDate } from './local-time';
 import { addDays, addMonths, daysBetween, endOfLocalDay, localDateOf, shiftLocal } from './local-time';
 import type { Counting } from './schema';
@@ -51,6 +51,10 @@ export interface DueRequest {
 const HOUR_MS = 3_600_000;
 /** Guard against a calendar without working days: ten years of walking is a data error. */
 const MAX_WALK_DAYS = 3660;
+/** Most extensions one deadline takes (each bounded as a duration). */
+export const MAX_EXTENSIONS = 10;
+/** Farthest due date `remainingWorkingDays` walks to: a longest duration with ten longest extensions. */
+const MAX_SPAN_DAYS = MAX_DURATION_DAYS * 11;
 
 function resolve(duration: string | Duration, counting: Counting | undefined): Duration {
   return typeof duration === 'string' ? effectiveDuration(duration, counting) : duration;
@@ -59,6 +63,7 @@ function resolve(duration: string | Duration, counting: Counting | undefined): D
 /** Walks `days` working days after the local date of `from`. */
 function addWorkingDays(calendar: Calendar, from: Date, days: number): Due {
   if (!Number.isInteger(days) || days < 0) throw new Error(`working days must be a whole number >= 0 (got ${days})`);
+  if (days > MAX_WORKING_DAYS) throw new DurationError(`${days} working days: too long; a duration is ${DURATION_BOUND_TEXT}`);
   let date = localDateOf(from, calendar.timeZone);
   const skipped: SkippedDay[] = [];
   let counted = 0;
@@ -106,8 +111,10 @@ function addDuration(calendar: Calendar, from: Date, duration: Duration): Due {
  */
 export function computeDue(request: DueRequest): Due {
   const { calendar, counting } = request;
+  const extensions = request.extensions ?? [];
+  if (extensions.length > MAX_EXTENSIONS) throw new DurationError(`${extensions.length} extensions: at most ${MAX_EXTENSIONS} are counted`);
   let result = addDuration(calendar, request.from, resolve(request.duration, counting));
-  for (const extension of request.extensions ?? []) {
+  for (const extension of extensions) {
     const next = addDuration(calendar, result.due, resolve(extension, counting));
     result = { ...next, skipped: [...result.skipped, ...next.skipped] };
   }
@@ -159,6 +166,11 @@ export function reminderInstant(calendar: Calendar, due: Date, spec: string | Du
 export function remainingWorkingDays(calendar: Calendar, from: Date, due: Date): number {
   const start = localDateOf(from, calendar.timeZone);
   const end = localDateOf(due, calendar.timeZone);
+  // A due instant comes from a bounded duration plus bounded extensions; anything further away is
+  // not a deadline, and walking to it day by day would block the process.
+  if (daysBetween(start, end) > MAX_SPAN_DAYS) {
+    throw new DurationError(`${end} is more than ${MAX_SPAN_DAYS} days after ${start}: not a deadline Masar counts to`);
+  }
   let count = 0;
   for (let date = addDays(start, 1); date <= end; date = addDays(date, 1)) {
     if (!nonWorkingReason(calendar, date)) count++;

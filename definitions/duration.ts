@@ -33,6 +33,29 @@ export class DurationError extends Error {
   override name = 'DurationError';
 }
 
+/**
+ * The longest duration Masar counts: ten years of calendar time, or 2,600 working days (ten years of
+ * them). Legal deadlines run days to months; the bound keeps a typo or a hostile request from
+ * walking the calendar day by day for millions of days (the API, the worker and the CLI share this
+ * arithmetic, and it runs on their event loop).
+ */
+export const MAX_DURATION_DAYS = 3_660;
+/** See {@link MAX_DURATION_DAYS}. */
+export const MAX_WORKING_DAYS = 2_600;
+/** How the bounds read in messages and in the OpenAPI document. */
+export const DURATION_BOUND_TEXT = `at most ${MAX_WORKING_DAYS} working days, or ${MAX_DURATION_DAYS} days (ten years) of calendar time`;
+
+/** Approximate length in days of a calendar duration, long months and leap years counted long. */
+function spanDays(d: CalendarDuration): number {
+  return d.years * 366 + d.months * 31 + d.weeks * 7 + d.days + d.hours / 24 + d.minutes / 1_440 + d.seconds / 86_400;
+}
+
+function bounded(spec: string, d: Duration): Duration {
+  const tooLong = d.kind === 'working_days' ? d.days > MAX_WORKING_DAYS : spanDays(d) > MAX_DURATION_DAYS;
+  if (tooLong) throw new DurationError(`duration "${spec}": too long; a duration is ${DURATION_BOUND_TEXT}`);
+  return d;
+}
+
 const ISO = /^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 const WORDS = /^(\d+) (working |calendar )?days?$/;
 const FORMS = 'an ISO 8601 duration (P60D, P2M, P3W, PT30S) or "N working days", "N days", "N calendar days"';
@@ -43,19 +66,19 @@ const ZERO: CalendarDuration = { kind: 'calendar', years: 0, months: 0, weeks: 0
 /**
  * Parses a duration spec. `N days` and `N calendar days` are calendar days; `N working days`
  * (or `1 working day`) are working days; ISO durations are calendar time.
- * @throws DurationError naming the spec and the accepted forms.
+ * @throws DurationError naming the spec and the accepted forms, or the bound it exceeds.
  */
 export function parseDuration(spec: string): Duration {
   const trimmed = spec.trim();
   const words = WORDS.exec(trimmed);
   if (words) {
     const days = Number(words[1]);
-    return words[2] === 'working ' ? { kind: 'working_days', days } : { ...ZERO, days };
+    return bounded(spec, words[2] === 'working ' ? { kind: 'working_days', days } : { ...ZERO, days });
   }
   const iso = ISO.exec(trimmed);
   if (iso) {
     const [years, months, weeks, days, hours, minutes, seconds] = iso.slice(1).map((v) => (v ? Number(v) : 0)) as number[];
-    return {
+    return bounded(spec, {
       kind: 'calendar',
       years: years ?? 0,
       months: months ?? 0,
@@ -64,7 +87,7 @@ export function parseDuration(spec: string): Duration {
       hours: hours ?? 0,
       minutes: minutes ?? 0,
       seconds: seconds ?? 0,
-    };
+    });
   }
   throw new DurationError(`duration "${spec}": not understood; write ${FORMS}${hint(trimmed)}`);
 }
@@ -112,20 +135,6 @@ export function countingProblem(spec: string, counting: Counting | undefined): s
 }
 
 /**
- * The longest deadline Masar counts, in days: ten years. Legal deadlines are weeks or months; a
- * longer one is a typo, and past it due instants leave the range of dates or the working-day walk
- * grows without end (the runtime would retry an impossible computation forever).
- */
-export const MAX_DURATION_DAYS = 3660;
-/** The same ceiling in working days (about 261 a year). */
-export const MAX_WORKING_DAYS = 2610;
-
-/** An upper bound of a calendar duration in days (months as 31 days, years as 366). */
-function approximateDays(d: CalendarDuration): number {
-  return d.years * 366 + d.months * 31 + d.weeks * 7 + d.days + (d.hours * 3600 + d.minutes * 60 + d.seconds) / 86_400;
-}
-
-/**
  * Why `spec` cannot be counted at runtime with `counting`, or `undefined` when it can: it must
  * parse, suit the counting (`countingProblem`) and stay under ten years. `counting` is the clock's
  * effective counting; `undefined` for durations that count as written (timeouts, intervals).
@@ -136,9 +145,9 @@ export function durationProblem(spec: string, counting: Counting | undefined): s
   const parsed = parseDuration(spec);
   const d = counting === 'working_days' && parsed.kind === 'calendar' ? { kind: 'working_days' as const, days: parsed.days } : parsed;
   if (d.kind === 'working_days') {
-    return d.days > MAX_WORKING_DAYS ? `duration "${spec}" is longer than ${MAX_WORKING_DAYS} working days (ten years); check the number` : undefined;
+    return d.days > MAX_WORKING_DAYS ? `duration "${spec}" is too long: a duration is ${DURATION_BOUND_TEXT}; check the number` : undefined;
   }
-  return approximateDays(d) > MAX_DURATION_DAYS ? `duration "${spec}" is longer than ten years (${MAX_DURATION_DAYS} days); check the number` : undefined;
+  return spanDays(d) > MAX_DURATION_DAYS ? `duration "${spec}" is too long: a duration is ${DURATION_BOUND_TEXT}; check the number` : undefined;
 }
 
 /**

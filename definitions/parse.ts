@@ -110,6 +110,9 @@ export function locateProblems(problems: readonly Problem[], source: SourceMap, 
   }));
 }
 
+/** Alias expansions a definition may make: a few anchors are handy, thousands are an attack. */
+export const MAX_ALIAS_COUNT = 100;
+
 /** A parsed procedure with the map back to its YAML, or every problem found on the way. */
 export type ParseResult =
   | { ok: true; procedure: Procedure; source: SourceMap }
@@ -133,7 +136,13 @@ export function parseProcedure(text: string, file: string): ParseResult {
     };
   }
   const duplicates = duplicateKeys(doc, source, file);
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // yaml refuses documents whose aliases expand past maxAliasCount (a "billion laughs" bomb).
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    return { ok: false, errors: [{ file, line: 1, column: 1, path: '', message: `invalid YAML: ${yamlMessage((err as Error).message)} (at most ${MAX_ALIAS_COUNT} alias expansions)` }] };
+  }
   const parsed = Procedure.safeParse(data);
   const schemaErrors = parsed.success ? [] : locateProblems(describeIssues(parsed.error.issues, Procedure, data), source, file);
   const errors = [...duplicates, ...schemaErrors];

@@ -3,6 +3,7 @@
  * of user, matching the seeded demo directory) and a curl line that files a case.
  */
 import { mintToken } from '../api/auth';
+import { formatLifetime } from '../api/token-lifetime';
 import { DEMO_MEMBERS } from '../db/seed/members-demo';
 
 /** The line `npm start` prints when it is ready (tests wait for it). */
@@ -28,8 +29,17 @@ function demoMember(id: string) {
 /** The unit where the demo applicant files and the demo agent works. */
 export const DEMO_COMMUNE = demoMember(DEMO_AGENT_ID).unitCode;
 
-/** Mints the applicant, agent, supervisor and administrator tokens, valid `ttl`. */
-export async function mintDemoTokens(secret: string, ttl = '30d'): Promise<DemoToken[]> {
+/** How the demo tokens are minted: they must pass the API's own checks (issuer, audience, lifetime). */
+export interface DemoTokenOptions {
+  /** Lifetime in seconds; the API's `AUTH_MAX_TOKEN_LIFETIME`, so a demo token lives as long as allowed. */
+  ttlSeconds: number;
+  /** `AUTH_ISSUER` and `AUTH_AUDIENCE` when set: the API refuses tokens without them. */
+  issuer?: string;
+  audience?: string;
+}
+
+/** Mints the applicant, agent, supervisor and administrator tokens. */
+export async function mintDemoTokens(secret: string, options: DemoTokenOptions): Promise<DemoToken[]> {
   const agent = demoMember(DEMO_AGENT_ID);
   const supervisor = demoMember(DEMO_SUPERVISOR_ID);
   const people = [
@@ -55,7 +65,17 @@ export async function mintDemoTokens(secret: string, ttl = '30d'): Promise<DemoT
     },
   ];
   return Promise.all(
-    people.map(async (p) => ({ variable: p.variable, who: p.who, token: await mintToken({ secret, claims: p.claims, ttl }) })),
+    people.map(async (p) => ({
+      variable: p.variable,
+      who: p.who,
+      token: await mintToken({
+        secret,
+        claims: p.claims,
+        ttl: `${options.ttlSeconds}s`,
+        ...(options.issuer ? { issuer: options.issuer } : {}),
+        ...(options.audience ? { audience: options.audience } : {}),
+      }),
+    })),
   );
 }
 
@@ -67,6 +87,8 @@ export interface BannerFacts {
   dataDir: string;
   /** Absent when the API verifies tokens with a JWKS URL (nothing to mint with). */
   tokens?: DemoToken[];
+  /** How long the demo tokens are valid, in seconds. */
+  tokenTtlSeconds?: number;
 }
 
 /** The ready banner, as lines. */
@@ -84,7 +106,8 @@ export function bannerLines(f: BannerFacts): string[] {
     '',
   ];
   if (f.tokens) {
-    lines.push('  Demo tokens (valid 30 days): paste these lines into your shell');
+    const ttl = f.tokenTtlSeconds === undefined ? '' : ` (valid ${formatLifetime(f.tokenTtlSeconds)}; the next \`npm start\` prints fresh ones)`;
+    lines.push(`  Demo tokens${ttl}: paste these lines into your shell`);
     for (const t of f.tokens) lines.push(`  # ${t.who}`, `  export ${t.variable}=${t.token}`);
     lines.push(
       '',

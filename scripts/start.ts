@@ -1,8 +1,9 @@
 /**
- * `npm start`: Masar on one machine with no settings. Starts, in order, the Temporal dev server
- * (SQLite under the data folder), an embedded PostgreSQL (PGlite, served on 127.0.0.1:5433), the
- * migrations, the demo directory, the shipped procedures, the worker and the API, then prints where
- * everything is and four demo tokens. Ctrl-C stops everything in reverse order; the data folder
+ * `npm start`: Masar on one machine with no settings. Stops what a killed run left behind
+ * (`start-leftovers.ts`), then starts, in order, the Temporal dev server (SQLite under the data
+ * folder), an embedded PostgreSQL (PGlite, served on 127.0.0.1:5433), the migrations, the demo
+ * directory, the shipped procedures, the worker and the API, then prints where everything is and
+ * four demo tokens. Ctrl-C stops everything in reverse order; the data folder
  * keeps every case for the next start. `DATABASE_URL`, `TEMPORAL_ADDRESS` and `SMTP_URL` switch to
  * real servers. See docs/running.md.
  */
@@ -14,6 +15,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { LOG_REDACT } from '../api/app';
 import { loadApiConfig } from '../api/config';
+import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME, parseLifetime } from '../api/token-lifetime';
 import { publishShippedProcedures, startApi } from '../api/server';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
@@ -24,6 +26,7 @@ import { startDevServer } from '../worker/dev-server';
 import { startWorker } from '../worker/run';
 import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
 import { bannerLines, mintDemoTokens } from './start-banner';
+import { reclaimDataDir, recordDevServer, releaseDataDir } from './start-leftovers';
 
 const ROOT = path.resolve(__dirname, '..');
 const port = z.coerce.number().int().min(1).max(65535);
@@ -43,6 +46,12 @@ const StartConfig = z.object({
   SMTP_URL: z.string().optional(),
   AUTH_JWT_SECRET: z.string().optional(),
   AUTH_JWKS_URL: z.string().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** The API's longest token lifetime, also the demo tokens' lifetime. */
+  AUTH_MAX_TOKEN_LIFETIME: z.string().regex(LIFETIME, 'must be a lifetime such as 24h, 30m or 7d').default(DEFAULT_MAX_TOKEN_LIFETIME),
+  /** Signs the journal; generated in the data folder when unset (`journal-key`). */
+  MASAR_JOURNAL_KEY: z.string().optional(),
   MASAR_SEED_DIRECTORY: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
@@ -53,6 +62,8 @@ const say = (line: string) => console.log(`masar: ${line}`);
 /** What runs, newest last; stopped in reverse order. */
 const running: { name: string; stop: () => Promise<void> }[] = [];
 let stopping: Promise<void> | undefined;
+/** Removes this run's pid files; set once the data folder is ours. */
+let release: (() => void) | undefined;
 
 function shutdown(code: number): Promise<void> {
   stopping ??= (async () => {
@@ -65,6 +76,7 @@ function shutdown(code: number): Promise<void> {
       say(`stopping ${part.name}`);
       await part.stop().catch((err: unknown) => say(`${part.name} did not stop cleanly: ${(err as Error).message}`));
     }
+    release?.();
     say(code === 0 ? 'stopped' : 'stopped after an error');
     process.exit(code);
   })();
@@ -93,15 +105,19 @@ async function ensureFree(host: string, portNumber: number, what: string, fix: s
   });
 }
 
-/** The JWT secret kept in the data folder, so tokens survive restarts. */
-function jwtSecret(config: StartConfig, dataDir: string): string | undefined {
-  if (config.AUTH_JWT_SECRET) return config.AUTH_JWT_SECRET;
-  if (config.AUTH_JWKS_URL) return undefined;
-  const file = path.join(dataDir, 'secret');
+/** A secret generated once and kept in the data folder (readable by its owner only). */
+function keptSecret(file: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** The JWT secret kept in the data folder, so tokens survive restarts. */
+function jwtSecret(config: StartConfig, dataDir: string): string | undefined {
+  if (config.AUTH_JWT_SECRET) return config.AUTH_JWT_SECRET;
+  if (config.AUTH_JWKS_URL) return undefined;
+  return keptSecret(path.join(dataDir, 'secret'));
 }
 
 async function checkPorts(config: StartConfig): Promise<void> {
@@ -121,17 +137,22 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(config.MASAR_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
+  const temporalDb = path.join(dataDir, 'temporal.db');
+  // Before the ports: a dev server left by a killed run holds the Temporal port.
+  await reclaimDataDir({ dataDir, dbFile: temporalDb, say });
+  release = () => releaseDataDir(dataDir);
   await checkPorts(config);
 
   const temporal = await step(1, config.TEMPORAL_ADDRESS ? `Temporal: using TEMPORAL_ADDRESS=${config.TEMPORAL_ADDRESS}` : 'Starting the Temporal dev server', async () => {
     if (config.TEMPORAL_ADDRESS) return { address: config.TEMPORAL_ADDRESS, uiUrl: undefined };
     const toolchain = ensureTemporalToolchain({ env: process.env, root: ROOT, install: true, log: (l) => say(`  ${l}`) });
     if (!toolchain.cli) throw new Error('no Temporal CLI found: run `npm run setup`, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server');
-    const dbFile = path.join(dataDir, 'temporal.db');
+    const dbFile = temporalDb;
     say(`  ${path.relative(ROOT, toolchain.cli)}, SQLite ${dbFile}, gRPC 127.0.0.1:${config.MASAR_TEMPORAL_PORT}`);
     const server = await startDevServer({
       cli: toolchain.cli,
       dbFile,
+      onSpawn: (pid) => recordDevServer(dataDir, pid),
       port: config.MASAR_TEMPORAL_PORT,
       uiPort: config.MASAR_TEMPORAL_UI_PORT,
       ownProcessGroup: true,
@@ -174,7 +195,10 @@ async function main(): Promise<void> {
 
   const secret = jwtSecret(config, dataDir);
   const mailDir = path.join(dataDir, 'mail');
-  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL };
+  // The journal's signing key: yours when set, else one generated in the data folder (demo only:
+  // whoever reads the folder can re-sign; production keeps the key out of the database's reach).
+  const journalKey = config.MASAR_JOURNAL_KEY ?? keptSecret(path.join(dataDir, 'journal-key'));
+  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL, MASAR_JOURNAL_KEY: journalKey };
 
   await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {
     if (!config.SMTP_URL) mkdirSync(mailDir, { recursive: true });
@@ -200,14 +224,23 @@ async function main(): Promise<void> {
     return started;
   });
 
-  const tokens = secret ? await step(6, 'Minting demo tokens', () => mintDemoTokens(secret)) : undefined;
+  const tokenTtlSeconds = parseLifetime(config.AUTH_MAX_TOKEN_LIFETIME) ?? 86_400;
+  const tokens = secret
+    ? await step(6, 'Minting demo tokens', () =>
+        mintDemoTokens(secret, {
+          ttlSeconds: tokenTtlSeconds,
+          ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
+          ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
+        }),
+      )
+    : undefined;
   const lines = bannerLines({
     apiUrl: api.url,
     temporal: { address: temporal.address, ...(temporal.uiUrl ? { uiUrl: temporal.uiUrl } : {}), external: !!config.TEMPORAL_ADDRESS },
     database: { where: config.DATABASE_URL ? new URL(config.DATABASE_URL).host : `127.0.0.1:${config.MASAR_PG_PORT}, data in ${path.join(dataDir, 'pg')}`, external: !!config.DATABASE_URL },
     mail: { where: config.SMTP_URL ? new URL(config.SMTP_URL).host : mailDir, external: !!config.SMTP_URL },
     dataDir,
-    ...(tokens ? { tokens } : {}),
+    ...(tokens ? { tokens, tokenTtlSeconds } : {}),
   });
   console.log(lines.join('\n'));
 }

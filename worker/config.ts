@@ -3,6 +3,7 @@
  * variable. Only entry points call `loadWorkerConfig(process.env)`.
  */
 import { z } from 'zod';
+import { JournalKeyEnv } from '../db/journal-keys';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -36,6 +37,7 @@ export const WorkerConfig = z.object({
   /** Seconds between sweeps that resend queued or failed messages (0: never). */
   MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...JournalKeyEnv,
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 

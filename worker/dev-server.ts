@@ -25,6 +25,8 @@ export interface DevServerOptions {
    */
   ownProcessGroup?: boolean;
   log?: (line: string) => void;
+  /** Called with the server's pid as soon as it is spawned (before it answers), e.g. to record it. */
+  onSpawn?: (pid: number) => void;
   /** More arguments for `temporal server start-dev` (e.g. `--sqlite-pragma`, `--dynamic-config-value`). */
   extraArgs?: string[];
 }
@@ -62,6 +64,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--search-attribute', attr);
   }
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

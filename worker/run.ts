@@ -12,6 +12,7 @@ import { createMailChannel, deliverPending } from '../activities/notifications';
 import { createDbCalendarSource } from '../db/calendars';
 import { createDirectory } from '../db/directory';
 import { pruneIdempotencyKeys } from '../db/idempotency';
+import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
 import type { WorkerConfig } from './config';
@@ -68,11 +69,13 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     info: (fields: Record<string, unknown>, m: string) => logger.info(fields, m),
     warn: (fields: Record<string, unknown>, m: string) => logger.warn(fields, m),
   };
+  const journalKey = journalKeyring(config).signing;
+  if (!journalKey) logger.warn('MASAR_JOURNAL_KEY is not set: journal entries are written unsigned, so a re-hashed edit would go unnoticed (see docs/operations.md)');
   const worker = await createMasarWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.MASAR_TASK_QUEUE,
-    activities: createActivities({ db, directory: createDirectory(db), channel, calendars: createDbCalendarSource(db), client, log: mailLog }),
+    activities: createActivities({ db, directory: createDirectory(db), channel, calendars: createDbCalendarSource(db), client, log: mailLog, ...(journalKey ? { journalKey } : {}) }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
     extra: {
       ...(config.MASAR_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.MASAR_MAX_CACHED_WORKFLOWS } : {}),
@@ -88,7 +91,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
         }, config.MAIL_SWEEP_SECONDS * 1000)
       : undefined;
   sweeper?.unref();
-  // Idempotency keys answer retries of POST /cases; a day covers any client's retry window.
+  // Idempotency keys answer retries of POST /cases and of actions; a day covers any client's retry window.
   const pruner = setInterval(() => {
     pruneIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS))
       .then((n) => n > 0 && logger.info({ pruned: n }, 'old idempotency keys pruned'))

@@ -6,6 +6,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { CalendarActivities } from '../activities/types';
+import { calendarChangeWorkflowId, type CalendarChangeRequest } from './messages';
 
 const { signalRunningCases } = proxyActivities<CalendarActivities>({
   startToCloseTimeout: '2 hours',
@@ -13,14 +14,7 @@ const { signalRunningCases } = proxyActivities<CalendarActivities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 
-export interface CalendarChangeRequest {
-  calendarId: string;
-  version: number;
-  /** First local date the change touches (YYYY-MM-DD). */
-  from?: string;
-}
-
-export const calendarChangeWorkflowId = (calendarId: string, version: number): string => `calendar-${calendarId}-v${version}`;
+export { calendarChangeWorkflowId, type CalendarChangeRequest };
 
 export async function calendarChange(request: CalendarChangeRequest): Promise<Awaited<ReturnType<CalendarActivities['signalRunningCases']>>> {
   return signalRunningCases(request);

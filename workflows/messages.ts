@@ -1,6 +1,8 @@
 /**
- * The message contract of a case: what the API (client side) and the workflow both import.
- * Sandbox-safe: types and Temporal message definitions only.
+ * The shared contract of Masar: the messages of a case (updates, queries, signals, task queue,
+ * workflow ids) and the shapes every layer exchanges (case input and view, journal entries, the
+ * projection into the read model). Every layer may import it; it imports only `definitions/` types
+ * and Temporal's message definitions (lint keeps it so). Sandbox-safe: types and definitions only.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CompiledProcedure } from '../definitions/compiled';
@@ -173,3 +175,46 @@ export interface CaseResult {
   outcome?: Outcome;
   closedAt: string;
 }
+
+/** One row of a case's append-only journal. */
+export interface JournalEntry {
+  /** 1, 2, 3... per case, gap-free; with the case id, the idempotency key of the projection. */
+  sequence: number;
+  at: string;
+  /** `system` for timers and automatic steps. */
+  actor: { id: string; roles: string[]; unit?: string } | { id: 'system'; roles: [] };
+  /** What happened: `filed`, an action name, `clock.started`, `clock.expired`, `escalated`, `notified`... */
+  kind: string;
+  fromState?: string;
+  toState?: string;
+  reason?: string;
+  /** Extra facts (clock name, due instant, escalation level...). No personal data. */
+  data?: Record<string, unknown>;
+}
+
+/** Projection of a case into the read model, idempotent by (caseId, view.sequence). */
+export interface ProjectInput {
+  view: CaseView;
+  /** Entries added since the previous projection (sequences contiguous, ending at view.sequence). */
+  journal: JournalEntry[];
+  /** Case facts that never change, sent with the first projection and on every one for robustness. */
+  facts: {
+    reference: string;
+    unit: CaseUnit;
+    applicant: Applicant;
+    filedBy: Actor;
+    procedureTitle: Label;
+    /** The applicant's data (may hold personal data: stored in the read model, never in logs). */
+    data: Record<string, unknown>;
+  };
+}
+
+/** What the `calendarChange` workflow is started with (one per calendar version). */
+export interface CalendarChangeRequest {
+  calendarId: string;
+  version: number;
+  /** First local date the change touches (YYYY-MM-DD). */
+  from?: string;
+}
+
+export const calendarChangeWorkflowId = (calendarId: string, version: number): string => `calendar-${calendarId}-v${version}`;

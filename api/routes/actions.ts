@@ -1,27 +1,18 @@
 /**
- * `POST /cases/{id}/actions`: an actor acts on a case. The API checks only that the caller may see
- * the case; the workflow's Update validator decides whether the action is allowed in this state,
- * for this actor, with this input, and answers at once (409/403/422 via `case-engine.ts`).
- * The `Idempotency-Key` header becomes the Update id, so a retried action is applied once.
+ * `POST /cases/{id}/actions`: an actor acts on a case (`usecases/act.ts` checks; the workflow's
+ * Update validator decides and answers at once). The `Idempotency-Key` header becomes the Update
+ * id, so a retried action is applied once; the same key with another request answers 409.
  */
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import { z } from 'zod';
-import type { ActRequest } from '../../workflows/messages';
-import { API, type RouteContext } from '../app';
+import { actOnCase } from '../../usecases/act';
+import type { CaseEngine } from '../../usecases/case-engine';
 import { authenticate, principalOf } from '../auth';
 import { caseResource } from '../case-resource';
+import { API, type RouteContext } from '../context';
 import { requireJson, route } from '../http';
-import { conflict, parseOr } from '../problems';
-import { CaseIdParam, loadVisibleCase } from './cases';
-import { idempotencyKeyOf } from './filing';
-
-export const ActionBody = z.strictObject({
-  /** An action of the current state, or a supervisor action (`escalation.decide`...). */
-  action: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/, 'must be an action name such as "approve"').max(100),
-  input: z.record(z.string(), z.unknown()).optional(),
-  comment: z.string().max(4000).optional(),
-});
+import { parseOr } from '../problems';
+import { ActionBody, CaseIdParam, idempotencyKeyOf } from '../schemas';
 
 export function registerActionRoutes(app: Express, ctx: RouteContext): void {
   app.post(
@@ -36,26 +27,17 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
       // Scoped by caller: two callers choosing the same key never share an Update id.
       const key = idempotencyKeyOf(req);
       const updateId = key ? `${p.sub}/${key}` : randomUUID();
-      const { record, access } = await loadVisibleCase(ctx, p, id);
-      if (record.view.status === 'closed') {
-        throw conflict('case-closed', `case ${record.view.reference} is closed (${record.view.outcome ?? 'no outcome'}); no action can be taken`);
-      }
-      const request: ActRequest = {
-        action: body.action,
-        actor: { id: p.sub, roles: p.roles, ...(p.name ? { name: p.name } : {}), ...(p.unit ? { unit: p.unit } : {}) },
-        ...(body.input ? { input: body.input } : {}),
-        ...(body.comment !== undefined ? { comment: body.comment } : {}),
-      };
-      let view;
-      try {
-        view = await ctx.deps.engine.act(id, request, updateId);
-      } catch (err) {
-        // No action label: a rejected name may be anything a caller typed (unbounded label values).
-        ctx.metrics.count('masar_actions_total', { result: 'rejected' });
-        throw err;
-      }
+      const { db, directory, engine } = ctx.useCases;
+      const act: CaseEngine['act'] = (...args) =>
+        engine.act(...args).catch((err: unknown) => {
+          // Counted when the workflow refuses, not when the case is hidden or closed. No action
+          // label: a rejected name may be anything a caller typed (unbounded label values).
+          ctx.metrics.count('masar_actions_total', { result: 'rejected' });
+          throw err;
+        });
+      const acted = await actOnCase({ db, directory, engine: { act } }, p, id, body, updateId, key);
       ctx.metrics.count('masar_actions_total', { action: body.action, result: 'applied' });
-      res.json(caseResource(record, { personal: access.personal, withData: true, view }));
+      res.json(caseResource(acted.record, { personal: acted.access.personal, withData: true, view: acted.view }));
     }),
   );
 }

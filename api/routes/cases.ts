@@ -1,27 +1,21 @@
 /**
  * Reading cases: `GET /cases` (filtered, keyset-paginated list in the caller's scope),
  * `GET /cases/{id}` (the read model, or the workflow itself with `?consistent=true`) and
- * `GET /cases/{id}/journal`.
+ * `GET /cases/{id}/journal`. The rules are in `usecases/read-cases.ts`.
  */
 import type { Express } from 'express';
 import { z } from 'zod';
-import { decodeCursor, getCase, listCases, taskUnits, type CaseFilter, type CaseRecord } from '../../db/cases';
-import { readJournal } from '../../db/journal';
-import { caseAccess, hiddenCase, isStaff, unitScope, type CaseAccess } from '../access';
-import { API, type RouteContext } from '../app';
-import { authenticate, principalOf, type Principal } from '../auth';
+import { listCases, readCase, readCaseJournal } from '../../usecases/read-cases';
+import { authenticate, principalOf } from '../auth';
 import { caseResource } from '../case-resource';
+import { API, type RouteContext } from '../context';
 import { route } from '../http';
-import { badRequest, forbidden, notFound, parseOr } from '../problems';
-
-/** Case ids are UUIDs in practice; anything printable and short is accepted, the rest is a 400. */
-export const CaseIdParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a case id') });
+import { parseOr } from '../problems';
+import { intQuery, isoDateOrInstant } from '../params';
+import { CaseIdParam, caseListCursor } from '../schemas';
 
 const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-const instantParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be a date (YYYY-MM-DD) or an ISO instant')
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a real date');
+const instantParam = isoDateOrInstant();
 
 export const ListCasesQuery = z.strictObject({
   procedure: z.string().max(100).optional(),
@@ -33,32 +27,16 @@ export const ListCasesQuery = z.strictObject({
   filedFrom: instantParam.optional(),
   filedTo: instantParam.optional(),
   sort: z.enum(['filedAt', '-filedAt', 'updatedAt', '-updatedAt']).default('-filedAt'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
 
 const JournalQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: intQuery(0).default(0),
+  limit: intQuery(1, 500).default(100),
 });
 
 const ConsistentQuery = z.strictObject({ consistent: booleanParam.optional() });
-
-/** The stored case if the caller may see it; 404/403 otherwise. */
-export async function loadVisibleCase(
-  ctx: RouteContext,
-  p: Principal,
-  caseId: string,
-): Promise<{ record: CaseRecord; access: CaseAccess }> {
-  const record = await getCase(ctx.deps.db, caseId);
-  if (!record) throw notFound(`no case ${caseId}`);
-  if (record.applicantId === p.sub) return { record, access: { visible: true, personal: true } };
-  if (!isStaff(p)) throw hiddenCase(p, caseId);
-  const [scope, tasks] = await Promise.all([unitScope(p, ctx.deps.directory), taskUnits(ctx.deps.db, caseId)]);
-  const access = caseAccess(p, record, scope, tasks);
-  if (!access.visible) throw hiddenCase(p, caseId);
-  return { record, access };
-}
 
 export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
   const auth = authenticate(ctx.deps.verifyToken);
@@ -70,34 +48,23 @@ export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
     route(async (req, res) => {
       const p = principalOf(req);
       const q = parseOr(ListCasesQuery, req.query, 'query');
-      let scope: CaseFilter['scope'];
-      if (isStaff(p)) scope = { units: await unitScope(p, ctx.deps.directory) };
-      else if (p.roles.includes('applicant')) scope = { applicantId: p.sub };
-      else throw forbidden('listing cases is for applicants (their own) and staff with a unit');
-      let cursor: [string, string] | undefined;
-      if (q.cursor) {
-        const values = decodeCursor(q.cursor, 2);
-        if (!values || typeof values[0] !== 'string' || typeof values[1] !== 'string') {
-          throw badRequest('the cursor is not one this list produced (start again without it)', [{ path: 'cursor', message: 'invalid' }]);
-        }
-        cursor = [values[0], values[1]];
-      }
-      const filter: CaseFilter = {
-        scope,
-        ...(q.procedure ? { procedureId: q.procedure } : {}),
-        ...(q.state ? { state: q.state } : {}),
-        ...(q.unit ? { unit: q.unit } : {}),
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
-        ...(q.escalated !== undefined ? { escalated: q.escalated } : {}),
-        ...(q.filedFrom ? { filedFrom: q.filedFrom } : {}),
-        ...(q.filedTo ? { filedTo: q.filedTo } : {}),
-      };
-      const page = await listCases(ctx.deps.db, filter, { limit: q.limit, sort: q.sort, ...(cursor ? { cursor } : {}) }, ctx.options.now());
+      const page = await listCases(
+        ctx.useCases,
+        p,
+        {
+          ...(q.procedure ? { procedureId: q.procedure } : {}),
+          ...(q.state ? { state: q.state } : {}),
+          ...(q.unit ? { unit: q.unit } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
+          ...(q.escalated !== undefined ? { escalated: q.escalated } : {}),
+          ...(q.filedFrom ? { filedFrom: q.filedFrom } : {}),
+          ...(q.filedTo ? { filedTo: q.filedTo } : {}),
+        },
+        { limit: q.limit, sort: q.sort, cursor: caseListCursor(q.cursor) },
+      );
       res.json({
-        items: page.items.map((r) =>
-          caseResource(r, { personal: r.applicantId === p.sub || r.unitCode === p.unit, withData: false }),
-        ),
+        items: page.items.map((i) => caseResource(i.record, { personal: i.personal, withData: false })),
         ...(page.next ? { next: page.next } : {}),
       });
     }),
@@ -111,8 +78,7 @@ export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
       const p = principalOf(req);
       const { id } = parseOr(CaseIdParam, req.params, 'params');
       const { consistent } = parseOr(ConsistentQuery, req.query, 'query');
-      const { record, access } = await loadVisibleCase(ctx, p, id);
-      const view = consistent ? await ctx.deps.engine.view(id) : undefined;
+      const { record, access, view } = await readCase(ctx.useCases, p, id, { consistent });
       res.json(caseResource(record, { personal: access.personal, withData: true, ...(view ? { view } : {}) }));
     }),
   );
@@ -125,11 +91,7 @@ export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
       const p = principalOf(req);
       const { id } = parseOr(CaseIdParam, req.params, 'params');
       const q = parseOr(JournalQuery, req.query, 'query');
-      await loadVisibleCase(ctx, p, id);
-      const rows = await readJournal(ctx.deps.db, id, { after: q.after, limit: q.limit + 1 });
-      const items = rows.slice(0, q.limit);
-      const last = items[items.length - 1];
-      res.json({ items, ...(rows.length > q.limit && last ? { next: last.sequence } : {}) });
+      res.json(await readCaseJournal(ctx.useCases, p, id, { after: q.after, limit: q.limit }));
     }),
   );
 }

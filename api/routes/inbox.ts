@@ -1,30 +1,30 @@
 /**
  * Work lists of staff: `GET /tasks` (the caller's inbox: open tasks at their unit for their
  * roles, earliest due first) and `GET /escalations` (supervisors: open cases escalated to their
- * unit or any unit below).
+ * unit or any unit below). The rules are in `usecases/inbox.ts`.
  */
 import type { Express } from 'express';
 import { z } from 'zod';
-import { decodeCursor, listCases, listInbox } from '../../db/cases';
-import { isSupervisor, requireStaff, staffRoles, unitScope } from '../access';
-import { API, type RouteContext } from '../app';
+import { decodeCursor } from '../../db/cases';
+import { authorizeEscalations, authorizeInbox, escalations, taskInbox } from '../../usecases/inbox';
 import { authenticate, principalOf } from '../auth';
 import { caseResource, inboxResource } from '../case-resource';
+import { API, type RouteContext } from '../context';
 import { route } from '../http';
-import { badRequest, forbidden, parseOr } from '../problems';
+import { parseOr } from '../problems';
+import { intQuery } from '../params';
+import { badCursor, caseListCursor } from '../schemas';
 
 const TasksQuery = z.strictObject({
   procedure: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
 
 const EscalationsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
-
-const badCursor = () => badRequest('the cursor is not one this list produced (start again without it)', [{ path: 'cursor', message: 'invalid' }]);
 
 export function registerInboxRoutes(app: Express, ctx: RouteContext): void {
   const auth = authenticate(ctx.deps.verifyToken);
@@ -34,15 +34,12 @@ export function registerInboxRoutes(app: Express, ctx: RouteContext): void {
     auth,
     route(async (req, res) => {
       const p = principalOf(req);
-      requireStaff(p, 'the task inbox');
+      // Refused before the query is read (the use case checks again).
+      authorizeInbox(p);
       const q = parseOr(TasksQuery, req.query, 'query');
       const cursor = q.cursor ? decodeCursor(q.cursor, 3) : undefined;
       if (q.cursor && !cursor) throw badCursor();
-      const page = await listInbox(
-        ctx.deps.db,
-        { unit: p.unit, roles: staffRoles(p), ...(q.procedure ? { procedureId: q.procedure } : {}) },
-        { limit: q.limit, ...(cursor ? { cursor } : {}) },
-      );
+      const page = await taskInbox(ctx.useCases, p, { procedure: q.procedure }, { limit: q.limit, cursor });
       res.json({ items: page.items.map(inboxResource), ...(page.next ? { next: page.next } : {}) });
     }),
   );
@@ -52,19 +49,11 @@ export function registerInboxRoutes(app: Express, ctx: RouteContext): void {
     auth,
     route(async (req, res) => {
       const p = principalOf(req);
-      if (!isSupervisor(p)) throw forbidden('the escalations list is for supervisors with a unit');
+      authorizeEscalations(p);
       const q = parseOr(EscalationsQuery, req.query, 'query');
-      const values = q.cursor ? decodeCursor(q.cursor, 2) : undefined;
-      if (q.cursor && (!values || typeof values[0] !== 'string' || typeof values[1] !== 'string')) throw badCursor();
-      const scope = await unitScope(p, ctx.deps.directory);
-      const page = await listCases(
-        ctx.deps.db,
-        { scope: 'all', escalatedAt: scope },
-        { limit: q.limit, sort: '-filedAt', ...(values ? { cursor: [String(values[0]), String(values[1])] as [string, string] } : {}) },
-        ctx.options.now(),
-      );
+      const page = await escalations(ctx.useCases, p, { limit: q.limit, cursor: caseListCursor(q.cursor) });
       res.json({
-        items: page.items.map((r) => caseResource(r, { personal: r.unitCode === p.unit, withData: false })),
+        items: page.items.map((i) => caseResource(i.record, { personal: i.personal, withData: false })),
         ...(page.next ? { next: page.next } : {}),
       });
     }),

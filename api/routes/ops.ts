@@ -4,7 +4,7 @@
  * script: the Content-Security-Policy forbids both).
  */
 import type { Express } from 'express';
-import { API, type RouteContext } from '../app';
+import { API, type RouteContext } from '../context';
 import { route } from '../http';
 import { openApiDocument } from '../openapi';
 import { unavailable } from '../problems';

@@ -1,26 +1,31 @@
 /**
- * The procedure registry over HTTP: list and read published procedures (any signed-in caller:
- * applicants need the input fields to file), validate and publish new versions (admins). A body is
- * the YAML definition itself (`application/yaml`) or JSON `{ "source": "<yaml>" }`.
+ * The procedure registry over HTTP (`usecases/procedures.ts`): list and read published procedures,
+ * validate and publish new versions (admins). A body is the YAML definition itself
+ * (`application/yaml`) or JSON `{ "source": "<yaml>" }`.
  */
 import type { Express, Request } from 'express';
 import { z } from 'zod';
-import { getProcedure, listProcedures, listVersions, publishProcedure } from '../../db/procedures';
-import { compileProcedure } from '../../definitions/compile';
-import type { CompiledProcedure } from '../../definitions/compiled';
-import { formatDefinitionError } from '../../definitions/errors';
 import { TEMPLATE_NAMES } from '../../activities/notifications/render';
-import { loadProcedureSource } from '../../definitions/load';
-import { PROCEDURE_ID } from '../../definitions/schema';
-import { requireAdmin } from '../access';
-import { API, type RouteContext } from '../app';
-import { authenticate, principalOf } from '../auth';
+import type { CompiledProcedure } from '../../definitions/compiled';
 import { mermaidDiagram } from '../../definitions/diagram';
+import { PROCEDURE_ID } from '../../definitions/schema';
+import {
+  authorizePublish,
+  authorizeValidate,
+  listProcedures,
+  publishProcedure,
+  readProcedure,
+  validateProcedure,
+  type DefinitionOptions,
+} from '../../usecases/procedures';
+import { authenticate, principalOf } from '../auth';
+import { API, type RouteContext } from '../context';
 import { route } from '../http';
-import { conflict, HttpProblem, notFound, parseOr, unprocessable } from '../problems';
+import { HttpProblem, parseOr } from '../problems';
+import { intQuery } from '../params';
 
 const IdParam = z.strictObject({ id: z.string().max(100).regex(PROCEDURE_ID, 'must be a procedure id') });
-const VersionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
+const VersionQuery = z.strictObject({ version: intQuery(1).optional() });
 const SourceBody = z.strictObject({ source: z.string().min(1) });
 
 /** The YAML text of a validate/publish request. */
@@ -31,20 +36,7 @@ function sourceOf(req: Request): string {
 }
 
 /** Templates a published procedure may name: the shipped ones (plus its own `templates`). */
-const KNOWN_TEMPLATES: ReadonlySet<string> = new Set(TEMPLATE_NAMES);
-
-/** Loads and compiles, or throws 422 listing every problem with its line and column. */
-function compileSource(source: string): CompiledProcedure {
-  const loaded = loadProcedureSource(source, 'request.yaml', { knownTemplates: KNOWN_TEMPLATES });
-  if (!loaded.ok) {
-    throw unprocessable(
-      `the definition has ${loaded.errors.length} problem(s): ${loaded.errors.slice(0, 3).map(formatDefinitionError).join('; ')}`,
-      loaded.errors.map((e) => ({ path: e.path, message: e.hint ? `${e.message} (${e.hint})` : e.message, line: e.line, column: e.column })),
-      'invalid-definition',
-    );
-  }
-  return compileProcedure(loaded.procedure);
-}
+const DEFINITIONS: DefinitionOptions = { knownTemplates: new Set(TEMPLATE_NAMES) };
 
 /** What `GET /procedures/{id}` returns about one version. */
 export function procedureDetail(compiled: CompiledProcedure) {
@@ -80,13 +72,12 @@ export function procedureDetail(compiled: CompiledProcedure) {
 
 export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
   const auth = authenticate(ctx.deps.verifyToken);
-  const { db } = ctx.deps;
 
   app.get(
     `${API}/procedures`,
     auth,
     route(async (_req, res) => {
-      res.json({ items: await listProcedures(db) });
+      res.json({ items: await listProcedures(ctx.useCases) });
     }),
   );
 
@@ -96,9 +87,7 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
     route(async (req, res) => {
       const { id } = parseOr(IdParam, req.params, 'params');
       const { version } = parseOr(VersionQuery, req.query, 'query');
-      const published = await getProcedure(db, id, version);
-      if (!published) throw notFound(version ? `no procedure ${id} version ${version}` : `no procedure ${id}`);
-      const versions = await listVersions(db, id);
+      const { published, versions } = await readProcedure(ctx.useCases, id, version);
       res.json({ ...procedureDetail(published.compiled), publishedAt: published.publishedAt, publishedBy: published.publishedBy, versions });
     }),
   );
@@ -107,8 +96,10 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
     `${API}/procedures/validate`,
     auth,
     route(async (req, res) => {
-      requireAdmin(principalOf(req), 'validating a procedure');
-      const compiled = compileSource(sourceOf(req));
+      const p = principalOf(req);
+      // Refused before the body is read (the use case checks again).
+      authorizeValidate(p);
+      const compiled = validateProcedure(p, sourceOf(req), DEFINITIONS);
       res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, diagram: { mermaid: mermaidDiagram(compiled) } });
     }),
   );
@@ -118,17 +109,9 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
     auth,
     route(async (req, res) => {
       const p = principalOf(req);
-      requireAdmin(p, 'publishing a procedure');
-      const source = sourceOf(req);
-      const compiled = compileSource(source);
-      const result = await publishProcedure(db, compiled, source, p.sub);
-      if (result.outcome === 'conflict') {
-        throw conflict(
-          'procedure-version-exists',
-          `procedure ${compiled.id} version ${compiled.version} is already published with different content (hash ${result.existing.hash.slice(0, 12)}); bump version to publish a change`,
-        );
-      }
-      res.setHeader('Location', `${API}/procedures/${compiled.id}?version=${compiled.version}`);
+      authorizePublish(p);
+      const result = await publishProcedure(ctx.useCases, p, sourceOf(req), DEFINITIONS);
+      res.setHeader('Location', `${API}/procedures/${result.compiled.id}?version=${result.compiled.version}`);
       res.status(result.outcome === 'published' ? 201 : 200).json({
         outcome: result.outcome,
         ...procedureDetail(result.procedure.compiled),

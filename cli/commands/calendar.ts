@@ -9,10 +9,10 @@ import { broadcastCalendarChange } from '../../activities/calendar-broadcast';
 import { currentCalendar, saveCalendar } from '../../db/calendars';
 import { createDb, type Db } from '../../db/pool';
 import { daysOffInYear, describeNonWorkingDay, type Calendar } from '../../definitions/calendar';
-import { recordClosure, recordHoliday } from '../../definitions/calendar';
 import { CALENDARS_DIR, DEFAULT_CALENDAR_ID, loadCalendarFile, writeCalendarFile } from '../../definitions/calendar-file';
 import { CALENDAR_ID, CalendarError, HolidayStatus } from '../../definitions/calendar-schema';
 import { weekdayOf } from '../../definitions/local-time';
+import { applyCalendarChange, type CalendarChange } from '../../usecases/calendar';
 import type { Command, CommandIO } from '../command';
 import { parseCommandArgs } from '../args';
 import { UsageError } from '../command';
@@ -103,7 +103,7 @@ async function reachCases(io: CommandIO, db: Db, calendar: Calendar, from: strin
 }
 
 /** Applies `change` to the calendar in force, writes the file, stores it and reaches running cases. */
-async function record(io: CommandIO, ids: { id: string; file: string }, change: (c: Calendar) => Calendar, from: (before: Calendar) => string): Promise<number> {
+async function record(io: CommandIO, ids: { id: string; file: string }, change: CalendarChange): Promise<number> {
   let fromFile: Calendar;
   try {
     fromFile = loadCalendarFile(ids.file);
@@ -112,9 +112,10 @@ async function record(io: CommandIO, ids: { id: string; file: string }, change: 
     for (const line of err.issues) io.err(`masar calendar: ${line}`);
     return 2;
   }
-  const apply = (base: Calendar): Calendar | undefined => {
+  // The same rule as the API's: the next version, and the first date whose deadlines it may move.
+  const apply = (base: Calendar): { next: Calendar; from: string } | undefined => {
     try {
-      return change(base);
+      return applyCalendarChange(base, change);
     } catch (err) {
       io.err(`masar calendar: ${(err as Error).message}`);
       return undefined;
@@ -122,7 +123,7 @@ async function record(io: CommandIO, ids: { id: string; file: string }, change: 
   };
   const url = io.env.DATABASE_URL;
   if (!url) {
-    const next = apply(fromFile);
+    const next = apply(fromFile)?.next;
     if (!next) return 1;
     writeCalendarFile(ids.file, next);
     io.out(`${shown(io, ids.file)}: ${ids.id} version ${fromFile.version} -> ${next.version}`);
@@ -133,15 +134,16 @@ async function record(io: CommandIO, ids: { id: string; file: string }, change: 
     // The stored copy wins over the file when it is ahead (changes recorded through the API).
     const stored = await currentCalendar(db, ids.id);
     const base = stored && stored.version >= fromFile.version ? stored : fromFile;
-    const next = apply(base);
-    if (!next) return 1;
+    const applied = apply(base);
+    if (!applied) return 1;
+    const { next, from } = applied;
     if (!(await saveCalendar(db, next, stored?.version ?? base.version))) {
       io.err(`masar calendar: calendar ${ids.id} changed in the database while recording (past version ${stored?.version ?? base.version}); run the command again`);
       return 1;
     }
     writeCalendarFile(ids.file, next);
     io.out(`${shown(io, ids.file)}: ${ids.id} version ${base.version} -> ${next.version}, stored in the calendars table`);
-    await reachCases(io, db, next, from(base));
+    await reachCases(io, db, next, from);
     return 0;
   });
 }
@@ -155,15 +157,14 @@ async function setHoliday(args: string[], io: CommandIO): Promise<number> {
   if (!Number.isInteger(hijriYear)) throw new UsageError(`--hijri-year "${hijriText}": must be a whole year (e.g. 1448)`);
   const status = values.status === undefined ? undefined : HolidayStatus.safeParse(values.status);
   if (status && !status.success) throw new UsageError(`--status "${String(values.status)}": must be official or provisional`);
-  return record(
-    io,
-    calendarFile(io, values),
-    (c) => recordHoliday(c, { holiday, hijriYear, start, ...(status?.data ? { status: status.data } : {}), ...(typeof values.source === 'string' ? { source: values.source } : {}) }),
-    (before) => {
-      const previous = before.religiousDates.find((d) => d.holiday === holiday && d.hijriYear === hijriYear)?.start;
-      return previous && previous < start ? previous : start;
-    },
-  );
+  return record(io, calendarFile(io, values), {
+    kind: 'religious',
+    holiday,
+    hijriYear,
+    start,
+    ...(status?.data ? { status: status.data } : {}),
+    ...(typeof values.source === 'string' ? { source: values.source } : {}),
+  });
 }
 
 async function addClosure(args: string[], io: CommandIO): Promise<number> {
@@ -171,12 +172,7 @@ async function addClosure(args: string[], io: CommandIO): Promise<number> {
   const date = required(values, 'date', '2027-03-15');
   const fr = required(values, 'name-fr', '"Jour de congé exceptionnel"');
   const ar = required(values, 'name-ar', '"عطلة استثنائية"');
-  return record(
-    io,
-    calendarFile(io, values),
-    (c) => recordClosure(c, { date, name: { fr, ar }, ...(typeof values.source === 'string' ? { source: values.source } : {}) }),
-    () => date,
-  );
+  return record(io, calendarFile(io, values), { kind: 'closure', date, name: { fr, ar }, ...(typeof values.source === 'string' ? { source: values.source } : {}) });
 }
 
 async function show(args: string[], io: CommandIO): Promise<number> {

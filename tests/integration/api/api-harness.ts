@@ -14,7 +14,7 @@ import { createEmlChannel } from '../../../activities/notifications';
 import type { NotifyInput } from '../../../activities/types';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
-import { createCaseEngine } from '../../../api/case-engine';
+import { createCaseEngine } from '../../../usecases/case-engine';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
 import { publishProcedure } from '../../../db/procedures';

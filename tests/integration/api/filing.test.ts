@@ -4,7 +4,7 @@
  * filing under concurrent retries, and bad input that changes nothing.
  */
 import request from 'supertest';
-import { verifyJournal } from '../../../db/journal';
+import { verifyJournal } from '../../../db/journal-verify';
 import { startHarness, TANGER, type CallerName, type Harness } from './api-harness';
 
 let h: Harness;
@@ -201,5 +201,70 @@ describe('acting on a case', () => {
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['details', 'ground']);
     const shape = await post('agent', `/api/v1/cases/${caseId}/actions`, { action: 'Refuse!', input: [] });
     expect(shape.status).toBe(422);
+  });
+});
+
+describe('Idempotency-Key on actions', () => {
+  async function freshCase(subject: string): Promise<string> {
+    const filed = await post('applicant', '/api/v1/cases', goodBody(subject));
+    await projected(filed.body.caseId);
+    return filed.body.caseId as string;
+  }
+  const act = (caseId: string, body: unknown, key: string) => post('agent', `/api/v1/cases/${caseId}/actions`, body, { 'Idempotency-Key': key });
+  const journalKinds = async (caseId: string) => {
+    const rows = await h.t.db.query<{ kind: string }>('SELECT kind FROM journal WHERE case_id = $1 ORDER BY sequence', [caseId]);
+    return rows.rows.map((r) => r.kind);
+  };
+
+  it('should answer 409 to the same key with another action, input, comment or case, and apply nothing', async () => {
+    const caseId = await freshCase('Registre des permis 2025');
+    const other = await freshCase('Registre des permis 2024');
+    const key = `act-reuse-${Date.now()}`;
+    const first = await act(caseId, { action: 'start_review', comment: 'dossier complet' }, key);
+    expect(first.status).toBe(200);
+    expect(first.body.state).toBe('review');
+
+    const reuses: [string, string, unknown][] = [
+      ['another action', caseId, { action: 'request_clarification', comment: 'dossier complet' }],
+      ['another comment', caseId, { action: 'start_review', comment: 'dossier incomplet' }],
+      ['no comment', caseId, { action: 'start_review' }],
+      ['an input added', caseId, { action: 'start_review', comment: 'dossier complet', input: { note: 'x' } }],
+      ['the same body on another case', other, { action: 'start_review', comment: 'dossier complet' }],
+    ];
+    for (const [what, target, body] of reuses) {
+      const res = await act(target, body, key);
+      expect({ what, status: res.status, type: res.type, slug: res.body.type }).toEqual({
+        what,
+        status: 409,
+        type: 'application/problem+json',
+        slug: '/problems/idempotency-key-reused',
+      });
+      expect(res.body.detail).toContain(key);
+    }
+
+    // The identical retry still answers the first action's view, applied once.
+    const retry = await act(caseId, { action: 'start_review', comment: 'dossier complet' }, key);
+    expect(retry.status).toBe(200);
+    expect(retry.body.sequence).toBe(first.body.sequence);
+    const live = await get('agent', `/api/v1/cases/${caseId}?consistent=true`);
+    expect(live.body.state).toBe('review');
+    expect(live.body.sequence).toBe(first.body.sequence);
+    const untouched = await get('agent', `/api/v1/cases/${other}?consistent=true`);
+    expect(untouched.body.state).toBe('received');
+    await projected(caseId, first.body.sequence, 'agent');
+    expect((await journalKinds(caseId)).filter((k) => k === 'start_review')).toHaveLength(1);
+    expect(await journalKinds(other)).not.toContain('start_review');
+  });
+
+  it('should apply concurrent identical retries once and answer each with the same view', async () => {
+    const caseId = await freshCase('Budget participatif');
+    const key = `act-concurrent-${Date.now()}`;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => act(caseId, { action: 'start_review' }, key)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body.sequence)).size).toBe(1);
+    await projected(caseId, answers[0]?.body.sequence, 'agent');
+    expect((await journalKinds(caseId)).filter((k) => k === 'start_review')).toHaveLength(1);
+    const rows = await h.t.db.query('SELECT 1 FROM action_idempotency_keys WHERE key = $1', [key]);
+    expect(rows.rowCount).toBe(1);
   });
 });

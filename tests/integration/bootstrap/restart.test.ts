@@ -1,10 +1,12 @@
 /**
  * `npm start` as a newcomer runs it: no settings but a data folder and free ports. It comes up,
  * takes a case over HTTP with the token it printed, stops on Ctrl-C (SIGINT) in reverse order, and
- * the next start finds the case, its task and its clocks where they were.
+ * the next start finds the case, its task and its clocks where they were. Killed outright
+ * (SIGKILL), it leaves its Temporal dev server running; the next plain start stops that server and
+ * comes up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +55,27 @@ async function stop(started: Started): Promise<{ code: number | null; output: st
   return { code, output: started.output() };
 }
 
+/** The pid recorded in one of the data folder's pid files. */
+function recordedPid(dataDir: string, file: string): number {
+  return (JSON.parse(readFileSync(path.join(dataDir, file), 'utf8')) as { pid: number }).pid;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !check(); ) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function tokenIn(output: string, variable: string): string {
   const token = new RegExp(`export ${variable}=(\\S+)`).exec(output)?.[1];
   if (!token) throw new Error(`no ${variable} in the banner:\n${output}`);
@@ -82,6 +105,12 @@ describe('npm start', () => {
 
   afterAll(() => {
     for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    // After a failure mid-test: what the runs recorded (the start itself runs in tsx's child).
+    for (const file of ['start.pid', 'temporal.pid']) {
+      if (!existsSync(path.join(dataDir, file))) continue;
+      const pid = recordedPid(dataDir, file);
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -147,6 +176,45 @@ describe('npm start', () => {
 
     expect((await stop(second)).code).toBe(0);
   }, 110_000);
+
+  it('should start again after being killed, stopping the dev server the killed run left', async () => {
+    const env = await embeddedEnv();
+    const base = `http://127.0.0.1:${env.PORT}/api/v1`;
+    const first = await start(env);
+    running.push(first);
+    const applicant = tokenIn(first.output(), 'MASAR_APPLICANT_TOKEN');
+    const filed = await api<CaseBody>(base, applicant, '/cases', {
+      procedure: 'acces-information',
+      unit: '01.511.01.01',
+      data: { subject: 'Le registre des marchés', format: 'electronic' },
+    });
+    expect([201, 202]).toContain(filed.status);
+
+    // The process that runs scripts/start.ts (tsx runs it in a child of its own CLI), killed outright.
+    const startPid = recordedPid(dataDir, 'start.pid');
+    const devServerPid = recordedPid(dataDir, 'temporal.pid');
+    process.kill(startPid, 'SIGKILL');
+    await first.exited;
+    await until('the killed start is gone', () => !alive(startPid));
+    // What the issue saw: the dev server outlives the kill and keeps its port.
+    expect(alive(devServerPid)).toBe(true);
+
+    // A second start while one runs on the same folder is refused before anything is touched.
+    const second = await start(env);
+    running.push(second);
+    expect(second.output()).toContain(`a Temporal dev server left by a run that did not stop (pid ${devServerPid})`);
+    expect(alive(devServerPid)).toBe(false);
+    const refused = await start(env, 'cannot start');
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain(`another \`npm start\` (pid ${recordedPid(dataDir, 'start.pid')}) is running on the data folder`);
+
+    const stored = await api<CaseBody>(base, applicant, `/cases/${filed.json.caseId}?consistent=true`);
+    expect(stored.status).toBe(200);
+    expect(stored.json.reference).toBe(filed.json.reference);
+    expect((await stop(second)).code).toBe(0);
+    expect(existsSync(path.join(dataDir, 'start.pid'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'temporal.pid'))).toBe(false);
+  }, 150_000);
 
   it('should say which port is taken and how to choose another', async () => {
     const env = await embeddedEnv();

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createApp, LOG_REDACT, type AppOptions } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
-import { createCaseEngine } from '../../../api/case-engine';
+import { createCaseEngine } from '../../../usecases/case-engine';
 import { createDirectory } from '../../../db/directory';
 import { createDb, type Db } from '../../../db/pool';
 

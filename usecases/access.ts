@@ -8,9 +8,10 @@
  *   unit where the case was filed or where its task now waits.
  * Whether an action is allowed in the case's state is the workflow's decision, not this module's.
  */
-import type { CaseRecord } from '../db/cases';
-import type { Principal } from './auth';
-import { forbidden, notFound } from './problems';
+import { getCase, taskUnits, type CaseRecord } from '../db/cases';
+import type { Db } from '../db/pool';
+import { forbidden, notFound, type UseCaseError } from './errors';
+import type { Principal } from './principal';
 
 const NON_STAFF = new Set(['applicant', 'admin']);
 
@@ -57,21 +58,21 @@ export function caseAccess(p: Principal, record: CaseRecord, scope: string[], ta
 }
 
 /**
- * The error for a case the caller may not see: 404 for applicants (a case id reveals nothing to
- * the public), 403 for staff and admins (who benefit from knowing the case exists elsewhere).
+ * The error for a case the caller may not see: not-found for applicants (a case id reveals nothing
+ * to the public), forbidden for staff and admins (who benefit from knowing the case exists elsewhere).
  */
-export function hiddenCase(p: Principal, caseId: string): Error {
+export function hiddenCase(p: Principal, caseId: string): UseCaseError {
   if (isStaff(p)) return forbidden(`case ${caseId} is outside your unit's scope (${p.unit})`);
   if (isAdmin(p)) return forbidden('admins manage procedures, calendars and the directory; they see no case');
   return notFound(`no case ${caseId}`);
 }
 
-/** Throws 403 unless the caller is an admin. */
+/** Throws forbidden unless the caller is an admin. */
 export function requireAdmin(p: Principal, what: string): void {
   if (!isAdmin(p)) throw forbidden(`${what} requires the admin role`);
 }
 
-/** Throws 403 unless the caller is staff with a unit. */
+/** Throws forbidden unless the caller is staff with a unit. */
 export function requireStaff(p: Principal, what: string): asserts p is Principal & { unit: string } {
   if (!isStaff(p)) {
     throw forbidden(
@@ -80,4 +81,22 @@ export function requireStaff(p: Principal, what: string): asserts p is Principal
         : `${what} is for agents and supervisors`,
     );
   }
+}
+
+/** What `visibleCase` needs: the read model and the unit tree. */
+export interface CaseAccessDeps {
+  db: Db;
+  directory: UnitTree;
+}
+
+/** The stored case if the caller may see it; not-found/forbidden otherwise (see `hiddenCase`). */
+export async function visibleCase(deps: CaseAccessDeps, p: Principal, caseId: string): Promise<{ record: CaseRecord; access: CaseAccess }> {
+  const record = await getCase(deps.db, caseId);
+  if (!record) throw notFound(`no case ${caseId}`);
+  if (record.applicantId === p.sub) return { record, access: { visible: true, personal: true } };
+  if (!isStaff(p)) throw hiddenCase(p, caseId);
+  const [scope, tasks] = await Promise.all([unitScope(p, deps.directory), taskUnits(deps.db, caseId)]);
+  const access = caseAccess(p, record, scope, tasks);
+  if (!access.visible) throw hiddenCase(p, caseId);
+  return { record, access };
 }

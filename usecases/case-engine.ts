@@ -1,18 +1,17 @@
 /**
- * The API's only door to Temporal: start a case, query its view, send it an action, check the
- * server. Every call has a deadline, so a stuck Temporal answers 503 rather than hanging a request.
- * Rejected actions (the workflow's `ApplicationFailure` types) become HTTP problems here.
+ * The use cases' only door to Temporal: start a case, query its view, send it an action, check the
+ * server. Every call has a deadline, so a stuck Temporal answers "unavailable" rather than hanging a
+ * request. Rejected actions (the workflow's `ApplicationFailure` types) become `UseCaseError`s here.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
-import type { ActRequest, CaseInput, CaseView } from '../workflows/messages';
-import { actUpdate, caseWorkflowId, filedUpdate, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
-import { calendarChangeWorkflowId, type CalendarChangeRequest } from '../workflows/calendar-change';
-import { conflict, forbidden, HttpProblem, notFound, unprocessable } from './problems';
+import type { ActRequest, CalendarChangeRequest, CaseInput, CaseView } from '../workflows/messages';
+import { actUpdate, calendarChangeWorkflowId, caseWorkflowId, filedUpdate, RejectionType, TASK_QUEUE, viewQuery } from '../workflows/messages';
+import { conflict, forbidden, invalid, notFound, type UseCaseError } from './errors';
 
-/** The workflow type, by name: the API never imports workflow code. */
+/** The workflow type, by name: use cases never import workflow code. */
 export const CASE_WORKFLOW_TYPE = 'procedureCase';
 export const CALENDAR_CHANGE_WORKFLOW_TYPE = 'calendarChange';
 
@@ -41,8 +40,8 @@ export interface CaseEngine {
 
 const FieldErrors = z.array(z.object({ path: z.string(), message: z.string() }));
 
-/** Maps a failed Update (a rejected action) to its HTTP problem. */
-export function rejectionProblem(err: unknown, caseId: string): HttpProblem | undefined {
+/** Maps a failed Update (a rejected action) to its use-case error. */
+export function rejectionError(err: unknown, caseId: string): UseCaseError | undefined {
   if (err instanceof WorkflowNotFoundError) return notFound(`no running workflow for case ${caseId}`);
   if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
   const cause = err.cause;
@@ -56,7 +55,7 @@ export function rejectionProblem(err: unknown, caseId: string): HttpProblem | un
       return forbidden(cause.message);
     case RejectionType.invalidInput: {
       const fields = FieldErrors.safeParse(cause.details?.[0]);
-      return unprocessable(cause.message, fields.success ? fields.data : [{ path: '', message: cause.message }], 'invalid-action-input');
+      return invalid(cause.message, fields.success ? fields.data : [{ path: '', message: cause.message }], 'invalid-action-input');
     }
     default:
       return undefined;
@@ -98,7 +97,7 @@ export function createCaseEngine(client: Client, options: CaseEngineOptions = {}
           client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(actUpdate, { args: [request], updateId }),
         );
       } catch (err) {
-        throw rejectionProblem(err, caseId) ?? err;
+        throw rejectionError(err, caseId) ?? err;
       }
     },
 

@@ -1,0 +1,69 @@
+/**
+ * What the app and every route module share: the route prefix, the app's dependencies and options,
+ * and the context each route module receives. A leaf: routes import this, never `app.ts`.
+ */
+import type express from 'express';
+import type { Logger } from 'pino';
+import type { Directory } from '../db/directory';
+import type { JournalKeyring } from '../db/journal-keys';
+import type { Db } from '../db/pool';
+import type { CaseEngine } from '../usecases/case-engine';
+import type { UseCaseDeps } from '../usecases/deps';
+import type { TokenVerifier } from './auth';
+import type { Metrics } from './metrics';
+import type { RateLimitOptions } from './rate-limit';
+
+/** Prefix of every versioned route. */
+export const API = '/api/v1';
+
+export interface AppDeps {
+  db: Db;
+  engine: CaseEngine;
+  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits'>;
+  verifyToken: TokenVerifier;
+  /** Keys `GET /journal/verify` checks signatures with. @default none (chain and checkpoints only) */
+  journalKeys?: JournalKeyring;
+  /** @default a silent logger */
+  logger?: Logger;
+  options?: AppOptions;
+}
+
+export interface AppOptions {
+  /** Largest request body. @default '256kb' */
+  bodyLimit?: string;
+  /** Limits on applicant-facing routes; `false` turns them off. @default capacity 60, 2/s */
+  rateLimit?: RateLimitOptions | false;
+  /** Calendar of working-day clocks for new cases. @default 'ma-administration' */
+  calendarId?: string;
+  /** How long `POST /cases` waits for the new case's first view before answering 202. @default 5000 */
+  firstViewTimeoutMs?: number;
+  /** The clock of `overdue` filters and references. @default () => new Date() */
+  now?: () => Date;
+  /** Trust `X-Forwarded-For` from this many proxies (rate limiting by address). @default false */
+  trustProxy?: number | false;
+}
+
+/** What every route module receives. */
+export interface RouteContext {
+  deps: AppDeps;
+  /** What the use cases are given (the app's dependencies and clock). */
+  useCases: UseCaseDeps;
+  options: Required<Omit<AppOptions, 'rateLimit' | 'trustProxy'>>;
+  logger: Logger;
+  metrics: Metrics;
+  /** Rate limit for applicant-facing routes (a pass-through when turned off). */
+  limited: express.RequestHandler;
+}
+
+/** Paths redacted from every log line: tokens and personal data never reach the logs. */
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'headers.authorization',
+  'authorization',
+  'body',
+  'data',
+  'applicant.email',
+  'email',
+  '*.data',
+  '*.email',
+];

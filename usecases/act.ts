@@ -1,0 +1,67 @@
+/**
+ * Acting on a case. This checks only that the caller may see the case and that it is open; the
+ * workflow's Update validator decides whether the action is allowed in this state, for this actor,
+ * with this input, and answers at once (refusals become `UseCaseError`s in `case-engine.ts`).
+ * An idempotency key is recorded with a hash of the request (`db/idempotency.ts`), so the same key
+ * sent with another action, input, comment or case is refused instead of answering with the first
+ * action's result (Temporal would answer a reused Update id with the first Update's outcome).
+ */
+import { createHash } from 'node:crypto';
+import type { CaseRecord } from '../db/cases';
+import { claimActionKey } from '../db/idempotency';
+import { canonicalJson } from '../definitions/compile';
+import type { ActRequest, CaseView } from '../workflows/messages';
+import type { CaseEngine } from './case-engine';
+import { visibleCase, type CaseAccess } from './access';
+import type { UseCaseDeps } from './deps';
+import { conflict } from './errors';
+import type { Principal } from './principal';
+
+/** An action as the caller asks it. */
+export interface ActInput {
+  /** An action of the current state, or a supervisor action (`escalation.decide`...). */
+  action: string;
+  input?: Record<string, unknown> | undefined;
+  comment?: string | undefined;
+}
+
+/** Records what `key` stands for, or refuses a different request under it. */
+async function claimKey(db: UseCaseDeps['db'], caller: string, key: string, caseId: string, input: ActInput): Promise<void> {
+  const body = { action: input.action, ...(input.input ? { input: input.input } : {}), ...(input.comment !== undefined ? { comment: input.comment } : {}) };
+  const requestHash = createHash('sha256').update(canonicalJson({ caseId, ...body })).digest('hex');
+  const claim = await claimActionKey(db, caller, key, { caseId, requestHash });
+  if (claim.caseId !== caseId) {
+    throw conflict('idempotency-key-reused', `Idempotency-Key "${key}" was already used for an action on another case (${claim.caseId}); use a new key for each action`);
+  }
+  if (claim.requestHash !== requestHash) {
+    throw conflict('idempotency-key-reused', `Idempotency-Key "${key}" was already used on this case with a different action, input or comment; use a new key for a new action`);
+  }
+}
+
+/**
+ * Applies `input` to the case as `p`. `updateId` makes a retry apply once (the transport derives it
+ * from the caller's idempotency key, scoped by caller); `key`, the caller's idempotency key, binds
+ * that key to this one request.
+ */
+export async function actOnCase(
+  deps: Pick<UseCaseDeps, 'db' | 'directory'> & { engine: Pick<CaseEngine, 'act'> },
+  p: Principal,
+  caseId: string,
+  input: ActInput,
+  updateId: string,
+  key?: string,
+): Promise<{ record: CaseRecord; access: CaseAccess; view: CaseView }> {
+  const { record, access } = await visibleCase(deps, p, caseId);
+  if (record.view.status === 'closed') {
+    throw conflict('case-closed', `case ${record.view.reference} is closed (${record.view.outcome ?? 'no outcome'}); no action can be taken`);
+  }
+  if (key) await claimKey(deps.db, p.sub, key, caseId, input);
+  const request: ActRequest = {
+    action: input.action,
+    actor: { id: p.sub, roles: p.roles, ...(p.name ? { name: p.name } : {}), ...(p.unit ? { unit: p.unit } : {}) },
+    ...(input.input ? { input: input.input } : {}),
+    ...(input.comment !== undefined ? { comment: input.comment } : {}),
+  };
+  const view = await deps.engine.act(caseId, request, updateId);
+  return { record, access, view };
+}

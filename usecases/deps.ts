@@ -1,0 +1,16 @@
+/**
+ * What use cases are given: the read model, the engine, the territorial directory and the clock.
+ * A transport builds this once (the API in `createApp`, the console, the CLI) and hands it down;
+ * each use case takes the part it needs.
+ */
+import type { Directory } from '../db/directory';
+import type { Db } from '../db/pool';
+import type { CaseEngine } from './case-engine';
+
+export interface UseCaseDeps {
+  db: Db;
+  engine: CaseEngine;
+  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits'>;
+  /** The clock of `overdue` filters, references and years. */
+  now: () => Date;
+}

@@ -1,0 +1,15 @@
+/**
+ * The caller of a use case, as a transport verified it (the API from a bearer token, the console
+ * from its session). Use cases decide who may from this and nothing else.
+ */
+
+/** The verified caller. */
+export interface Principal {
+  sub: string;
+  name?: string;
+  email?: string;
+  roles: string[];
+  /** Unit code the caller works at (staff); absent for applicants. */
+  unit?: string;
+  lang: 'fr' | 'ar';
+}

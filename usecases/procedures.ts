@@ -1,0 +1,85 @@
+/**
+ * The procedure registry: list and read published procedures (any signed-in caller: applicants need
+ * the input fields to file), validate and publish new versions (admins). A definition arrives as its
+ * YAML text; every problem comes back with its line and column.
+ *
+ * `authorizeValidate`/`authorizePublish` are exported so that a transport can refuse a caller who
+ * may not before it even reads the body; the use cases check again.
+ */
+import { getProcedure, listProcedures as listPublished, listVersions, publishProcedure as publish, type ProcedureSummary, type ProcedureVersionSummary, type PublishedProcedure } from '../db/procedures';
+import { compileProcedure } from '../definitions/compile';
+import type { CompiledProcedure } from '../definitions/compiled';
+import { formatDefinitionError } from '../definitions/errors';
+import { loadProcedureSource } from '../definitions/load';
+import { requireAdmin } from './access';
+import type { UseCaseDeps } from './deps';
+import { conflict, invalid, notFound } from './errors';
+import type { Principal } from './principal';
+
+export interface DefinitionOptions {
+  /** Templates a definition may name besides its own `templates` (the shipped ones). */
+  knownTemplates: ReadonlySet<string>;
+}
+
+/** Loads and compiles, or throws `invalid-definition` listing every problem with its line and column. */
+export function compileSource(source: string, options: DefinitionOptions): CompiledProcedure {
+  const loaded = loadProcedureSource(source, 'request.yaml', { knownTemplates: options.knownTemplates });
+  if (!loaded.ok) {
+    throw invalid(
+      `the definition has ${loaded.errors.length} problem(s): ${loaded.errors.slice(0, 3).map(formatDefinitionError).join('; ')}`,
+      loaded.errors.map((e) => ({ path: e.path, message: e.hint ? `${e.message} (${e.hint})` : e.message, line: e.line, column: e.column })),
+      'invalid-definition',
+    );
+  }
+  return compileProcedure(loaded.procedure);
+}
+
+/** Every published procedure, latest version of each. */
+export async function listProcedures(deps: Pick<UseCaseDeps, 'db'>): Promise<ProcedureSummary[]> {
+  return listPublished(deps.db);
+}
+
+/** One published version (the latest without `version`) and the list of its versions. */
+export async function readProcedure(
+  deps: Pick<UseCaseDeps, 'db'>,
+  id: string,
+  version?: number,
+): Promise<{ published: PublishedProcedure; versions: ProcedureVersionSummary[] }> {
+  const published = await getProcedure(deps.db, id, version);
+  if (!published) throw notFound(version ? `no procedure ${id} version ${version}` : `no procedure ${id}`);
+  const versions = await listVersions(deps.db, id);
+  return { published, versions };
+}
+
+/** Only admins validate definitions. */
+export const authorizeValidate = (p: Principal): void => requireAdmin(p, 'validating a procedure');
+/** Only admins publish procedures. */
+export const authorizePublish = (p: Principal): void => requireAdmin(p, 'publishing a procedure');
+
+/** Checks a definition without publishing it (admins). */
+export function validateProcedure(p: Principal, source: string, options: DefinitionOptions): CompiledProcedure {
+  authorizeValidate(p);
+  return compileSource(source, options);
+}
+
+/**
+ * Publishes a new version (admins). The same content again is not an error (`unchanged`); other
+ * content under a published version number is a conflict: versions are immutable.
+ */
+export async function publishProcedure(
+  deps: Pick<UseCaseDeps, 'db'>,
+  p: Principal,
+  source: string,
+  options: DefinitionOptions,
+): Promise<{ outcome: 'published' | 'unchanged'; compiled: CompiledProcedure; procedure: PublishedProcedure }> {
+  authorizePublish(p);
+  const compiled = compileSource(source, options);
+  const result = await publish(deps.db, compiled, source, p.sub);
+  if (result.outcome === 'conflict') {
+    throw conflict(
+      'procedure-version-exists',
+      `procedure ${compiled.id} version ${compiled.version} is already published with different content (hash ${result.existing.hash.slice(0, 12)}); bump version to publish a change`,
+    );
+  }
+  return { outcome: result.outcome, compiled, procedure: result.procedure };
+}

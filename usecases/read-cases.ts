@@ -1,0 +1,72 @@
+/**
+ * Reading cases: the list in the caller's scope (applicants their own, staff their units'), one
+ * case (the read model, or the workflow itself for a consistent view) and its journal. Each item
+ * says whether the caller may see its personal data; the transport leaves it out otherwise.
+ */
+import { listCases as listStoredCases, type CaseFilter, type CaseRecord, type CaseSort } from '../db/cases';
+import { readJournal, type JournalRow } from '../db/journal';
+import { isStaff, unitScope, visibleCase, type CaseAccess } from './access';
+import type { UseCaseDeps } from './deps';
+import { forbidden } from './errors';
+import type { Principal } from './principal';
+import type { CaseView } from '../workflows/messages';
+
+/** Filters of a case list, all optional (the caller's scope always applies). */
+export type CaseListFilter = Omit<CaseFilter, 'scope' | 'escalatedAt'>;
+
+export interface CaseListPage {
+  limit: number;
+  sort: CaseSort;
+  /** Decoded keyset cursor of the list: (sort column value, case id). */
+  cursor?: [string, string] | undefined;
+}
+
+/** A listed case and whether the caller may see its personal data. */
+export interface VisibleCase {
+  record: CaseRecord;
+  personal: boolean;
+}
+
+/** Cases matching `filter` in the caller's scope, one keyset page. */
+export async function listCases(
+  deps: Pick<UseCaseDeps, 'db' | 'directory' | 'now'>,
+  p: Principal,
+  filter: CaseListFilter,
+  page: CaseListPage,
+): Promise<{ items: VisibleCase[]; next?: string }> {
+  let scope: CaseFilter['scope'];
+  if (isStaff(p)) scope = { units: await unitScope(p, deps.directory) };
+  else if (p.roles.includes('applicant')) scope = { applicantId: p.sub };
+  else throw forbidden('listing cases is for applicants (their own) and staff with a unit');
+  const result = await listStoredCases(deps.db, { scope, ...filter }, { limit: page.limit, sort: page.sort, ...(page.cursor ? { cursor: page.cursor } : {}) }, deps.now());
+  return {
+    items: result.items.map((record) => ({ record, personal: record.applicantId === p.sub || record.unitCode === p.unit })),
+    ...(result.next ? { next: result.next } : {}),
+  };
+}
+
+/** One case the caller may see; with `consistent`, the workflow's own view as well. */
+export async function readCase(
+  deps: Pick<UseCaseDeps, 'db' | 'directory' | 'engine'>,
+  p: Principal,
+  caseId: string,
+  options: { consistent?: boolean | undefined } = {},
+): Promise<{ record: CaseRecord; access: CaseAccess; view?: CaseView }> {
+  const { record, access } = await visibleCase(deps, p, caseId);
+  const view = options.consistent ? await deps.engine.view(caseId) : undefined;
+  return { record, access, ...(view ? { view } : {}) };
+}
+
+/** A page of the journal of a case the caller may see; `next` is the last sequence when more follow. */
+export async function readCaseJournal(
+  deps: Pick<UseCaseDeps, 'db' | 'directory'>,
+  p: Principal,
+  caseId: string,
+  page: { after: number; limit: number },
+): Promise<{ items: JournalRow[]; next?: number }> {
+  await visibleCase(deps, p, caseId);
+  const rows = await readJournal(deps.db, caseId, { after: page.after, limit: page.limit + 1 });
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return { items, ...(rows.length > page.limit && last ? { next: last.sequence } : {}) };
+}
