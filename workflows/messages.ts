@@ -29,7 +29,7 @@ export type Language = 'fr' | 'ar';
 export interface Applicant {
   id: string;
   name: string;
-  email?: string;
+  email?: string | undefined;
   language: Language;
 }
 
@@ -96,9 +96,9 @@ export interface ClockView {
   counting: 'working_days' | 'calendar';
   startedAt?: string;
   /** Absolute due instant (ISO), while running. */
-  dueAt?: string;
+  dueAt?: string | undefined;
   /** Local due date in the unit's calendar (YYYY-MM-DD). */
-  dueDate?: string;
+  dueDate?: string | undefined;
   /** Remaining time kept while suspended, in the clock's counting unit. */
   remaining?: { days: number; ms: number };
   extensions: number;
@@ -113,7 +113,7 @@ export interface TaskView {
   unit: string;
   assignee?: string;
   openedAt: string;
-  dueAt?: string;
+  dueAt?: string | undefined;
   actions: string[];
 }
 
@@ -187,7 +187,7 @@ export interface JournalEntry {
   kind: string;
   fromState?: string;
   toState?: string;
-  reason?: string;
+  reason?: string | undefined;
   /** Extra facts (clock name, due instant, escalation level...). No personal data. */
   data?: Record<string, unknown>;
 }

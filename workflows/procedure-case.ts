@@ -66,7 +66,7 @@ const { notify } = proxyActivities<MasarActivities>({
 
 interface Queued {
   req: ActRequest;
-  updateId?: string;
+  updateId?: string | undefined;
   resolve: (view: CaseView) => void;
   reject: (err: unknown) => void;
 }
