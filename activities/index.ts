@@ -26,6 +26,8 @@ export interface ActivityDeps {
   log?: NotificationLog;
   /** Signs the journal (MASAR_JOURNAL_KEY); without it entries are written unsigned. */
   journalKey?: JournalKey;
+  /** The address people reach Masar at, for links in messages. @default http://127.0.0.1:8080 */
+  publicUrl?: string;
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
@@ -33,7 +35,13 @@ export function createActivities(deps: ActivityDeps): MasarActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities | WorkerActivities {
   return {
     ...createClockActivities({ calendars: deps.calendars }),
-    ...createNotificationActivities({ db: deps.db, directory: deps.directory, channel: deps.channel, ...(deps.log ? { log: deps.log } : {}) }),
+    ...createNotificationActivities({
+      db: deps.db,
+      directory: deps.directory,
+      channel: deps.channel,
+      ...(deps.log ? { log: deps.log } : {}),
+      ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    }),
     ...createProjectionActivities({ db: deps.db, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) }),
     ...createServiceActivities({ services: deps.services ?? {} }),
     ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client }) : {}),

@@ -27,7 +27,7 @@ export interface NotifyInput {
   unit: CaseUnit;
   applicant: Applicant;
   /** The task concerned (for assignee, unit_agents and supervisors). */
-  task?: { state: string; role: string; unit: string; assignee?: string; title?: Label };
+  task?: { state: string; role: string; unit: string; assignee?: string | undefined; title?: Label; /** Filled by the activity from the directory. */ unitName?: Label };
   /** Template variables: deadline, dueDate, reason, outcome, state labels... */
   vars: Record<string, unknown> & { outcome?: Outcome };
 }
@@ -37,6 +37,13 @@ export interface NotifyResult {
   messages: { id: string; recipient: string; status: 'sent' | 'queued' | 'failed' }[];
   /** Recipients resolved but not written to (no e-mail address), for the journal. */
   skipped?: { recipient: string; reason: string }[];
+  /**
+   * Recipient kinds of the rule that reached nobody (no member holds the role at the unit, the
+   * assignee left the directory...): the workflow journals them as `notification.undeliverable`.
+   */
+  undeliverable?: { kind: Recipient; reason: string; role?: string; unit?: string; assignee?: string }[];
+  /** Member ids of the supervisors told that a staff kind reached nobody. */
+  alerted?: string[];
 }
 
 /** Due-instant computation, run as an activity so the calendar version used is recorded in history. */

@@ -18,6 +18,7 @@ import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
 import { registerJournalRoutes } from './routes/journal';
+import { registerMemberRoutes } from './routes/members';
 import { registerOpsRoutes } from './routes/ops';
 import { registerProcedureRoutes } from './routes/procedures';
 import { registerReferenceRoutes } from './routes/reference';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
   registerInboxRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
   registerJournalRoutes(app, ctx);
+  registerMemberRoutes(app, ctx);
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

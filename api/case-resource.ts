@@ -4,6 +4,7 @@
  */
 import type { CaseRecord, InboxItem } from '../db/cases';
 import type { CaseView } from '../workflows/messages';
+import type { AvailableAction } from '../usecases/available-actions';
 
 export interface CaseResource extends CaseView {
   procedureTitle: CaseRecord['facts']['procedureTitle'];
@@ -12,6 +13,8 @@ export interface CaseResource extends CaseView {
   filedBy: { id: string; roles: string[] };
   /** The applicant's input: only for the applicant and the staff of the case's unit. */
   data?: Record<string, unknown>;
+  /** What the caller may do now (single case reads and action answers only). */
+  availableActions?: AvailableAction[];
 }
 
 /**
@@ -21,7 +24,7 @@ export interface CaseResource extends CaseView {
  */
 export function caseResource(
   record: CaseRecord,
-  options: { personal: boolean; withData: boolean; view?: CaseView },
+  options: { personal: boolean; withData: boolean; view?: CaseView; actions?: AvailableAction[] },
 ): CaseResource {
   const { applicant, filedBy, procedureTitle, unit } = record.facts;
   return {
@@ -36,6 +39,7 @@ export function caseResource(
     },
     filedBy: { id: filedBy.id, roles: filedBy.roles },
     ...(options.personal && options.withData ? { data: record.data } : {}),
+    ...(options.actions ? { availableActions: options.actions } : {}),
   };
 }
 

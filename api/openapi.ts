@@ -4,12 +4,13 @@
  * A test checks the document against the OpenAPI 3.1 schema and that every Express route is in it.
  */
 import { z } from 'zod';
+import { SupervisorActions, TaskActions } from '../workflows/messages';
 import { UNIT_KINDS } from '../db/directory-model';
 import { MAX_EXTENSIONS } from '../definitions/deadline';
 import { DURATION_BOUND_TEXT } from '../definitions/duration';
 import { MAX_JSON_DEPTH } from './input-guard';
 import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
-import { ActionBody, FileCaseBody, HolidayBody } from './schemas';
+import { ActionBody, AddMemberBody, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
 
 type Json = Record<string, unknown>;
 
@@ -63,12 +64,55 @@ const errors = (...codes: number[]): Json => {
   return Object.fromEntries(codes.map((c) => [String(c), problem(all[c] ?? 'Error')]));
 };
 const secured = { security: [{ bearer: [] }] };
+const comment = (required: boolean): Json => ({ type: 'string', maxLength: 4000, description: required ? 'The reason, journaled (required)' : 'A note, journaled' });
+/** A built-in action's body: what `POST /cases/{id}/actions` accepts for it. */
+const builtin = (action: string, description: string, input: Json | undefined, reasonRequired: boolean): Json => ({
+  type: 'object',
+  description,
+  required: ['action', ...(reasonRequired ? ['comment'] : []), ...(input?.required ? ['input'] : [])],
+  additionalProperties: false,
+  properties: { action: { const: action }, ...(input ? { input } : {}), comment: comment(reasonRequired) },
+});
+const unitCode: Json = { type: 'string', maxLength: 50, description: 'A unit code from the directory' };
+const builtinActions: Record<string, Json> = {
+  TakeOverAction: builtin(
+    SupervisorActions.takeOver,
+    'Supervisors of a level the escalation reached: become the open task’s assignee and take its actions. The escalation records who and when.',
+    undefined,
+    false,
+  ),
+  ReassignAction: builtin(
+    SupervisorActions.reassign,
+    'Supervisors of a level the escalation reached: move the open task to a unit inside their own unit (422 when the unit is unknown, 403 outside), and/or to a member.',
+    { type: 'object', additionalProperties: false, minProperties: 1, properties: { unit: unitCode, assignee: { type: 'string', description: 'A member id' } } },
+    true,
+  ),
+  ExtendAction: builtin(
+    SupervisorActions.extend,
+    'Supervisors of a level the escalation reached: extend a deadline where the procedure allows it (409 beyond its `extension.max`). Ends the escalation when it extends the late clock.',
+    { type: 'object', additionalProperties: false, properties: { clock: { type: 'string', description: 'A clock of the procedure; default: the late clock' } } },
+    true,
+  ),
+  DecideAction: builtin(
+    SupervisorActions.decide,
+    'Supervisors of a level the escalation reached: decide the case into a final state the current state leads to (`availableActions` lists them).',
+    { type: 'object', required: ['state'], additionalProperties: false, properties: { state: { type: 'string', description: 'A final state of the procedure' } } },
+    true,
+  ),
+  ClaimAction: builtin(
+    TaskActions.claim,
+    'Staff holding the task’s role at the unit where it waits: become its assignee. A claimed task’s actions are for its assignee and the escalation’s supervisors (409 when someone else holds it).',
+    undefined,
+    false,
+  ),
+  ReleaseAction: builtin(TaskActions.release, 'The assignee, or a supervisor of the escalation: give the task back to its unit.', undefined, false),
+};
 const caseListFilters = [
   q('procedure', 'Procedure id', text(100)),
   q('state', 'Current state', text(100)),
   q('unit', 'Unit code where the case was filed', text(50)),
   q('status', 'open or closed', { type: 'string', enum: ['open', 'closed'] }),
-  q('overdue', 'Open cases past their earliest due instant', { type: 'string', enum: ['true', 'false'] }),
+  q('overdue', 'Open cases past a due instant: a running deadline or task due date in the past, or a deadline that expired undecided', { type: 'string', enum: ['true', 'false'] }),
   q('escalated', 'Open escalated cases', { type: 'string', enum: ['true', 'false'] }),
   q('filedFrom', 'Filed at or after (date or ISO instant)', DATE_OR_INSTANT),
   q('filedTo', 'Filed before (date or ISO instant)', DATE_OR_INSTANT),
@@ -76,6 +120,8 @@ const caseListFilters = [
   q('limit', 'Page size, 1 to 100', int(1, 100, { default: 20 })),
   q('cursor', 'The `next` of the previous page', text(500)),
 ];
+
+const published: Json = { allOf: [ref('Procedure'), { type: 'object', properties: { outcome: { type: 'string', enum: ['published', 'unchanged'] }, warnings: { type: 'array', items: ref('RoleWarning') } } }] };
 
 export function openApiDocument(): Json {
   return {
@@ -110,6 +156,47 @@ export function openApiDocument(): Json {
           },
         },
         Label: { type: 'object', required: ['fr', 'ar'], properties: { fr: { type: 'string' }, ar: { type: 'string' } } },
+        Member: {
+          type: 'object',
+          required: ['id', 'name', 'email', 'language', 'roles', 'unit'],
+          properties: {
+            id: { type: 'string', description: "The identity provider's subject: tokens of this member carry it as `sub`." },
+            name: { type: 'string' },
+            email: { type: 'string' },
+            language: { type: 'string', enum: ['fr', 'ar'] },
+            roles: { type: 'array', items: { type: 'string' } },
+            unit: { type: 'string' },
+          },
+        },
+        AddMember: body(AddMemberBody),
+        UpdateMember: body(UpdateMemberBody),
+        RoleWarning: {
+          type: 'object',
+          description: 'A role the procedure needs at a level that no active member holds at some active units of that level.',
+          required: ['role', 'level', 'neededBy', 'missing', 'units', 'examples', 'message'],
+          properties: {
+            role: { type: 'string' },
+            level: { type: 'string', enum: ['unit', 'province', 'region', 'ministry'] },
+            neededBy: { type: 'string' },
+            missing: { type: 'integer', description: 'Units without the role' },
+            units: { type: 'integer', description: 'Active units of the level' },
+            examples: { type: 'array', items: { type: 'string' } },
+            message: { type: 'string' },
+          },
+        },
+        NotificationProblem: {
+          type: 'object',
+          description: 'A message of a case that a recipient kind of its rule did not receive.',
+          properties: {
+            id: { type: 'string' }, caseId: { type: 'string' }, reference: { type: 'string' }, occurrence: { type: 'string' },
+            event: { type: 'string' }, template: { type: 'string' },
+            kind: { type: 'string', enum: ['applicant', 'assignee', 'unit_agents', 'supervisors'] },
+            role: { type: ['string', 'null'] }, unit: { type: ['string', 'null'] }, assignee: { type: ['string', 'null'] },
+            reason: { type: 'string' },
+            alerted: { type: 'array', items: { type: 'string' }, description: 'Supervisors told (member ids)' },
+            createdAt: { type: 'string', format: 'date-time' },
+          },
+        },
         Task: {
           type: 'object',
           properties: {
@@ -135,7 +222,9 @@ export function openApiDocument(): Json {
             outcome: { type: 'string' },
             tasks: { type: 'array', items: ref('Task') },
             clocks: { type: 'array', items: { type: 'object' } },
-            escalation: { type: 'object' },
+            escalation: ref('Escalation'),
+            waitingUntil: { type: 'string', format: 'date-time', description: 'While the case waits for the applicant: until when' },
+            availableActions: { type: 'array', items: ref('AvailableAction'), description: 'What the caller may do now (single case reads and action answers)' },
             sequence: { type: 'integer' },
             filedAt: { type: 'string', format: 'date-time' },
             closedAt: { type: 'string', format: 'date-time' },
@@ -144,6 +233,34 @@ export function openApiDocument(): Json {
             data: { type: 'object' },
           },
         },
+        Escalation: {
+          type: 'object',
+          description: 'A late case: it stays escalated, and climbs every interval, until decided or closed (or its late deadline is extended).',
+          required: ['level', 'unit', 'units', 'at', 'since', 'clock'],
+          properties: {
+            level: { type: 'string', enum: ['unit', 'province', 'region', 'ministry'] },
+            unit: { type: 'string', description: 'The unit of the level reached' },
+            units: { type: 'array', items: { type: 'string' }, description: 'Every level reached so far, lowest first' },
+            at: { type: 'string', format: 'date-time', description: 'When the current level was reached' },
+            since: { type: 'string', format: 'date-time', description: 'When the case was first escalated' },
+            clock: { type: 'string', description: 'The deadline that passed' },
+            nextAt: { type: 'string', format: 'date-time', description: 'When it climbs next; absent at the top' },
+            takenOver: { type: 'object', required: ['by', 'at'], properties: { by: { type: 'string' }, at: { type: 'string', format: 'date-time' } } },
+          },
+        },
+        AvailableAction: {
+          type: 'object',
+          required: ['action', 'kind', 'reasonRequired'],
+          properties: {
+            action: { type: 'string', description: 'The `action` to send' },
+            kind: { type: 'string', enum: ['procedure', 'task', 'supervisor'] },
+            label: ref('Label'),
+            input: { type: 'object', description: 'Input fields' },
+            reasonRequired: { type: 'boolean' },
+            dueAt: { type: 'string', format: 'date-time', description: 'By when the caller must act (an applicant the case waits for)' },
+          },
+        },
+        ...builtinActions,
         JournalEntry: {
           type: 'object',
           properties: {
@@ -230,6 +347,11 @@ export function openApiDocument(): Json {
       '/api/v1/cases/{id}/actions': {
         post: {
           summary: 'Act on a case; answered at once with the new view',
+          description:
+            'An action of the current state (the case view’s `availableActions` and `tasks[].actions`), or a built-in one: ' +
+            `${Object.values(SupervisorActions).join(', ')} for supervisors of a level an escalation reached, ` +
+            `${Object.values(TaskActions).join(', ')} for staff holding the task’s role at its unit. ` +
+            '403 when the caller may not, 409 when the state does not allow it, 422 for bad input.',
           operationId: 'act',
           ...secured,
           parameters: [
@@ -240,7 +362,10 @@ export function openApiDocument(): Json {
                 'Makes a retry safe: the same key, case and body are applied once and answer the same view; the same key with another action, input, comment or case is 409 idempotency-key-reused.',
             },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('Action') } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { anyOf: [ref('Action'), ...Object.keys(builtinActions).map(ref)] } } },
+          },
           responses: { '200': json(ref('Case'), 'The case after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
         },
       },
@@ -249,13 +374,18 @@ export function openApiDocument(): Json {
           summary: 'The caller’s inbox: open tasks at their unit for their roles, earliest due first',
           operationId: 'listTasks',
           ...secured,
-          parameters: [q('procedure', 'Procedure id', text(100)), q('limit', 'Page size', int(1, 100, { default: 20 })), q('cursor', 'Next page', text(500))],
+          parameters: [
+            q('procedure', 'Procedure id', text(100)),
+            q('assigned', 'mine: tasks the caller holds (claimed or assigned); unassigned: tasks nobody holds', { type: 'string', enum: ['mine', 'unassigned'] }),
+            q('limit', 'Page size', int(1, 100, { default: 20 })),
+            q('cursor', 'Next page', text(500)),
+          ],
           responses: { '200': json(page({ type: 'object', properties: { task: ref('Task'), case: { type: 'object' } } }), 'Tasks'), ...errors(400, 401, 403, 503) },
         },
       },
       '/api/v1/escalations': {
         get: {
-          summary: 'Supervisors: open cases escalated to their unit or below',
+          summary: 'Supervisors: open cases whose escalation reached their unit or a unit below, until decided or closed',
           operationId: 'listEscalations',
           ...secured,
           parameters: [q('limit', 'Page size', int(1, 100, { default: 20 })), q('cursor', 'Next page', text(500))],
@@ -269,7 +399,11 @@ export function openApiDocument(): Json {
           operationId: 'publishProcedure',
           ...secured,
           requestBody: { required: true, content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', required: ['source'], properties: { source: { type: 'string' } } } } } },
-          responses: { '201': json(ref('Procedure'), 'Published'), '200': json(ref('Procedure'), 'Already published, same content'), ...errors(400, 401, 403, 409, 413, 415, 422, 503) },
+          responses: {
+            '201': json(published, 'Published; `warnings` lists roles no member holds at some units (publishing is not refused)'),
+            '200': json(published, 'Already published, same content'),
+            ...errors(400, 401, 403, 409, 413, 415, 422, 503),
+          },
         },
       },
       '/api/v1/procedures/validate': {
@@ -278,7 +412,58 @@ export function openApiDocument(): Json {
           operationId: 'validateProcedure',
           ...secured,
           requestBody: { required: true, content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', required: ['source'], properties: { source: { type: 'string' } } } } } },
-          responses: { '200': json({ type: 'object' }, 'Valid, with its hash and diagram'), ...errors(400, 401, 403, 413, 415, 422) },
+          responses: { '200': json({ type: 'object', properties: { warnings: { type: 'array', items: ref('RoleWarning') } } }, 'Valid, with its hash, diagram and role warnings'), ...errors(400, 401, 403, 413, 415, 422, 503) },
+        },
+      },
+      '/api/v1/units/{code}/members': {
+        get: {
+          summary: 'Active members of a unit and their roles (admin)',
+          operationId: 'listMembers',
+          ...secured,
+          parameters: [pathId('code', 'Unit code')],
+          responses: { '200': json(page(ref('Member')), 'Members, by name'), ...errors(400, 401, 403, 404, 503) },
+        },
+        post: {
+          summary: 'Add a member to a unit, with roles (admin). Roles must be built in or declared by a published procedure.',
+          operationId: 'addMember',
+          ...secured,
+          parameters: [pathId('code', 'Unit code')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('AddMember') } } },
+          responses: { '201': json(ref('Member'), 'Added'), ...errors(400, 401, 403, 404, 409, 415, 422, 503) },
+        },
+      },
+      '/api/v1/units/{code}/members/{id}': {
+        patch: {
+          summary: "Change a member's name, e-mail, language, roles or phone (admin)",
+          operationId: 'updateMember',
+          ...secured,
+          parameters: [pathId('code', 'Unit code'), pathId('id', 'Member id')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateMember') } } },
+          responses: { '200': json(ref('Member'), 'Updated'), ...errors(400, 401, 403, 404, 415, 422, 503) },
+        },
+        delete: {
+          summary: 'Remove a member from a unit (admin): deactivated, kept for the journal',
+          operationId: 'removeMember',
+          ...secured,
+          parameters: [pathId('code', 'Unit code'), pathId('id', 'Member id')],
+          responses: { '200': json(ref('Member'), 'Removed; the member as it was'), ...errors(400, 401, 403, 404, 503) },
+        },
+      },
+      '/api/v1/roles': {
+        get: {
+          summary: 'Roles a member may hold: built in, and declared by published procedures (admin)',
+          operationId: 'listRoles',
+          ...secured,
+          responses: { '200': json(page({ type: 'string' }), 'Role names'), ...errors(401, 403, 503) },
+        },
+      },
+      '/api/v1/notification-problems': {
+        get: {
+          summary: 'Messages that reached nobody they were meant for, newest first (admin)',
+          operationId: 'listNotificationProblems',
+          ...secured,
+          parameters: [q('unit', 'Unit code'), q('case', 'Case id'), q('limit', 'Page size, 1 to 500', { type: 'integer', minimum: 1, maximum: 500, default: 50 })],
+          responses: { '200': json(page(ref('NotificationProblem')), 'Problems'), ...errors(400, 401, 403, 503) },
         },
       },
       '/api/v1/procedures/{id}': {

@@ -6,6 +6,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { decodeCursor } from '../db/cases';
+import { MemberFields, MemberPatch } from '../db/members';
 import { Label, PROCEDURE_ID } from '../definitions/schema';
 import { intBody, isoDate } from './params';
 import { badRequest } from './problems';
@@ -76,3 +77,8 @@ export function caseListCursor(cursor: string | undefined): [string, string] | u
   if (!values || typeof values[0] !== 'string' || typeof values[1] !== 'string') throw badCursor();
   return [values[0], values[1]];
 }
+
+/** A member to add to the unit in the path (`POST /units/{code}/members`). */
+export const AddMemberBody = MemberFields;
+/** The fields of a member to change (`PATCH /units/{code}/members/{id}`); `roles` replaces them. */
+export const UpdateMemberBody = MemberPatch.refine((p) => Object.keys(p).length > 0, 'give at least one field to change (name, email, language, roles, phone)');

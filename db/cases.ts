@@ -43,14 +43,24 @@ function toRecord(r: CaseRow): CaseRecord {
   };
 }
 
-/** The earliest due instant of the view's running clocks and open tasks: drives `overdue`. */
+/**
+ * The earliest due instant of the view's running clocks, clocks that expired without a decision
+ * (late stays late until the case closes) and open tasks: drives `overdue`.
+ */
 export function nextDue(view: CaseView): string | null {
   if (view.status === 'closed') return null;
   const dues = [
-    ...view.clocks.filter((c) => c.status === 'running' && c.dueAt).map((c) => c.dueAt as string),
+    ...view.clocks.filter((c) => (c.status === 'running' || c.status === 'expired') && c.dueAt).map((c) => c.dueAt as string),
     ...view.tasks.filter((t) => t.dueAt).map((t) => t.dueAt as string),
   ].sort((a, b) => Date.parse(a) - Date.parse(b));
   return dues[0] ?? null;
+}
+
+/** Units of every level the case's escalation reached (views projected before the list was kept: the last one). */
+export function escalationReach(view: CaseView): string[] | null {
+  const e = view.escalation;
+  if (!e) return null;
+  return e.units && e.units.length > 0 ? e.units : [e.unit];
 }
 
 /**
@@ -64,8 +74,8 @@ export async function writeCaseProjection(client: PoolClient, input: ProjectInpu
   const upsert = await client.query(
     `INSERT INTO cases (case_id, reference, procedure_id, procedure_version, procedure_hash, unit_code,
        applicant_id, filed_by, state, status, outcome, filed_at, closed_at, last_sequence,
-       escalation_level, escalation_unit, next_due_at, view, facts, data, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,
+       escalation_level, escalation_unit, next_due_at, view, facts, data, escalation_units, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,
        -- Millisecond precision, so a keyset cursor (a JS Date) matches the stored value exactly.
        date_trunc('milliseconds', clock_timestamp()))
      ON CONFLICT (case_id) DO UPDATE SET
@@ -73,7 +83,7 @@ export async function writeCaseProjection(client: PoolClient, input: ProjectInpu
        closed_at = EXCLUDED.closed_at, last_sequence = EXCLUDED.last_sequence,
        escalation_level = EXCLUDED.escalation_level, escalation_unit = EXCLUDED.escalation_unit,
        next_due_at = EXCLUDED.next_due_at, view = EXCLUDED.view, facts = EXCLUDED.facts,
-       data = EXCLUDED.data, updated_at = EXCLUDED.updated_at
+       data = EXCLUDED.data, escalation_units = EXCLUDED.escalation_units, updated_at = EXCLUDED.updated_at
      WHERE cases.last_sequence < EXCLUDED.last_sequence`,
     [
       view.caseId,
@@ -96,6 +106,7 @@ export async function writeCaseProjection(client: PoolClient, input: ProjectInpu
       JSON.stringify(view),
       JSON.stringify(rest),
       JSON.stringify(data),
+      escalationReach(view),
     ],
   );
   if (upsert.rowCount !== 1) return false;
@@ -143,7 +154,7 @@ export interface CaseFilter {
   escalated?: boolean;
   filedFrom?: string;
   filedTo?: string;
-  /** Only escalated cases waiting at these units (the escalations list). */
+  /** Only open escalated cases whose escalation reached one of these units (the escalations list). */
   escalatedAt?: string[];
 }
 
@@ -219,7 +230,7 @@ export async function listCases(
     where.push(filter.escalated ? `status = 'open' AND escalation_level IS NOT NULL` : `escalation_level IS NULL`);
   }
   if (filter.escalatedAt) {
-    where.push(`status = 'open' AND escalation_level IS NOT NULL AND escalation_unit = ANY(${p(filter.escalatedAt)}::text[])`);
+    where.push(`status = 'open' AND escalation_level IS NOT NULL AND escalation_units && ${p(filter.escalatedAt)}::text[]`);
   }
   if (filter.filedFrom) where.push(`filed_at >= ${p(filter.filedFrom)}`);
   if (filter.filedTo) where.push(`filed_at < ${p(filter.filedTo)}`);
@@ -261,11 +272,16 @@ const INBOX_ORDER = `COALESCE(t.due_at, 'infinity'::timestamptz), t.case_id, t.p
  */
 export async function listInbox(
   db: Db,
-  filter: { unit: string; roles: string[]; procedureId?: string },
+  filter: { unit: string; roles: string[]; procedureId?: string; assignee?: { id: string } | 'none' },
   page: { limit: number; cursor?: (string | number | null)[] },
 ): Promise<Page<InboxItem>> {
   const params: unknown[] = [filter.unit, [...new Set(filter.roles)], page.limit + 1];
   const where = ['t.unit_code = $1', 't.role = r.role'];
+  if (filter.assignee === 'none') where.push('t.assignee IS NULL');
+  else if (filter.assignee) {
+    params.push(filter.assignee.id);
+    where.push(`t.assignee = $${params.length}`);
+  }
   if (filter.procedureId) {
     params.push(filter.procedureId);
     where.push(`EXISTS (SELECT 1 FROM cases pc WHERE pc.case_id = t.case_id AND pc.procedure_id = $${params.length})`);

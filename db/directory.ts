@@ -192,6 +192,12 @@ export function createDirectory(db: Queryable) {
     return rows.map(toMember);
   }
 
+  /** One active member by id, wherever they sit (a task's assignee). */
+  async function member(id: string): Promise<Member | undefined> {
+    const { rows } = await db.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM unit_members m WHERE m.id = $1 AND m.active`, [id]);
+    return rows[0] && toMember(rows[0]);
+  }
+
   /** The members with role `supervisor` at that very unit (not above it). */
   function supervisors(unitCode: string): Promise<Member[]> {
     return members(unitCode, 'supervisor');
@@ -252,7 +258,7 @@ export function createDirectory(db: Queryable) {
     return toMember(row);
   }
 
-  return { getUnit, caseUnit, ancestors, descendants, listUnits, members, supervisors, upsertUnits, upsertMember };
+  return { getUnit, caseUnit, ancestors, descendants, listUnits, members, member, supervisors, upsertUnits, upsertMember };
 }
 
 /** The directory's operations, as activities and the API receive them. */

@@ -9,6 +9,7 @@ import { sortDefinitionErrors } from './errors';
 import type { Position } from './parse';
 import { locateProblems, parseProcedure } from './parse';
 import type { Procedure } from './schema';
+import { legalCeilingWarnings } from './legal-ceilings';
 import type { ValidateOptions } from './validate';
 import { validateProcedure } from './validate';
 
@@ -21,6 +22,8 @@ export interface LoadedProcedure {
   file: string;
   procedure: Procedure;
   idPosition: Position;
+  /** What is allowed but suspicious (e.g. a deadline above the law's ceiling): shown, never blocking. */
+  warnings: DefinitionError[];
 }
 
 /** The outcome of loading one file. */
@@ -34,7 +37,8 @@ export function loadProcedureSource(text: string, file: string, options: LoadOpt
   if (problems.length > 0) {
     return { ok: false, file, errors: sortDefinitionErrors(locateProblems(problems, parsed.source, file)) };
   }
-  return { ok: true, file, procedure: parsed.procedure, idPosition: parsed.source.locate(['id']) };
+  const warnings = sortDefinitionErrors(locateProblems(legalCeilingWarnings(parsed.procedure), parsed.source, file));
+  return { ok: true, file, procedure: parsed.procedure, idPosition: parsed.source.locate(['id']), warnings };
 }
 
 /** Reads and loads the file at `path`; `file` names it in errors (by default, `path` as given). */

@@ -229,6 +229,12 @@ export const Clock = z.strictObject({
       noticeBeforeDeadline: z.boolean().default(true),
     })
     .optional(),
+  /**
+   * How often the clock may be suspended (a request to the applicant, in a `suspendedIn` state)
+   * in one case. Absent: once (law 55-19: the administration asks only for the documents its
+   * published list names, so a second request cannot put the tacit decision off again).
+   */
+  suspensions: z.strictObject({ max: z.number().int().min(0).max(20) }).optional(),
   /** Durations before expiry at which the assignee is reminded. */
   reminders: z.array(DurationSpec).default([]),
   onExpiry: Expiry,

@@ -202,7 +202,9 @@ async function main(): Promise<void> {
 
   await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {
     if (!config.SMTP_URL) mkdirSync(mailDir, { recursive: true });
-    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir }), logger);
+    // Links in messages point at this API unless the operator says where the public reaches it.
+    const publicUrl = process.env.MASAR_PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
+    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir, MASAR_PUBLIC_URL: publicUrl }), logger);
     running.push({ name: 'the worker', stop: () => worker.stop() });
     worker.done.catch((err: unknown) => {
       if (stopping) return;

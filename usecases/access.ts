@@ -5,7 +5,8 @@
  *   and those with an open task or escalation at their unit; supervisors also every unit below;
  * - admins manage procedures, calendars and the directory, and see no case;
  * - personal data (the applicant's input, email) goes only to the applicant and to staff of the
- *   unit where the case was filed or where its task now waits.
+ *   unit where the case was filed or where its task now waits, and to the supervisors of the levels
+ *   an escalation of the case reached.
  * Whether an action is allowed in the case's state is the workflow's decision, not this module's.
  */
 import { getCase, taskUnits, type CaseRecord } from '../db/cases';
@@ -48,12 +49,12 @@ export interface CaseAccess {
 export function caseAccess(p: Principal, record: CaseRecord, scope: string[], taskUnits: string[]): CaseAccess {
   if (record.applicantId === p.sub) return { visible: true, personal: true };
   if (!isStaff(p)) return { visible: false, personal: false };
-  const escalationUnit = record.view.escalation?.unit;
-  const visible =
-    scope.includes(record.unitCode) ||
-    taskUnits.some((u) => scope.includes(u)) ||
-    (escalationUnit !== undefined && scope.includes(escalationUnit));
-  const personal = record.unitCode === p.unit || taskUnits.includes(p.unit);
+  const e = record.view.escalation;
+  const reached = e ? (e.units ?? [e.unit]) : [];
+  const visible = scope.includes(record.unitCode) || taskUnits.some((u) => scope.includes(u)) || reached.some((u) => scope.includes(u));
+  // Supervisors of a level the escalation reached may take the case over and decide it: they need its data.
+  const supervisesEscalation = isSupervisor(p) && reached.includes(p.unit);
+  const personal = record.unitCode === p.unit || taskUnits.includes(p.unit) || supervisesEscalation;
   return { visible, personal: visible && personal };
 }
 

@@ -8,18 +8,48 @@
  */
 import { createHash } from 'node:crypto';
 import type { CaseRecord } from '../db/cases';
+import { UnitLookupError } from '../db/directory';
 import { claimActionKey } from '../db/idempotency';
 import { canonicalJson } from '../definitions/compile';
-import type { ActRequest, CaseView } from '../workflows/messages';
+import { SupervisorActions, type ActRequest, type CaseView, type UnitChain } from '../workflows/messages';
 import type { CaseEngine } from './case-engine';
 import { visibleCase, type CaseAccess } from './access';
+import { actionsFor, type AvailableAction } from './available-actions';
 import type { UseCaseDeps } from './deps';
-import { conflict } from './errors';
+import { conflict, invalid } from './errors';
 import type { Principal } from './principal';
+
+/** Input fields of built-in actions that name a unit: resolved here, scope-checked by the workflow. */
+const UNIT_FIELDS: Record<string, string[]> = { [SupervisorActions.reassign]: ['unit'] };
+
+/**
+ * Resolves every unit the action's input names through the directory (the workflow cannot query
+ * it, and checks that each lies inside the acting supervisor's unit): an unknown or inactive unit is
+ * refused here naming the field. Values that are not text are left to the workflow's input check.
+ */
+export async function resolveNamedUnits(
+  directory: Pick<UseCaseDeps['directory'], 'caseUnit'>,
+  action: string,
+  input: Record<string, unknown> | undefined,
+): Promise<Record<string, UnitChain>> {
+  const units: Record<string, UnitChain> = {};
+  for (const field of UNIT_FIELDS[action] ?? []) {
+    const code = input?.[field];
+    if (typeof code !== 'string' || code === '') continue;
+    try {
+      const { name: _name, ...chain } = await directory.caseUnit(code);
+      units[field] = chain;
+    } catch (err) {
+      if (err instanceof UnitLookupError) throw invalid(err.message, [{ path: `input.${field}`, message: err.reason.replace('_', ' ') }]);
+      throw err;
+    }
+  }
+  return units;
+}
 
 /** An action as the caller asks it. */
 export interface ActInput {
-  /** An action of the current state, or a supervisor action (`escalation.decide`...). */
+  /** An action of the current state, or a built-in one (`escalation.decide`, `task.claim`...). */
   action: string;
   input?: Record<string, unknown> | undefined;
   comment?: string | undefined;
@@ -50,18 +80,21 @@ export async function actOnCase(
   input: ActInput,
   updateId: string,
   key?: string,
-): Promise<{ record: CaseRecord; access: CaseAccess; view: CaseView }> {
+): Promise<{ record: CaseRecord; access: CaseAccess; view: CaseView; actions: AvailableAction[] }> {
   const { record, access } = await visibleCase(deps, p, caseId);
   if (record.view.status === 'closed') {
     throw conflict('case-closed', `case ${record.view.reference} is closed (${record.view.outcome ?? 'no outcome'}); no action can be taken`);
   }
+  // Bad input (an unknown unit) is refused before the key is claimed: it changes nothing.
+  const units = await resolveNamedUnits(deps.directory, input.action, input.input);
   if (key) await claimKey(deps.db, p.sub, key, caseId, input);
   const request: ActRequest = {
     action: input.action,
     actor: { id: p.sub, roles: p.roles, ...(p.name ? { name: p.name } : {}), ...(p.unit ? { unit: p.unit } : {}) },
     ...(input.input ? { input: input.input } : {}),
     ...(input.comment !== undefined ? { comment: input.comment } : {}),
+    ...(Object.keys(units).length ? { units } : {}),
   };
   const view = await deps.engine.act(caseId, request, updateId);
-  return { record, access, view };
+  return { record, access, view, actions: await actionsFor(deps, p, record, view) };
 }

@@ -1,6 +1,7 @@
 /**
  * Work lists of staff: the task inbox (open tasks at the caller's unit for their roles, earliest due
- * first) and the escalations (supervisors: open cases escalated to their unit or any unit below).
+ * first; claimed or unassigned) and the escalations (supervisors: open cases whose escalation reached
+ * their unit or any unit below, until decided or closed).
  * The `authorize*` steps are exported so a transport can refuse before parsing; the lists check again.
  */
 import { listCases, listInbox, type InboxItem } from '../db/cases';
@@ -24,18 +25,27 @@ export function authorizeEscalations(p: Principal): void {
 export async function taskInbox(
   deps: Pick<UseCaseDeps, 'db'>,
   p: Principal,
-  filter: { procedure?: string | undefined },
+  filter: {
+    procedure?: string | undefined;
+    /** `mine`: tasks the caller holds (claimed, assigned, taken over); `unassigned`: tasks nobody holds. */
+    assigned?: 'mine' | 'unassigned' | undefined;
+  },
   page: { limit: number; cursor?: (string | number | null)[] | undefined },
 ): Promise<{ items: InboxItem[]; next?: string }> {
   authorizeInbox(p);
   return listInbox(
     deps.db,
-    { unit: p.unit, roles: staffRoles(p), ...(filter.procedure ? { procedureId: filter.procedure } : {}) },
+    {
+      unit: p.unit,
+      roles: staffRoles(p),
+      ...(filter.procedure ? { procedureId: filter.procedure } : {}),
+      ...(filter.assigned ? { assignee: filter.assigned === 'mine' ? { id: p.sub } : ('none' as const) } : {}),
+    },
     { limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}) },
   );
 }
 
-/** Open cases escalated to the supervisor's unit or below, newest first. */
+/** Open cases whose escalation reached the supervisor's unit or a unit below, newest first. */
 export async function escalations(
   deps: Pick<UseCaseDeps, 'db' | 'directory' | 'now'>,
   p: Principal,

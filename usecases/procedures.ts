@@ -7,6 +7,7 @@
  * may not before it even reads the body; the use cases check again.
  */
 import { getProcedure, listProcedures as listPublished, listVersions, publishProcedure as publish, type ProcedureSummary, type ProcedureVersionSummary, type PublishedProcedure } from '../db/procedures';
+import { roleWarnings, type RoleWarning } from '../db/role-coverage';
 import { compileProcedure } from '../definitions/compile';
 import type { CompiledProcedure } from '../definitions/compiled';
 import { formatDefinitionError } from '../definitions/errors';
@@ -21,8 +22,27 @@ export interface DefinitionOptions {
   knownTemplates: ReadonlySet<string>;
 }
 
+/** Something allowed but suspicious in a definition (a deadline above the law's ceiling...): never blocking. */
+export interface DefinitionWarning {
+  path: string;
+  message: string;
+  line: number;
+  column: number;
+}
+
+/** A compiled definition and its warnings. */
+export interface CheckedDefinition {
+  compiled: CompiledProcedure;
+  warnings: DefinitionWarning[];
+}
+
 /** Loads and compiles, or throws `invalid-definition` listing every problem with its line and column. */
 export function compileSource(source: string, options: DefinitionOptions): CompiledProcedure {
+  return checkSource(source, options).compiled;
+}
+
+/** As `compileSource`, with the definition's warnings. */
+export function checkSource(source: string, options: DefinitionOptions): CheckedDefinition {
   const loaded = loadProcedureSource(source, 'request.yaml', { knownTemplates: options.knownTemplates });
   if (!loaded.ok) {
     throw invalid(
@@ -31,7 +51,8 @@ export function compileSource(source: string, options: DefinitionOptions): Compi
       'invalid-definition',
     );
   }
-  return compileProcedure(loaded.procedure);
+  const warnings = loaded.warnings.map((w) => ({ path: w.path, message: w.hint ? `${w.message} (${w.hint})` : w.message, line: w.line, column: w.column }));
+  return { compiled: compileProcedure(loaded.procedure), warnings };
 }
 
 /** Every published procedure, latest version of each. */
@@ -57,9 +78,9 @@ export const authorizeValidate = (p: Principal): void => requireAdmin(p, 'valida
 export const authorizePublish = (p: Principal): void => requireAdmin(p, 'publishing a procedure');
 
 /** Checks a definition without publishing it (admins). */
-export function validateProcedure(p: Principal, source: string, options: DefinitionOptions): CompiledProcedure {
+export function validateProcedure(p: Principal, source: string, options: DefinitionOptions): CheckedDefinition {
   authorizeValidate(p);
-  return compileSource(source, options);
+  return checkSource(source, options);
 }
 
 /**
@@ -71,9 +92,15 @@ export async function publishProcedure(
   p: Principal,
   source: string,
   options: DefinitionOptions,
-): Promise<{ outcome: 'published' | 'unchanged'; compiled: CompiledProcedure; procedure: PublishedProcedure }> {
+): Promise<{
+  outcome: 'published' | 'unchanged';
+  compiled: CompiledProcedure;
+  procedure: PublishedProcedure;
+  warnings: RoleWarning[];
+  definitionWarnings: DefinitionWarning[];
+}> {
   authorizePublish(p);
-  const compiled = compileSource(source, options);
+  const { compiled, warnings: definitionWarnings } = checkSource(source, options);
   const result = await publish(deps.db, compiled, source, p.sub);
   if (result.outcome === 'conflict') {
     throw conflict(
@@ -81,5 +108,14 @@ export async function publishProcedure(
       `procedure ${compiled.id} version ${compiled.version} is already published with different content (hash ${result.existing.hash.slice(0, 12)}); bump version to publish a change`,
     );
   }
-  return { outcome: result.outcome, compiled, procedure: result.procedure };
+  // Warned, not refused: members are often given their roles once the procedure is published.
+  return { outcome: result.outcome, compiled, procedure: result.procedure, warnings: await roleWarnings(deps.db, compiled), definitionWarnings };
+}
+
+/**
+ * The roles a procedure needs (task roles at their level, supervisors along its escalation) that no
+ * active member holds at some active units of that level: what publishing warns about.
+ */
+export async function procedureWarnings(deps: Pick<UseCaseDeps, 'db'>, compiled: CompiledProcedure): Promise<RoleWarning[]> {
+  return roleWarnings(deps.db, compiled);
 }

@@ -6,6 +6,7 @@
 import { listCases as listStoredCases, type CaseFilter, type CaseRecord, type CaseSort } from '../db/cases';
 import { readJournal, type JournalRow } from '../db/journal';
 import { isStaff, unitScope, visibleCase, type CaseAccess } from './access';
+import { actionsFor, type AvailableAction } from './available-actions';
 import type { UseCaseDeps } from './deps';
 import { forbidden } from './errors';
 import type { Principal } from './principal';
@@ -45,16 +46,17 @@ export async function listCases(
   };
 }
 
-/** One case the caller may see; with `consistent`, the workflow's own view as well. */
+/** One case the caller may see, with what the caller may do on it; with `consistent`, the workflow's own view as well. */
 export async function readCase(
   deps: Pick<UseCaseDeps, 'db' | 'directory' | 'engine'>,
   p: Principal,
   caseId: string,
   options: { consistent?: boolean | undefined } = {},
-): Promise<{ record: CaseRecord; access: CaseAccess; view?: CaseView }> {
+): Promise<{ record: CaseRecord; access: CaseAccess; view?: CaseView; actions: AvailableAction[] }> {
   const { record, access } = await visibleCase(deps, p, caseId);
   const view = options.consistent ? await deps.engine.view(caseId) : undefined;
-  return { record, access, ...(view ? { view } : {}) };
+  const actions = await actionsFor(deps, p, record, view ?? record.view);
+  return { record, access, actions, ...(view ? { view } : {}) };
 }
 
 /** A page of the journal of a case the caller may see; `next` is the last sequence when more follow. */

@@ -36,6 +36,8 @@ export const WorkerConfig = z.object({
   MAIL_DIR: z.string().default('data/mail'),
   /** Seconds between sweeps that resend queued or failed messages (0: never). */
   MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
+  MASAR_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...JournalKeyEnv,
 });

@@ -75,7 +75,16 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.MASAR_TASK_QUEUE,
-    activities: createActivities({ db, directory: createDirectory(db), channel, calendars: createDbCalendarSource(db), client, log: mailLog, ...(journalKey ? { journalKey } : {}) }),
+    activities: createActivities({
+      db,
+      directory: createDirectory(db),
+      channel,
+      calendars: createDbCalendarSource(db),
+      client,
+      log: mailLog,
+      publicUrl: config.MASAR_PUBLIC_URL,
+      ...(journalKey ? { journalKey } : {}),
+    }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
     extra: {
       ...(config.MASAR_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.MASAR_MAX_CACHED_WORKFLOWS } : {}),

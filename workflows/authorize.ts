@@ -8,24 +8,57 @@ import type { CompiledProcedure } from '../definitions/compiled';
 import { MachineEvents } from '../definitions/compiled';
 import { validateInput } from '../definitions/input-validate';
 import type { CaseState } from './case-state';
-import { unitAtLevel } from './case-state';
-import type { ActRequest, Actor, CaseInput, FieldError } from './messages';
-import { RejectionType, SupervisorActions } from './messages';
+import { escalationUnits } from './case-state';
+import type { ActRequest, Actor, CaseInput, FieldError, UnitChain } from './messages';
+import { RejectionType, SupervisorActions, TaskActions } from './messages';
+
+export { escalationUnits };
 
 export type Rejection = { type: (typeof RejectionType)[keyof typeof RejectionType]; message: string; errors?: FieldError[] };
+
+/**
+ * Rules added while cases were running. A case applies each rule only if its run started after
+ * the rule's patch (see `procedure-case.ts`): the loop checks an action again when it applies it,
+ * so a stricter rule applied on replay would reject what the history accepted.
+ */
+export interface ActionRules {
+  /** Every unit an action names exists and lies inside the acting supervisor's unit (issue 11.2). */
+  scopedUnits: boolean;
+  /** A claimed task's actions are for its assignee and the escalation's supervisors only. */
+  claims: boolean;
+  /** A documents request suspends a clock only as often as the clock's `suspensions.max` allows. */
+  suspensionLimit: boolean;
+}
+
+/** The rules of a case started today. */
+export const CURRENT_RULES: ActionRules = { scopedUnits: true, claims: true, suspensionLimit: true };
+
+/** How often a clock may be suspended when its definition does not say. */
+export const DEFAULT_MAX_SUSPENSIONS = 1;
 
 function isApplicant(input: CaseInput, actor: Actor): boolean {
   return actor.id === input.applicant.id;
 }
 
-/** Units whose supervisors may act on an escalated case: every level the escalation reached. */
-export function escalationUnits(input: CaseInput, s: CaseState): string[] {
-  const escalation = input.procedure.escalation;
-  if (!s.escalation || !escalation) return [];
-  return escalation.levels.slice(0, s.escalation.step + 1).map((level) => unitAtLevel(input, level));
+/** Codes of a resolved unit and of every level above it. */
+export function unitChainCodes(unit: UnitChain): string[] {
+  return [unit.code, unit.province, unit.region, unit.ministry].filter((c): c is string => typeof c === 'string');
 }
 
-function actorMayTake(input: CaseInput, s: CaseState, roles: string[], actor: Actor): boolean {
+/** Whether `actor` may work on the open task as staff: holds its role at the unit where it waits. */
+export function holdsTask(s: CaseState, actor: Actor): boolean {
+  return !!s.task && actor.roles.includes(s.task.role) && actor.unit === s.task.unit;
+}
+
+/** Whether `actor` supervises the case's escalation (a supervisor of a level it reached). */
+export function supervisesEscalation(input: CaseInput, s: CaseState, actor: Actor): boolean {
+  return actor.roles.includes('supervisor') && !!actor.unit && escalationUnits(input, s).includes(actor.unit);
+}
+
+function actorMayTake(input: CaseInput, s: CaseState, roles: string[], actor: Actor, rules: ActionRules): boolean {
+  // A claimed task is its assignee's: other staff of the unit leave it alone (supervisors of the
+  // escalation keep their say below).
+  const claimedByOther = rules.claims && s.task?.assignee !== undefined && s.task.assignee !== actor.id;
   for (const role of roles) {
     if (role === 'applicant') {
       if (isApplicant(input, actor)) return true;
@@ -36,6 +69,7 @@ function actorMayTake(input: CaseInput, s: CaseState, roles: string[], actor: Ac
       if (actor.unit && escalationUnits(input, s).includes(actor.unit)) return true;
       continue;
     }
+    if (claimedByOther && s.task) continue;
     // Agents act where the task waits (after reassignment, not always the case's unit); without a
     // task (a waiting state), at the case's unit.
     const unit = s.task?.unit ?? input.unit.code;
@@ -45,7 +79,50 @@ function actorMayTake(input: CaseInput, s: CaseState, roles: string[], actor: Ac
   return s.task?.assignee !== undefined && s.task.assignee === actor.id;
 }
 
-function checkSupervisorAction(input: CaseInput, s: CaseState, req: ActRequest): Rejection | undefined {
+/** A named unit must be one the directory knows and inside the acting supervisor's unit. */
+function checkNamedUnit(req: ActRequest, field: string, code: string): Rejection | undefined {
+  const resolved = req.units?.[field];
+  if (!resolved || resolved.code !== code) {
+    return {
+      type: RejectionType.invalidInput,
+      message: `${req.action}: unknown unit "${code}"`,
+      errors: [{ path: field, message: `unknown unit "${code}" (give a unit code from the directory)` }],
+    };
+  }
+  if (!req.actor.unit || !unitChainCodes(resolved).includes(req.actor.unit)) {
+    return {
+      type: RejectionType.forbidden,
+      message: `${req.action}: unit "${code}" is outside your unit ${req.actor.unit ?? '(none)'}; you may only name ${req.actor.unit ?? 'your unit'} or a unit below it`,
+    };
+  }
+  return undefined;
+}
+
+function checkTaskAction(input: CaseInput, s: CaseState, req: ActRequest): Rejection | undefined {
+  const task = s.task;
+  if (!task) return { type: RejectionType.notAllowedInState, message: `${req.action}: the case has no open task (state "${s.state}")` };
+  switch (req.action) {
+    case TaskActions.claim:
+      if (!holdsTask(s, req.actor)) {
+        return { type: RejectionType.forbidden, message: `${req.action}: only a ${task.role} of unit ${task.unit} may claim this task` };
+      }
+      if (task.assignee === req.actor.id) return { type: RejectionType.notAllowedInState, message: `${req.action}: the task is already yours` };
+      if (task.assignee !== undefined) {
+        return { type: RejectionType.notAllowedInState, message: `${req.action}: the task is claimed by ${task.assignee}; they or a supervisor must release it first` };
+      }
+      return undefined;
+    case TaskActions.release:
+      if (task.assignee === undefined) return { type: RejectionType.notAllowedInState, message: `${req.action}: the task is not claimed` };
+      if (task.assignee !== req.actor.id && !supervisesEscalation(input, s, req.actor)) {
+        return { type: RejectionType.forbidden, message: `${req.action}: only ${task.assignee} (the assignee) or a supervisor of the escalation may release the task` };
+      }
+      return undefined;
+    default:
+      return { type: RejectionType.notAllowedInState, message: `unknown task action "${req.action}" (available: ${Object.values(TaskActions).join(', ')})` };
+  }
+}
+
+function checkSupervisorAction(input: CaseInput, s: CaseState, req: ActRequest, rules: ActionRules): Rejection | undefined {
   const procedure: CompiledProcedure = input.procedure;
   if (!s.escalation) return { type: RejectionType.notAllowedInState, message: `${req.action}: the case is not escalated` };
   if (!req.actor.roles.includes('supervisor') || !req.actor.unit || !escalationUnits(input, s).includes(req.actor.unit)) {
@@ -67,7 +144,9 @@ function checkSupervisorAction(input: CaseInput, s: CaseState, req: ActRequest):
       if (unit === undefined && assignee === undefined) errors.push({ path: '', message: 'give a unit, an assignee, or both' });
       if (!s.task) return { type: RejectionType.notAllowedInState, message: `${req.action}: no open task to reassign` };
       if (reasonMissing) errors.push({ path: 'comment', message: 'a reason is required' });
-      return errors.length ? { type: RejectionType.invalidInput, message: `${req.action}: invalid input`, errors } : undefined;
+      if (errors.length) return { type: RejectionType.invalidInput, message: `${req.action}: invalid input`, errors };
+      if (rules.scopedUnits && typeof unit === 'string') return checkNamedUnit(req, 'unit', unit);
+      return undefined;
     }
     case SupervisorActions.takeOver:
       if (!s.task) return { type: RejectionType.notAllowedInState, message: `${req.action}: no open task to take over` };
@@ -123,10 +202,32 @@ export function checkExtension(input: CaseInput, s: CaseState, clock: string): R
   return undefined;
 }
 
-/** Why `req` cannot be taken now, or undefined when it can. */
-export function checkAction(input: CaseInput, s: CaseState, req: ActRequest): Rejection | undefined {
+/** A documents request may suspend each clock only as often as its definition allows (law 55-19). */
+function checkSuspensions(input: CaseInput, s: CaseState, req: ActRequest, target: string): Rejection | undefined {
+  for (const name of Object.keys(input.procedure.clocks).sort()) {
+    const def = input.procedure.clocks[name];
+    const c = s.clocks[name];
+    if (!def || !c || c.status !== 'running' || !def.suspendedIn.includes(target)) continue;
+    const max = def.suspensions?.max ?? DEFAULT_MAX_SUSPENSIONS;
+    const used = c.suspensions ?? 0;
+    if (used >= max) {
+      return {
+        type: RejectionType.notAllowedInState,
+        message: `action "${req.action}": the ${name} deadline was already suspended ${used} time(s) for a request to the applicant; the procedure allows ${max} (decide on the file as it is)`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why `req` cannot be taken now, or undefined when it can.
+ * @param rules the rules this case runs under (older runs replay with the rules they had).
+ */
+export function checkAction(input: CaseInput, s: CaseState, req: ActRequest, rules: ActionRules = CURRENT_RULES): Rejection | undefined {
   if (s.status === 'closed') return { type: RejectionType.closed, message: `case ${input.reference} is closed` };
-  if (req.action.startsWith('escalation.')) return checkSupervisorAction(input, s, req);
+  if (req.action.startsWith('escalation.')) return checkSupervisorAction(input, s, req, rules);
+  if (req.action.startsWith('task.')) return checkTaskAction(input, s, req);
   const state = input.procedure.states[s.state];
   const action = state?.actions[req.action];
   if (!state || !action) {
@@ -136,11 +237,18 @@ export function checkAction(input: CaseInput, s: CaseState, req: ActRequest): Re
       message: `action "${req.action}" is not available in state "${s.state}"${available.length ? ` (available: ${available.join(', ')})` : ''}`,
     };
   }
-  if (!actorMayTake(input, s, action.by, req.actor)) {
+  if (!actorMayTake(input, s, action.by, req.actor, rules)) {
+    const claimed = rules.claims && s.task?.assignee !== undefined && s.task.assignee !== req.actor.id;
     return {
       type: RejectionType.forbidden,
-      message: `action "${req.action}" may be taken by ${action.by.join(', ')}${s.task ? ` of unit ${s.task.unit}` : ''}; ${req.actor.id} may not`,
+      message: claimed
+        ? `action "${req.action}": the task is claimed by ${s.task?.assignee}; only they or a supervisor of the escalation may act on it`
+        : `action "${req.action}" may be taken by ${action.by.join(', ')}${s.task ? ` of unit ${s.task.unit}` : ''}; ${req.actor.id} may not`,
     };
+  }
+  if (rules.suspensionLimit) {
+    const rejection = checkSuspensions(input, s, req, action.to);
+    if (rejection) return rejection;
   }
   const errors: FieldError[] = validateInput(action.input, req.input ?? {});
   if (action.reasonRequired && (!req.comment || req.comment.trim() === '')) errors.push({ path: 'comment', message: 'a reason is required' });

@@ -4,8 +4,9 @@
  */
 import type { NotifyInput } from '../activities/types';
 import type { NotificationEvent, Recipient } from '../definitions/schema';
+import { describeInput } from './action-inputs';
 import type { CaseState } from './case-state';
-import type { CaseInput } from './messages';
+import type { ActRequest, CaseInput } from './messages';
 
 /** One message to send: a template to a set of recipients, keyed for deduplication. */
 export interface Message {
@@ -29,16 +30,60 @@ export function messagesFor(input: CaseInput, s: CaseState, event: NotificationE
   return messages;
 }
 
-/** The clock a message speaks of by default: the first running one, else the first declared. */
-export function mainClock(input: CaseInput, s: CaseState): string | undefined {
+/**
+ * The clock whose due date a message of `event` states (docs/notifications.md, "Which date"):
+ * the clock the event is about when it names one (reminder, extension, recompute, escalation);
+ * else a running clock; for a decision, the clock whose expiry decided (a tacit decision); the
+ * receipt falls back to the first declared clock. Otherwise none: a message never states the due
+ * date of a clock that is suspended or stopped, which is no longer the date anyone must meet.
+ */
+export function clockOf(input: CaseInput, s: CaseState, event: NotificationEvent, extra: Record<string, unknown>): string | undefined {
+  if (typeof extra.clock === 'string') return extra.clock;
   const names = Object.keys(input.procedure.clocks);
-  return names.find((n) => s.clocks[n]?.status === 'running') ?? names[0];
+  const running = names.find((n) => s.clocks[n]?.status === 'running');
+  if (running) return running;
+  switch (event) {
+    case 'decided':
+    case 'case_closed': {
+      const expired = names.filter((n) => s.clocks[n]?.status === 'expired' && s.clocks[n]?.expiredAt);
+      // The latest expiry is the one that decided.
+      return expired.sort((a, b) => String(s.clocks[b]?.expiredAt).localeCompare(String(s.clocks[a]?.expiredAt)))[0];
+    }
+    case 'case_filed':
+      return names[0];
+    case 'task_assigned':
+    case 'clock_reminder':
+    case 'clock_extended':
+    case 'deadline_moved':
+    case 'information_requested':
+    case 'escalated':
+      return undefined;
+    default: {
+      const never: never = event;
+      throw new Error(`unknown notification event ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * The template variables of an action being applied: its name and label, its raw `input`, and
+ * `inputs`, the filled fields in words (a fee, a refusal ground, a document). Computed before the
+ * case moves, from the state the action was taken in.
+ */
+export function actionVars(input: CaseInput, fromState: string, req: ActRequest): Record<string, unknown> {
+  const action = input.procedure.states[fromState]?.actions[req.action];
+  if (!action) return {};
+  return {
+    action: { name: req.action, label: action.label },
+    ...(req.input && Object.keys(req.input).length > 0 ? { input: req.input } : {}),
+    inputs: describeInput(action.input, req.input),
+  };
 }
 
 /** The `notify` activity's input for `message`, with the template variables of the moment. */
 export function notifyRequest(input: CaseInput, s: CaseState, message: Message, extra: Record<string, unknown>): NotifyInput {
   const procedure = input.procedure;
-  const clockName = typeof extra.clock === 'string' ? extra.clock : mainClock(input, s);
+  const clockName = clockOf(input, s, message.event, extra);
   const clock = clockName ? s.clocks[clockName] : undefined;
   const stateDef = procedure.states[s.state];
   return {
@@ -71,6 +116,12 @@ export function notifyRequest(input: CaseInput, s: CaseState, message: Message, 
         ? { clock: clockName, clockLabel: procedure.clocks[clockName]?.label, dueAt: clock.dueAt, dueDate: clock.dueDate, extensions: clock.extensions }
         : {}),
       ...(s.escalation ? { escalation: { level: s.escalation.level, unit: s.escalation.unit } } : {}),
+      // The applicant's own deadline while the case waits for them (a waiting state's timeout),
+      // distinct from the administration's `dueDate`.
+      ...(s.waitingUntil ? { answerBy: s.waitingUntil } : {}),
+      suspendedClocks: Object.keys(procedure.clocks)
+        .filter((n) => s.clocks[n]?.status === 'suspended')
+        .map((n) => procedure.clocks[n]?.label ?? { fr: n, ar: n }),
     },
   };
 }

@@ -3,17 +3,26 @@
  * Runs inside the workflow (sandbox-safe): side effects only through the activities it is given.
  * Every change is journaled and projected before the step that made it returns.
  */
-import type { JournalEntry, MasarActivities, ProjectInput } from '../activities/types';
+import type { JournalEntry, MasarActivities, NotifyInput, NotifyResult, ProjectInput } from '../activities/types';
 import type { CompiledClock } from '../definitions/compiled';
 import { defaultCounting, MachineEvents } from '../definitions/compiled';
 import type { ClockOperation, NotificationEvent } from '../definitions/schema';
 import { applyDue, clockOpsOnEnter } from './case-clocks';
 import type { CaseMachine, Step } from './case-machine';
-import { messagesFor, notifyRequest, type Message } from './case-notifications';
+import { actionVars, messagesFor, notifyRequest, type Message } from './case-notifications';
 import type { CaseState, ClockRuntime } from './case-state';
 import { buildView, unitAtLevel } from './case-state';
 import type { ActRequest, Actor, CaseInput, CaseView } from './messages';
-import { SupervisorActions } from './messages';
+import { SupervisorActions, TaskActions } from './messages';
+
+/** Behaviour added while cases were running; a case gets it only in runs started after its patch. */
+export interface RuntimeRules {
+  /**
+   * An escalation lasts until the case closes or the late clock runs again (extended or
+   * restarted): acting on the case, whoever acts, leaves it escalated and climbing (issue 12.2).
+   */
+  persistentEscalation: boolean;
+}
 
 type JournalActor = JournalEntry['actor'];
 const SYSTEM: JournalActor = { id: 'system', roles: [] };
@@ -28,6 +37,8 @@ export class CaseRuntime {
   readonly state: CaseState;
   private readonly pending: JournalEntry[] = [];
   private readonly deliveries: Promise<unknown>[] = [];
+  /** Template variables of the action being applied (its input in words), for the messages it causes. */
+  private actionExtra: Record<string, unknown> = {};
   /** The view as of the last completed step (what queries answer: never a half-applied step). */
   committed?: CaseView;
 
@@ -36,6 +47,7 @@ export class CaseRuntime {
     private readonly machine: CaseMachine,
     carried: CaseState | undefined,
     private readonly activities: MasarActivities,
+    private readonly rules: RuntimeRules = { persistentEscalation: true },
   ) {
     this.state = carried ?? {
       state: '',
@@ -82,11 +94,26 @@ export class CaseRuntime {
         this.notifyEvent('task_assigned');
         break;
       }
-      case SupervisorActions.takeOver:
+      case SupervisorActions.takeOver: {
         if (!s.task) break;
-        this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason });
+        const at = now();
+        this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { unit: req.actor.unit, at } });
+        s.task = { ...s.task, assignee: req.actor.id };
+        if (s.escalation) s.escalation.takenOver = { by: req.actor.id, at };
+        break;
+      }
+      case TaskActions.claim:
+        if (!s.task) break;
+        this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { unit: s.task.unit } });
         s.task = { ...s.task, assignee: req.actor.id };
         break;
+      case TaskActions.release: {
+        if (!s.task) break;
+        this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { unit: s.task.unit, assignee: s.task.assignee } });
+        const { assignee: _released, ...task } = s.task;
+        s.task = task;
+        break;
+      }
       case SupervisorActions.extend: {
         const clock = typeof req.input?.clock === 'string' ? req.input.clock : (s.escalation?.clock as string);
         this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { clock } });
@@ -112,7 +139,12 @@ export class CaseRuntime {
           reason,
           ...(req.input && Object.keys(req.input).length ? { data: { input: req.input } } : {}),
         });
-        await this.applyStep(step, reason);
+        this.actionExtra = actionVars(this.input, s.state, req);
+        try {
+          await this.applyStep(step, reason);
+        } finally {
+          this.actionExtra = {};
+        }
       }
     }
     await this.project();
@@ -218,6 +250,33 @@ export class CaseRuntime {
     if (changed) await this.project();
   }
 
+  /**
+   * Journals a message that reached nobody it was meant for (the notify activity's `undeliverable`),
+   * and asks the loop to project it (`flushRequested`) rather than wait for the case's next step.
+   */
+  recordUndeliverable(req: NotifyInput, result: NotifyResult): void {
+    const unreached = result.undeliverable ?? [];
+    if (unreached.length === 0) return;
+    this.journal({
+      actor: SYSTEM,
+      kind: 'notification.undeliverable',
+      fromState: this.state.state,
+      toState: this.state.state,
+      reason: unreached.map((u) => u.reason).join('; '),
+      data: { template: req.template, event: req.event, occurrence: req.occurrence, unreached, alerted: result.alerted ?? [] },
+    });
+    this.flushRequested = true;
+  }
+
+  /** Set when journal entries wait for a projection outside a step. */
+  flushRequested = false;
+
+  /** Projects the journal entries recorded outside a step (see `recordUndeliverable`). */
+  async flush(): Promise<void> {
+    this.flushRequested = false;
+    if (this.pending.length > 0) await this.project();
+  }
+
   /** Waits for every notification still being delivered. */
   async settle(): Promise<void> {
     while (this.deliveries.length > 0) await Promise.all(this.deliveries.splice(0));
@@ -245,11 +304,9 @@ export class CaseRuntime {
     const moved = s.state !== name;
     s.state = name;
     delete s.waitingUntil;
-    if (moved && s.escalation) {
-      // Someone acted: the case is back on track at its new state.
-      this.journal({ actor: SYSTEM, kind: 'escalation.resolved', fromState: name, toState: name, data: { level: s.escalation.level, unit: s.escalation.unit } });
-      delete s.escalation;
-    }
+    // Older runs: someone acted, so the case was taken as back on track. Since the patch a late
+    // case stays late whoever acts: the escalation ends when the case closes (or the late clock runs again).
+    if (moved && s.escalation && (!this.rules.persistentEscalation || def.kind === 'final')) this.resolveEscalation(name);
     delete s.task;
 
     await this.updateClocksOnEnter(name);
@@ -352,6 +409,8 @@ export class CaseRuntime {
         delete c.remaining;
         delete c.expiredAt;
         applyDue(c, r, Date.now());
+        // A fresh legal period for the late clock: the case is no longer late.
+        if (this.rules.persistentEscalation && s.escalation?.clock === name) this.resolveEscalation(s.state);
         this.journal({ actor: SYSTEM, kind: `clock.${op === 'start' ? 'started' : 'restarted'}`, fromState: s.state, toState: s.state, data: { clock: name, dueAt: c.dueAt, dueDate: c.dueDate, skipped: r.skipped.length } });
         return;
       }
@@ -359,6 +418,7 @@ export class CaseRuntime {
         if (c.status !== 'running' || !c.dueAt) return;
         c.remaining = await this.activities.remainingTime({ calendarId: this.input.calendarId, at, due: c.dueAt, counting: def.counting });
         c.status = 'suspended';
+        c.suspensions = (c.suspensions ?? 0) + 1;
         c.reminders = [];
         this.journal({ actor: SYSTEM, kind: 'clock.suspended', fromState: s.state, toState: s.state, data: { clock: name, remaining: c.remaining } });
         return;
@@ -384,10 +444,7 @@ export class CaseRuntime {
         delete c.expiredAt;
         if (c.basis) c.basis.extensions = [...c.basis.extensions, by];
         applyDue(c, r, Date.now());
-        if (s.escalation?.clock === name) {
-          this.journal({ actor: SYSTEM, kind: 'escalation.resolved', fromState: s.state, toState: s.state, data: { level: s.escalation.level, unit: s.escalation.unit } });
-          delete s.escalation;
-        }
+        if (s.escalation?.clock === name) this.resolveEscalation(s.state);
         this.journal({ actor: SYSTEM, kind: 'clock.extended', fromState: s.state, toState: s.state, reason, data: { clock: name, from: previous, dueAt: c.dueAt, dueDate: c.dueDate, extensions: c.extensions } });
         this.notifyEvent('clock_extended', { clock: name, reason, previousDueAt: previous });
         return;
@@ -416,7 +473,16 @@ export class CaseRuntime {
       return;
     }
     this.journal({ actor: SYSTEM, kind: 'clock.expired', fromState: s.state, toState: s.state, data: { clock: name, dueAt: c.dueAt } });
+    // Already escalated (a persistent escalation for another clock): it keeps its level and climbs on.
+    if (this.rules.persistentEscalation && s.escalation) return;
     await this.escalateTo(0, name);
+  }
+
+  private resolveEscalation(state: string): void {
+    const e = this.state.escalation;
+    if (!e) return;
+    this.journal({ actor: SYSTEM, kind: 'escalation.resolved', fromState: state, toState: state, data: { level: e.level, unit: e.unit } });
+    delete this.state.escalation;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -439,7 +505,17 @@ export class CaseRuntime {
       });
       nextAt = r.due;
     }
-    s.escalation = { step, level, unit, at, clock, ...(nextAt ? { nextAt } : {}) };
+    const previous = s.escalation;
+    s.escalation = {
+      step,
+      level,
+      unit,
+      at,
+      clock,
+      ...(nextAt ? { nextAt } : {}),
+      ...(previous ? { since: previous.since ?? previous.at } : {}),
+      ...(previous?.takenOver ? { takenOver: previous.takenOver } : {}),
+    };
     this.journal({
       actor: SYSTEM,
       kind: 'escalated',
@@ -482,7 +558,7 @@ export class CaseRuntime {
 
   /** Sends the messages the procedure's notification rules attach to `event` in the current state. */
   private notifyEvent(event: NotificationEvent, extra: Record<string, unknown> = {}): void {
-    for (const message of messagesFor(this.input, this.state, event)) this.send(message, extra);
+    for (const message of messagesFor(this.input, this.state, event)) this.send(message, { ...this.actionExtra, ...extra });
   }
 
   private send(message: Message, extra: Record<string, unknown>): void {

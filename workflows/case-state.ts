@@ -20,6 +20,8 @@ export interface ClockRuntime {
   /** Reminder instants not yet sent, earliest first. */
   reminders: string[];
   expiredAt?: string;
+  /** How many times the clock was suspended (documents requests): bounded by the definition. */
+  suspensions?: number;
 }
 
 export interface TaskRuntime {
@@ -40,6 +42,10 @@ export interface EscalationRuntime {
   clock: string;
   /** When the case climbs to the next level if nobody resolves it; absent at the top. */
   nextAt?: string;
+  /** When the case was first escalated (`at` is when it reached its current level). */
+  since?: string;
+  /** The supervisor who last took the task over, and when. */
+  takenOver?: { by: string; at: string };
 }
 
 export interface CaseState {
@@ -50,7 +56,7 @@ export interface CaseState {
   closedAt?: string;
   sequence: number;
   clocks: Record<string, ClockRuntime>;
-  task?: TaskRuntime;
+  task?: TaskRuntime | undefined;
   escalation?: EscalationRuntime;
   /** When a waiting state gives up on the applicant. */
   waitingUntil?: string;
@@ -84,6 +90,13 @@ export function unitAtLevel(input: Pick<CaseInput, 'unit'>, level: Level): strin
   }
 }
 
+/** Units whose supervisors may act on an escalated case: every level the escalation reached, lowest first. */
+export function escalationUnits(input: Pick<CaseInput, 'unit' | 'procedure'>, s: Pick<CaseState, 'escalation'>): string[] {
+  const escalation = input.procedure.escalation;
+  if (!s.escalation || !escalation) return [];
+  return [...new Set(escalation.levels.slice(0, s.escalation.step + 1).map((level) => unitAtLevel(input, level)))];
+}
+
 export function buildView(input: CaseInput, s: CaseState): CaseView {
   const procedure: CompiledProcedure = input.procedure;
   const def = procedure.states[s.state];
@@ -96,7 +109,7 @@ export function buildView(input: CaseInput, s: CaseState): CaseView {
           unit: s.task.unit,
           ...(s.task.assignee ? { assignee: s.task.assignee } : {}),
           openedAt: s.task.openedAt,
-          ...(earliestDue(s) ? { dueAt: earliestDue(s) } : {}),
+          ...(taskDue(s) ? { dueAt: taskDue(s) } : {}),
           actions: Object.keys(def?.actions ?? {}),
         },
       ]
@@ -123,19 +136,35 @@ export function buildView(input: CaseInput, s: CaseState): CaseView {
       ...(c.expiredAt ? { expiredAt: c.expiredAt } : {}),
     })),
     ...(s.escalation
-      ? { escalation: { level: s.escalation.level, unit: s.escalation.unit, at: s.escalation.at, clock: s.escalation.clock } }
+      ? {
+          escalation: {
+            level: s.escalation.level,
+            unit: s.escalation.unit,
+            units: escalationUnits(input, s),
+            at: s.escalation.at,
+            since: s.escalation.since ?? s.escalation.at,
+            clock: s.escalation.clock,
+            ...(s.escalation.nextAt ? { nextAt: s.escalation.nextAt } : {}),
+            ...(s.escalation.takenOver ? { takenOver: s.escalation.takenOver } : {}),
+          },
+        }
       : {}),
+    ...(s.waitingUntil && s.status === 'open' ? { waitingUntil: s.waitingUntil } : {}),
     sequence: s.sequence,
     filedAt: s.filedAt,
     ...(s.closedAt ? { closedAt: s.closedAt } : {}),
   };
 }
 
-/** The earliest due instant among running clocks. */
-export function earliestDue(s: CaseState): string | undefined {
+/**
+ * When the open task is due: the earliest due instant among running clocks and clocks that
+ * expired without a decision (the task is late since then: a passed deadline is never
+ * forgotten by the next task, whoever acted last).
+ */
+export function taskDue(s: CaseState): string | undefined {
   let best: string | undefined;
   for (const c of Object.values(s.clocks)) {
-    if (c.status === 'running' && c.dueAt && (!best || c.dueAt < best)) best = c.dueAt;
+    if ((c.status === 'running' || c.status === 'expired') && c.dueAt && (!best || c.dueAt < best)) best = c.dueAt;
   }
   return best;
 }

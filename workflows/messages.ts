@@ -61,11 +61,20 @@ export interface CaseInput {
   };
 }
 
+/** A unit's code with the codes of the levels above it, as the directory knows them. */
+export type UnitChain = Omit<CaseUnit, 'name'>;
+
 export interface ActRequest {
   action: string;
   actor: Actor;
   input?: Record<string, unknown>;
   comment?: string;
+  /**
+   * Every unit the input names (by input field, e.g. `unit` of `escalation.reassign`), resolved
+   * through the directory by the API: the workflow cannot query it, and checks scope on these.
+   * A named unit missing here is refused as unknown.
+   */
+  units?: Record<string, UnitChain>;
 }
 
 /** Error types of rejected actions, carried by `ApplicationFailure.type`; the API maps them to HTTP. */
@@ -111,17 +120,29 @@ export interface TaskView {
   level: Level;
   /** The unit the task is waiting at (after escalation or reassignment, not always the case's unit). */
   unit: string;
+  /** Who claimed the task, or the member a supervisor assigned it to, or the supervisor who took it over. */
   assignee?: string;
   openedAt: string;
+  /** When the task is due: the earliest running deadline, or the passed deadline it is late on. */
   dueAt?: string | undefined;
   actions: string[];
 }
 
 export interface EscalationView {
+  /** The level reached so far (the case keeps climbing while undecided). */
   level: Level;
   unit: string;
+  /** Units of every level reached so far, lowest first: their supervisors see and act on the case. */
+  units: string[];
+  /** When the case reached its current level. */
   at: string;
+  /** When the case was first escalated: it stays escalated until decided, closed, or its deadline extended. */
+  since: string;
   clock: string;
+  /** When it climbs to the next level if still undecided; absent at the top. */
+  nextAt?: string;
+  /** The supervisor who last took the task over, and when. */
+  takenOver?: { by: string; at: string };
 }
 
 export interface CaseView {
@@ -136,6 +157,8 @@ export interface CaseView {
   tasks: TaskView[];
   clocks: ClockView[];
   escalation?: EscalationView;
+  /** While the case waits for the applicant: until when (after that the waiting state times out). */
+  waitingUntil?: string;
   /** Sequence number of the last journal entry, for the read model's projection. */
   sequence: number;
   filedAt: string;
@@ -168,6 +191,20 @@ export const SupervisorActions = {
   extend: 'escalation.extend',
   decide: 'escalation.decide',
 } as const;
+
+/**
+ * Actions built into every task for the staff who hold its role at its unit (no input):
+ * - claim: the caller becomes the task's assignee; from then on the task's actions are for the
+ *   assignee and the supervisors of an escalation only, until it is released;
+ * - release: the assignee (or a supervisor of the escalation) gives the task back to its unit.
+ */
+export const TaskActions = {
+  claim: 'task.claim',
+  release: 'task.release',
+} as const;
+
+/** Every built-in action, for the API's list of what a caller may do. */
+export const BUILTIN_ACTIONS = [...Object.values(SupervisorActions), ...Object.values(TaskActions)] as const;
 
 /** What the workflow returns when the case closes. */
 export interface CaseResult {

@@ -24,7 +24,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JournalEntry, MasarActivities } from '../activities/types';
-import { checkAction, rejectionFailure } from './authorize';
+import { type ActionRules, checkAction, rejectionFailure } from './authorize';
 import { createCaseMachine } from './case-machine';
 import type { CaseState } from './case-state';
 import { APPLIED_UPDATES_KEPT, buildView } from './case-state';
@@ -57,6 +57,18 @@ const localClocks = proxyLocalActivities<MasarActivities>({ ...CLOCKS_AND_SERVIC
 const localProjection = proxyLocalActivities<MasarActivities>(PROJECTION);
 /** Cases started since this patch use the local activities above; older ones replay as they ran. */
 const LOCAL_PATCH = 'local-clocks-and-projection';
+/**
+ * Since this patch a message that reached nobody is journaled (`notification.undeliverable`) and
+ * projected at once; histories recorded before it never journal one, so they replay as they ran.
+ */
+const UNDELIVERABLE_PATCH = 'journal-undeliverable-messages';
+/**
+ * Runs started since this patch: supervisor actions are scoped to the units they name, a claimed
+ * task is its assignee's, documents requests are bounded per clock, and an escalation lasts until
+ * the case closes. Older runs replay with the rules they were checked by (the loop re-checks each
+ * queued action, so a stricter rule on replay would change what the history did).
+ */
+const SUPERVISION_PATCH = 'supervision-loop';
 
 // Unlimited attempts: a message is never dropped, only delayed while the mail server is down.
 const { notify } = proxyActivities<MasarActivities>({
@@ -89,15 +101,21 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   const inbox: Queued[] = [];
   let calendarVersion: number | undefined;
   const local = patched(LOCAL_PATCH);
+  const supervision = patched(SUPERVISION_PATCH);
+  const rules: ActionRules = { scopedUnits: supervision, claims: supervision, suspensionLimit: supervision };
   const clocks = local ? localClocks : remote;
   const runtime = new CaseRuntime(input, machine, carried, {
     computeDue: clocks.computeDue,
     remainingTime: clocks.remainingTime,
     resumeDue: clocks.resumeDue,
     callService: remote.callService,
-    notify,
+    notify: async (req) => {
+      const result = await notify(req);
+      if (result.undeliverable?.length && patched(UNDELIVERABLE_PATCH)) runtime.recordUndeliverable(req, result);
+      return result;
+    },
     project: (local ? localProjection : remoteProjection).project,
-  });
+  }, { persistentEscalation: supervision });
   const s: CaseState = runtime.state;
 
   // Handlers first, before any await, so no early update or query is missed.
@@ -127,7 +145,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
         if (problem) throw ApplicationFailure.create({ message: problem, type: RejectionType.invalidInput, nonRetryable: true });
         // While the case is being filed its state is not settled: the loop checks the action when it applies it.
         if (!filed()) return;
-        const rejection = checkAction(input, s, req);
+        const rejection = checkAction(input, s, req, rules);
         if (rejection) throw rejectionFailure(rejection);
       },
     },
@@ -139,7 +157,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   while (s.status === 'open') {
     const wake = runtime.nextWakeAt();
     const wait = wake === undefined ? undefined : Math.max(0, wake - Date.now());
-    const woken = () => inbox.length > 0 || calendarVersion !== undefined;
+    const woken = () => inbox.length > 0 || calendarVersion !== undefined || runtime.flushRequested;
     if (wait === undefined) await condition(woken);
     else if (wait > 0) await condition(woken, wait);
 
@@ -153,12 +171,14 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       await runtime.recomputeClocks(version);
     }
     if (s.status === 'open') await runtime.fireDue();
+    if (runtime.flushRequested) await runtime.flush();
 
     const info = workflowInfo();
     if (s.status === 'open' && (info.continueAsNewSuggested || info.historyLength >= threshold)) {
       // Finish in-flight work first: updates waiting in the inbox, messages being delivered.
       await condition(() => inbox.length === 0 && allHandlersFinished());
       await runtime.settle();
+      if (runtime.flushRequested) await runtime.flush();
       await continueAsNew<typeof procedureCase>(input, s);
     }
   }
@@ -168,12 +188,13 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
   }
   // Never leave with messages undelivered: the workflow stays open until the outbox has sent them.
   await runtime.settle();
+  if (runtime.flushRequested) await runtime.flush();
   await condition(allHandlersFinished);
   return { state: s.state, ...(s.outcome ? { outcome: s.outcome } : {}), closedAt: s.closedAt ?? new Date().toISOString() };
 
   async function applyQueued(item: Queued): Promise<void> {
     // The case may have moved since the validator accepted this action.
-    const rejection = checkAction(input, s, item.req);
+    const rejection = checkAction(input, s, item.req, rules);
     if (rejection) {
       item.reject(rejectionFailure(rejection));
       return;

@@ -3,18 +3,26 @@
  * then send what is not sent yet. Idempotent by outbox id: a retried or repeated call with the same
  * (case, occurrence, event) sends nothing that already went out.
  *
+ * A recipient kind that reaches nobody (no member holds the role at the unit, the assignee left
+ * the directory) is recorded in `notification_problems`, returned for the case's journal, and, for
+ * staff kinds, mailed to the supervisors of the unit (or of the nearest unit above that has some)
+ * as a configuration problem.
+ *
  * Failures: a template that cannot render is permanent (`TemplateError`, non-retryable); a message
  * the channel refused (mail server down) is transient: the row is marked failed and a plain Error
  * makes Temporal retry the activity with backoff.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { recordProblems } from '../../db/notification-problems';
 import { insertOutbox, type NewOutboxMessage, outboxId } from '../../db/outbox';
 import type { Db } from '../../db/pool';
+import { getProcedure } from '../../db/procedures';
+import type { Label } from '../../definitions/schema';
 import type { NotifyInput, NotifyResult } from '../types';
 import type { Channel } from './channels/channel';
 import { buildContext } from './context';
 import { deliverMessages, type NotificationLog, silentLog } from './delivery';
-import { resolveRecipients, type RecipientDirectory } from './recipients';
+import { type Member, type RecipientDirectory, resolveRecipients, STAFF_KINDS, type UnreachedKind } from './recipients';
 import { createRenderer, type Renderer, TemplateError } from './render';
 
 export interface NotificationDeps {
@@ -24,6 +32,8 @@ export interface NotificationDeps {
   /** @default createRenderer() over the shipped templates */
   renderer?: Renderer;
   log?: NotificationLog;
+  /** The address people reach Masar at, for links in messages (`MASAR_PUBLIC_URL`). @default DEFAULT_PUBLIC_URL */
+  publicUrl?: string;
 }
 
 export interface NotificationActivities {
@@ -33,14 +43,24 @@ export interface NotificationActivities {
 /** The failure type of a template that cannot be rendered (carried by `ApplicationFailure.type`). */
 export const TEMPLATE_ERROR = 'TemplateError';
 
+/** The template of the configuration-problem mail to supervisors. */
+export const UNDELIVERABLE_TEMPLATE = 'undeliverable';
+
+// The tree is 4 levels deep; the bound only stops a hand-made cycle.
+const MAX_CLIMB = 8;
+
+type Person = { id: string; name: string; address: string; language: 'fr' | 'ar' };
+
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
   const renderer = deps.renderer ?? createRenderer();
   const log = deps.log ?? silentLog;
+  const { directory } = deps;
 
-  function render(input: NotifyInput, recipient: { id: string; name: string; address: string; language: 'fr' | 'ar' }): NewOutboxMessage {
+  function render(input: NotifyInput, recipient: Person, event: string = input.event): NewOutboxMessage {
     let rendered;
     try {
-      rendered = renderer.render(input.template, recipient.language, buildContext(input, recipient), input.override);
+      const context = buildContext(input, recipient, deps.publicUrl ? { publicUrl: deps.publicUrl } : {});
+      rendered = renderer.render(input.template, recipient.language, context, input.override);
     } catch (err) {
       if (err instanceof TemplateError) {
         throw ApplicationFailure.nonRetryable(`case ${input.caseId}, event ${input.event}: ${err.message}`, TEMPLATE_ERROR);
@@ -48,10 +68,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       throw err;
     }
     return {
-      id: outboxId(input.caseId, input.occurrence, input.event, recipient.id),
+      id: outboxId(input.caseId, input.occurrence, event, recipient.id),
       caseId: input.caseId,
       occurrence: input.occurrence,
-      event: input.event,
+      event,
       template: input.template,
       recipient: recipient.id,
       recipientName: recipient.name,
@@ -63,17 +83,99 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     };
   }
 
+  async function unitName(code: string | undefined): Promise<Label | undefined> {
+    return code ? (await directory.getUnit(code))?.name : undefined;
+  }
+
+  /** Units are named in messages by their name, never their code: look the names up once here. */
+  async function withUnitNames(input: NotifyInput): Promise<NotifyInput> {
+    const vars = { ...input.vars };
+    const escalation = vars.escalation;
+    if (typeof escalation === 'object' && escalation !== null && !Array.isArray(escalation)) {
+      const e = escalation as Record<string, unknown>;
+      const name = typeof e.unit === 'string' && !e.unitName ? await unitName(e.unit) : undefined;
+      if (name) vars.escalation = { ...e, unitName: name };
+    }
+    const taskUnitName = input.task ? await unitName(input.task.unit) : undefined;
+    return { ...input, vars, ...(input.task ? { task: { ...input.task, ...(taskUnitName ? { unitName: taskUnitName } : {}) } } : {}) };
+  }
+
+  /**
+   * The supervisors to tell about a staff kind that reached nobody: those of the unit concerned,
+   * else of the nearest unit above with some. For missing supervisors, the search starts above.
+   */
+  async function supervisorsFor(problem: UnreachedKind, input: NotifyInput): Promise<Member[]> {
+    let code: string | null | undefined = problem.unit ?? input.task?.unit ?? input.unit.code;
+    if (problem.kind === 'supervisors' && code) code = (await directory.getUnit(code))?.parentCode;
+    for (let i = 0; code && i < MAX_CLIMB; i++) {
+      const found = await directory.supervisors(code);
+      if (found.length > 0) return found;
+      code = (await directory.getUnit(code))?.parentCode;
+    }
+    return [];
+  }
+
+  /** The mails telling supervisors, and the problems to record. */
+  async function raise(input: NotifyInput, unreached: UnreachedKind[]): Promise<{ messages: NewOutboxMessage[]; alerted: string[] }> {
+    const staff = unreached.filter((u) => STAFF_KINDS.includes(u.kind));
+    const supervisors = new Map<string, Member>();
+    for (const problem of staff) for (const s of await supervisorsFor(problem, input)) supervisors.set(s.id, s);
+    const roles = staff.some((u) => u.role) ? (await getProcedure(deps.db, input.procedure.id, input.procedure.version))?.compiled.roles : undefined;
+    const problems = [];
+    for (const u of staff) {
+      const roleLabel = u.role ? roles?.[u.role] : undefined;
+      const name = await unitName(u.unit);
+      problems.push({ kind: u.kind, ...(u.role ? { role: u.role } : {}), ...(roleLabel ? { roleLabel } : {}), ...(u.unit ? { unit: u.unit } : {}), ...(name ? { unitName: name } : {}), ...(u.assignee ? { assignee: u.assignee } : {}) });
+    }
+    const alert: NotifyInput = {
+      ...input,
+      template: UNDELIVERABLE_TEMPLATE,
+      to: ['supervisors'],
+      vars: { undeliverable: { template: input.template, event: input.event, problems } },
+    };
+    delete alert.override;
+    const messages: NewOutboxMessage[] = [];
+    for (const s of supervisors.values()) {
+      const address = s.email?.trim();
+      if (!address) continue;
+      messages.push(render(alert, { id: s.id, name: s.name, address, language: s.language === 'ar' ? 'ar' : 'fr' }, `undeliverable:${input.event}`));
+    }
+    return { messages, alerted: messages.map((m) => m.recipient) };
+  }
+
   return {
-    async notify(input) {
-      const { recipients, skipped } = await resolveRecipients(input, deps.directory);
+    async notify(raw) {
+      const input = await withUnitNames(raw);
+      const { recipients, skipped, unreached } = await resolveRecipients(input, directory);
       for (const s of skipped) {
         log.warn({ caseId: input.caseId, event: input.event, recipient: s.recipient, kind: s.kind }, `notification skipped: ${s.reason}`);
       }
       // Render everything before recording anything: a template error leaves no half-written batch.
       const messages = recipients.map((r) => render(input, r));
-      await insertOutbox(deps.db, messages);
+      const raised = unreached.length > 0 ? await raise(input, unreached) : { messages: [], alerted: [] };
+      for (const u of unreached) {
+        log.warn({ caseId: input.caseId, event: input.event, kind: u.kind, role: u.role, unit: u.unit, alerted: raised.alerted }, `notification undeliverable: ${u.reason}`);
+      }
+      await recordProblems(
+        deps.db,
+        unreached.map((u) => ({
+          caseId: input.caseId,
+          reference: input.reference,
+          occurrence: input.occurrence,
+          event: input.event,
+          template: input.template,
+          kind: u.kind,
+          role: u.role ?? null,
+          unit: u.unit ?? null,
+          assignee: u.assignee ?? null,
+          reason: u.reason,
+          alerted: STAFF_KINDS.includes(u.kind) ? raised.alerted : [],
+        })),
+      );
+      const all = [...messages, ...raised.messages];
+      await insertOutbox(deps.db, all);
 
-      const reports = await deliverMessages(deps.db, deps.channel, messages.map((m) => m.id), { wait: true, log });
+      const reports = await deliverMessages(deps.db, deps.channel, all.map((m) => m.id), { wait: true, log });
       const failed = reports.filter((r) => r.status !== 'sent');
       if (failed.length > 0) {
         const errors = [...new Set(failed.map((r) => r.error ?? 'held by another sender'))].join('; ');
@@ -83,9 +185,22 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
             `(outbox ids ${failed.map((r) => r.id).join(', ')}): ${errors}; they stay in notification_outbox and are sent on retry`,
         );
       }
+      const alertIds = new Set(raised.messages.map((m) => m.id));
       return {
-        messages: reports.map((r) => ({ id: r.id, recipient: r.recipient, status: r.status })),
+        messages: reports.filter((r) => !alertIds.has(r.id)).map((r) => ({ id: r.id, recipient: r.recipient, status: r.status })),
         ...(skipped.length > 0 ? { skipped: skipped.map((s) => ({ recipient: s.recipient, reason: s.reason })) } : {}),
+        ...(unreached.length > 0
+          ? {
+              undeliverable: unreached.map((u) => ({
+                kind: u.kind,
+                reason: u.reason,
+                ...(u.role ? { role: u.role } : {}),
+                ...(u.unit ? { unit: u.unit } : {}),
+                ...(u.assignee ? { assignee: u.assignee } : {}),
+              })),
+              alerted: raised.alerted,
+            }
+          : {}),
       };
     },
   };

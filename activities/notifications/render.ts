@@ -22,8 +22,15 @@ export const TEMPLATE_NAMES = [
   'decision',
   'case-closed',
   'tacit-approval',
+  /** To supervisors: a message of a case reached nobody (a directory configuration problem). */
+  'undeliverable',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/** Templates Masar sends on its own account (to supervisors), never named by a procedure's rules. */
+export const INTERNAL_TEMPLATES: readonly string[] = ['undeliverable'];
+/** The shipped templates a procedure may name in its notification rules and effects. */
+export const PROCEDURE_TEMPLATE_NAMES: readonly string[] = TEMPLATE_NAMES.filter((n) => !INTERNAL_TEMPLATES.includes(n));
 
 export const TEMPLATES_DIR = path.join(__dirname, 'templates');
 export const LANGUAGES = ['fr', 'ar'] as const;

@@ -83,7 +83,12 @@ export const SAMPLE_INPUTS: Record<TemplateName, NotifyInput> = {
     event: 'information_requested',
     template: 'information-requested',
     to: ['applicant'],
-    vars: { reason: 'Précisez la période concernée par les documents demandés.', dueDate: '2026-03-20' },
+    vars: {
+      reason: 'Précisez la période concernée par les documents demandés.',
+      // The applicant's own deadline (the waiting state's timeout), not the administration's.
+      answerBy: '2026-03-20T23:59:59.999Z',
+      suspendedClocks: [{ fr: 'Délai de réponse', ar: 'أجل الرد' }],
+    },
   },
   escalation: {
     ...base,
@@ -102,7 +107,17 @@ export const SAMPLE_INPUTS: Record<TemplateName, NotifyInput> = {
     event: 'decided',
     template: 'decision',
     to: ['applicant'],
-    vars: { outcome: 'refused', reason: "L'information demandée relève des exceptions de l'article 7." },
+    vars: {
+      outcome: 'refused',
+      reason: "L'information demandée relève des exceptions de l'article 7.",
+      inputs: [
+        {
+          name: 'ground',
+          label: { fr: 'Motif du refus', ar: 'سبب الرفض' },
+          text: { fr: "Exception de l'article 7", ar: 'استثناء المادة 7' },
+        },
+      ],
+    },
   },
   'case-closed': {
     ...base,
@@ -129,5 +144,26 @@ export const SAMPLE_INPUTS: Record<TemplateName, NotifyInput> = {
     template: 'tacit-approval',
     to: ['applicant'],
     vars: { outcome: 'tacitly_approved', dueDate: '2026-05-04' },
+  },
+  undeliverable: {
+    ...base,
+    occurrence: 'seq-2',
+    event: 'task_assigned',
+    template: 'undeliverable',
+    to: ['supervisors'],
+    vars: {
+      undeliverable: {
+        template: 'task-assigned',
+        problems: [
+          {
+            kind: 'unit_agents',
+            role: 'information_officer',
+            roleLabel: { fr: "Chargé de l'information", ar: 'المكلف بالمعلومات' },
+            unit: '141.01.01',
+            unitName: { fr: 'Commune de Rabat-Hassan', ar: 'جماعة الرباط حسان' },
+          },
+        ],
+      },
+    },
   },
 };

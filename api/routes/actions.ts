@@ -37,7 +37,7 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
         });
       const acted = await actOnCase({ db, directory, engine: { act } }, p, id, body, updateId, key);
       ctx.metrics.count('masar_actions_total', { action: body.action, result: 'applied' });
-      res.json(caseResource(acted.record, { personal: acted.access.personal, withData: true, view: acted.view }));
+      res.json(caseResource(acted.record, { personal: acted.access.personal, withData: true, view: acted.view, actions: acted.actions }));
     }),
   );
 }

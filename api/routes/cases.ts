@@ -78,8 +78,8 @@ export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
       const p = principalOf(req);
       const { id } = parseOr(CaseIdParam, req.params, 'params');
       const { consistent } = parseOr(ConsistentQuery, req.query, 'query');
-      const { record, access, view } = await readCase(ctx.useCases, p, id, { consistent });
-      res.json(caseResource(record, { personal: access.personal, withData: true, ...(view ? { view } : {}) }));
+      const { record, access, view, actions } = await readCase(ctx.useCases, p, id, { consistent });
+      res.json(caseResource(record, { personal: access.personal, withData: true, actions, ...(view ? { view } : {}) }));
     }),
   );
 

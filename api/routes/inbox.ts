@@ -1,7 +1,8 @@
 /**
  * Work lists of staff: `GET /tasks` (the caller's inbox: open tasks at their unit for their
- * roles, earliest due first) and `GET /escalations` (supervisors: open cases escalated to their
- * unit or any unit below). The rules are in `usecases/inbox.ts`.
+ * roles, earliest due first; `assigned=mine|unassigned`) and `GET /escalations` (supervisors: open
+ * cases whose escalation reached their unit or any unit below, until decided or closed). The rules
+ * are in `usecases/inbox.ts`.
  */
 import type { Express } from 'express';
 import { z } from 'zod';
@@ -17,6 +18,8 @@ import { badCursor, caseListCursor } from '../schemas';
 
 const TasksQuery = z.strictObject({
   procedure: z.string().max(100).optional(),
+  /** `mine`: tasks the caller holds (claimed or assigned); `unassigned`: tasks nobody holds. */
+  assigned: z.enum(['mine', 'unassigned']).optional(),
   limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
@@ -39,7 +42,7 @@ export function registerInboxRoutes(app: Express, ctx: RouteContext): void {
       const q = parseOr(TasksQuery, req.query, 'query');
       const cursor = q.cursor ? decodeCursor(q.cursor, 3) : undefined;
       if (q.cursor && !cursor) throw badCursor();
-      const page = await taskInbox(ctx.useCases, p, { procedure: q.procedure }, { limit: q.limit, cursor });
+      const page = await taskInbox(ctx.useCases, p, { procedure: q.procedure, assigned: q.assigned }, { limit: q.limit, cursor });
       res.json({ items: page.items.map(inboxResource), ...(page.next ? { next: page.next } : {}) });
     }),
   );

@@ -5,7 +5,7 @@
  */
 import type { Express, Request } from 'express';
 import { z } from 'zod';
-import { TEMPLATE_NAMES } from '../../activities/notifications/render';
+import { PROCEDURE_TEMPLATE_NAMES } from '../../activities/notifications/render';
 import type { CompiledProcedure } from '../../definitions/compiled';
 import { mermaidDiagram } from '../../definitions/diagram';
 import { PROCEDURE_ID } from '../../definitions/schema';
@@ -13,6 +13,7 @@ import {
   authorizePublish,
   authorizeValidate,
   listProcedures,
+  procedureWarnings,
   publishProcedure,
   readProcedure,
   validateProcedure,
@@ -36,7 +37,7 @@ function sourceOf(req: Request): string {
 }
 
 /** Templates a published procedure may name: the shipped ones (plus its own `templates`). */
-const DEFINITIONS: DefinitionOptions = { knownTemplates: new Set(TEMPLATE_NAMES) };
+const DEFINITIONS: DefinitionOptions = { knownTemplates: new Set(PROCEDURE_TEMPLATE_NAMES) };
 
 /** What `GET /procedures/{id}` returns about one version. */
 export function procedureDetail(compiled: CompiledProcedure) {
@@ -99,8 +100,9 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
       const p = principalOf(req);
       // Refused before the body is read (the use case checks again).
       authorizeValidate(p);
-      const compiled = validateProcedure(p, sourceOf(req), DEFINITIONS);
-      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, diagram: { mermaid: mermaidDiagram(compiled) } });
+      const { compiled, warnings: definitionWarnings } = validateProcedure(p, sourceOf(req), DEFINITIONS);
+      const warnings = await procedureWarnings(ctx.useCases, compiled);
+      res.json({ valid: true, id: compiled.id, version: compiled.version, hash: compiled.hash, warnings, definitionWarnings, diagram: { mermaid: mermaidDiagram(compiled) } });
     }),
   );
 
@@ -114,9 +116,11 @@ export function registerProcedureRoutes(app: Express, ctx: RouteContext): void {
       res.setHeader('Location', `${API}/procedures/${result.compiled.id}?version=${result.compiled.version}`);
       res.status(result.outcome === 'published' ? 201 : 200).json({
         outcome: result.outcome,
+        warnings: result.warnings,
         ...procedureDetail(result.procedure.compiled),
         publishedAt: result.procedure.publishedAt,
         publishedBy: result.procedure.publishedBy,
+        definitionWarnings: result.definitionWarnings,
       });
     }),
   );

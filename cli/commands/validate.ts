@@ -4,7 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { TEMPLATE_NAMES } from '../../activities/notifications/render';
+import { INTERNAL_TEMPLATES, PROCEDURE_TEMPLATE_NAMES } from '../../activities/notifications/render';
 import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
@@ -14,20 +14,21 @@ import { loadProcedureFiles, procedureFilesIn } from '../../definitions/load';
 /** Repository root, where `activities/notifications/templates/` lives. */
 export const ROOT_DIR = resolve(__dirname, '..', '..');
 
-/** The shipped template names (one per notification event), from the renderer that owns them. */
-export const SHIPPED_TEMPLATE_NAMES: readonly string[] = TEMPLATE_NAMES;
+/** The shipped template names a procedure may name, from the renderer that owns them. */
+export const SHIPPED_TEMPLATE_NAMES: readonly string[] = PROCEDURE_TEMPLATE_NAMES;
 
 /**
  * Names of the shipped notification templates: the sub-directories of
  * `activities/notifications/templates/` (those starting with `_`, like `_partials`, are not
- * templates), or the fixed list when the directory holds none yet.
+ * templates, and Masar's own, like `undeliverable`, are not for procedures), or the fixed list when
+ * the directory holds none yet.
  */
 export function shippedTemplateNames(root: string = ROOT_DIR): ReadonlySet<string> {
   const dir = join(root, 'activities', 'notifications', 'templates');
   let names: string[] = [];
   try {
     names = readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_'))
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !INTERNAL_TEMPLATES.includes(entry.name))
       .map((entry) => entry.name);
   } catch {
     // No templates directory yet: fall back to the names it will hold.
@@ -67,6 +68,8 @@ export const validateCommand: Command = {
     '',
     'Checks each procedure definition (a directory stands for its *.yaml files) and prints every',
     'error as file:line:column: path: message. Exits 1 when any file has an error, 0 otherwise.',
+    'Warnings (e.g. a deadline above the 60-day ceiling of law 55-19 without a cited basis) are',
+    'printed with a "warning:" prefix and do not fail the check.',
   ].join('\n'),
   async run(args: string[], io: CommandIO): Promise<number> {
     const { positionals } = parseCommandArgs(args, {}, { name: 'at least one file or directory', min: 1, max: Infinity });
@@ -78,6 +81,9 @@ export const validateCommand: Command = {
       { knownTemplates: shippedTemplateNames() },
     );
     const errors = loaded.errors;
+    for (const result of loaded.results) {
+      if (result.ok) for (const warning of result.warnings) io.err(`warning: ${formatDefinitionError(warning)}`);
+    }
     for (const error of errors) io.err(formatDefinitionError(error));
     if (errors.length > 0) {
       const failing = new Set(errors.map((e) => e.file)).size;

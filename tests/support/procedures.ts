@@ -101,6 +101,8 @@ clocks:
     duration: 10 working days
     runsIn: [review]
     suspendedIn: [waiting_documents]
+    # Tests go back and forth with the applicant many times (continue-as-new).
+    suspensions: { max: 10 }
     onExpiry: { escalate: true }
 escalation:
   levels: [province, region, ministry]

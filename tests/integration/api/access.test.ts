@@ -20,7 +20,7 @@ beforeAll(async () => {
   // C climbed to its province: the task now waits there for a supervisor.
   await project(
     projection(C, 2, 1, {
-      escalation: { level: 'province', unit: '01.511', at: '2026-04-01T09:00:00.000Z', clock: 'answer' },
+      escalation: { level: 'province', unit: '01.511', units: ['01.511'], at: '2026-04-01T09:00:00.000Z', since: '2026-04-01T09:00:00.000Z', clock: 'answer' },
       tasks: [{ state: 'step_2', role: 'supervisor', level: 'province', unit: '01.511', openedAt: '2026-04-01T09:00:00.000Z', actions: ['escalation.decide'] }],
     }),
   );

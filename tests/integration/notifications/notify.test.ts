@@ -8,6 +8,7 @@ import { createNotificationActivities } from '../../../activities/notifications/
 import type { Member, RecipientDirectory } from '../../../activities/notifications/recipients';
 import { SAMPLE_INPUTS } from '../../../activities/notifications/samples';
 import type { NotifyInput } from '../../../activities/types';
+import { listProblems } from '../../../db/notification-problems';
 import { listOutbox } from '../../../db/outbox';
 import { createTestDb, type TestDb } from '../../support/db';
 import { startTestSmtp, type TestSmtp } from '../../support/smtp';
@@ -16,6 +17,12 @@ const COMMUNE = '141.01.01';
 const PROVINCE = '141';
 
 type Person = Member & { unit: string; roles: string[] };
+const UNITS = [
+  { code: PROVINCE, name: { fr: 'Préfecture de Rabat', ar: 'عمالة الرباط' }, parentCode: null },
+  { code: COMMUNE, name: { fr: 'Commune de Rabat-Hassan', ar: 'جماعة الرباط حسان' }, parentCode: PROVINCE },
+  // A commune with no member at all.
+  { code: 'commune-2', name: { fr: 'Commune de Touarga', ar: 'جماعة تواركة' }, parentCode: PROVINCE },
+];
 const PEOPLE: Person[] = [
   { id: 'agent-fr', name: 'Karim Alaoui', email: 'karim@commune.ma', language: 'fr', unit: COMMUNE, roles: ['information_officer'] },
   { id: 'agent-ar', name: 'نادية الإدريسي', email: 'nadia@commune.ma', language: 'ar', unit: COMMUNE, roles: ['information_officer'] },
@@ -25,6 +32,8 @@ const PEOPLE: Person[] = [
 const directory: RecipientDirectory = {
   members: async (unit, role) => PEOPLE.filter((p) => p.unit === unit && p.roles.includes(role)),
   supervisors: async (unit) => PEOPLE.filter((p) => p.unit === unit && p.roles.includes('supervisor')),
+  member: async (id) => PEOPLE.find((p) => p.id === id),
+  getUnit: async (code) => UNITS.find((u) => u.code === code),
 };
 
 const APPLICANT_AR = { id: 'app-1', name: 'سلمى بناني', email: 'salma@example.ma', language: 'ar' as const };
@@ -57,6 +66,50 @@ function activities() {
 
 const arrivedFor = (caseRows: { id: string }[]) =>
   smtp.messages.filter((m) => caseRows.some((r) => m.messageId === `<${r.id}@masar.local>`));
+
+describe('notify, when a recipient kind reaches nobody', () => {
+  const task = SAMPLE_INPUTS['task-assigned'].task!;
+
+  it("should record it, tell the unit's supervisors in their language, and return it for the journal", async () => {
+    const input = onNewCase(SAMPLE_INPUTS['task-assigned'], { task: { ...task, role: 'urbanism_officer', assignee: undefined } });
+    const result = await activities().notify(input);
+    expect(result.messages).toEqual([]);
+    expect(result.undeliverable).toEqual([{ kind: 'unit_agents', role: 'urbanism_officer', unit: COMMUNE, reason: `no member holds role "urbanism_officer" at unit ${COMMUNE}` }]);
+    expect(result.alerted).toEqual(['sup-commune']);
+    const mine = (m: { text: string }) => m.text.includes(`/api/v1/cases/${input.caseId}\n`);
+    const [alert, ...more] = smtp.to('president@commune.ma').filter(mine);
+    expect(more).toHaveLength(0);
+    expect(alert!.text).toContain("aucun membre n'a le rôle « urbanism_officer » à Commune de Rabat-Hassan");
+    const problems = await listProblems(testDb.db, { caseId: input.caseId });
+    expect(problems).toEqual([expect.objectContaining({ kind: 'unit_agents', role: 'urbanism_officer', unit: COMMUNE, alerted: ['sup-commune'] })]);
+    // A retry records and sends nothing more.
+    await activities().notify(input);
+    expect(await listProblems(testDb.db, { caseId: input.caseId })).toHaveLength(1);
+    expect(smtp.to('president@commune.ma').filter(mine)).toHaveLength(1);
+  });
+
+  it('should tell the supervisors of the unit above when the missing people are the supervisors themselves', async () => {
+    const input = onNewCase(SAMPLE_INPUTS['task-assigned'], { to: ['supervisors'], task: { ...task, unit: 'commune-2' } });
+    const result = await activities().notify(input);
+    expect(result.undeliverable).toEqual([expect.objectContaining({ kind: 'supervisors', unit: 'commune-2' })]);
+    expect(result.alerted).toEqual(['sup-province']);
+  });
+
+  it('should still record the problem when nobody at all can be told', async () => {
+    const input = onNewCase(SAMPLE_INPUTS['task-assigned'], { to: ['supervisors'], task: { ...task, unit: 'no-such-unit' } });
+    const result = await activities().notify(input);
+    expect(result.alerted).toEqual([]);
+    expect(await listProblems(testDb.db, { caseId: input.caseId })).toEqual([expect.objectContaining({ kind: 'supervisors', unit: 'no-such-unit', alerted: [] })]);
+  });
+
+  it('should climb to the province when the commune has no supervisor', async () => {
+    const input = onNewCase(SAMPLE_INPUTS['task-assigned'], { task: { ...task, unit: 'commune-2', role: 'information_officer', assignee: undefined } });
+    const result = await activities().notify(input);
+    expect(result.alerted).toEqual(['sup-province']);
+    const alert = smtp.to('gouverneur@prefecture.ma').find((m) => m.text.includes(`/api/v1/cases/${input.caseId}\n`));
+    expect(alert?.text).toContain('لا يوجد أي عضو له دور «information_officer» لدى جماعة تواركة');
+  });
+});
 
 describe('notify', () => {
   it('should deliver the receipt in both languages with the legal deadline date', async () => {

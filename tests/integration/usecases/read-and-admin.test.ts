@@ -42,7 +42,7 @@ beforeAll(async () => {
   await project(projection(B, 1));
   await project(
     projection(C, 2, 1, {
-      escalation: { level: 'province', unit: '01.511', at: '2026-04-01T09:00:00.000Z', clock: 'answer' },
+      escalation: { level: 'province', unit: '01.511', units: ['01.511'], at: '2026-04-01T09:00:00.000Z', since: '2026-04-01T09:00:00.000Z', clock: 'answer' },
       tasks: [{ state: 'step_2', role: 'supervisor', level: 'province', unit: '01.511', openedAt: '2026-04-01T09:00:00.000Z', actions: ['escalation.decide'] }],
     }),
   );

@@ -11,6 +11,8 @@ function directory(people: (Member & { unit: string; roles: string[] })[]): Reci
   return {
     members: async (unit, role) => people.filter((p) => p.unit === unit && p.roles.includes(role)),
     supervisors: async (unit) => people.filter((p) => p.unit === unit && p.roles.includes('supervisor')),
+    member: async (id) => people.find((p) => p.id === id),
+    getUnit: async (code) => ({ code, name: { fr: `Unité ${code}`, ar: `الوحدة ${code}` }, parentCode: null }),
   };
 }
 
@@ -82,6 +84,39 @@ describe('notification recipients', () => {
     const { recipients, skipped } = await resolveRecipients(input({ to: ['applicant'], applicant }), people);
     expect(recipients).toEqual([]);
     expect(skipped).toEqual([{ recipient: 'app-2', kind: 'applicant', reason: expect.any(String) }]);
+  });
+});
+
+describe('recipients that reach nobody', () => {
+  const task = SAMPLE_INPUTS['task-assigned'].task!;
+
+  it('should find the assignee wherever they sit in the directory (a province supervisor who took the case over)', async () => {
+    const { recipients, unreached } = await resolveRecipients(input({ to: ['assignee'], task: { ...task, assignee: 'sup-p' } }), people);
+    expect(recipients.map((r) => r.id)).toEqual(['sup-p']);
+    expect(unreached).toEqual([]);
+  });
+
+  it.each<[string, Partial<NotifyInput>, Record<string, unknown>]>([
+    ['an assignee who left the directory', { to: ['assignee'], task: { ...task, assignee: 'gone' } }, { kind: 'assignee', assignee: 'gone', reason: 'the assignee "gone" is not an active member of the directory' }],
+    ['a role nobody holds at the task unit', { to: ['unit_agents'], task: { ...task, role: 'urbanism_officer' } }, { kind: 'unit_agents', role: 'urbanism_officer', unit: COMMUNE, reason: `no member holds role "urbanism_officer" at unit ${COMMUNE}` }],
+    ['an unassigned task whose role nobody holds', { to: ['assignee'], task: { ...task, role: 'urbanism_officer', assignee: undefined } }, { kind: 'assignee', role: 'urbanism_officer', unit: COMMUNE }],
+    ['a unit without supervisors', { to: ['supervisors'], task: { ...task, unit: 'elsewhere' } }, { kind: 'supervisors', role: 'supervisor', unit: 'elsewhere' }],
+    ['an applicant without an address', { to: ['applicant'], applicant: { id: 'app-3', name: 'Sans adresse', language: 'fr' as const } }, { kind: 'applicant', reason: 'the applicant gave no e-mail address' }],
+  ])('should report %s as unreached, with why', async (_what, overrides, expected) => {
+    const { recipients, unreached } = await resolveRecipients(input(overrides), people);
+    expect(recipients).toEqual([]);
+    expect(unreached).toEqual([expect.objectContaining(expected)]);
+  });
+
+  it('should not report an assignee when the case has no task: nobody is meant', async () => {
+    const { task: _task, ...noTask } = SAMPLE_INPUTS['task-assigned'];
+    const { unreached } = await resolveRecipients({ ...noTask, to: ['assignee'] }, people);
+    expect(unreached).toEqual([]);
+  });
+
+  it('should not report a kind reached through another one', async () => {
+    const { unreached } = await resolveRecipients(input({ to: ['assignee', 'unit_agents'], task: { ...task, assignee: 'agent-1' } }), people);
+    expect(unreached).toEqual([]);
   });
 });
 

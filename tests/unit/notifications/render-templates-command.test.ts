@@ -1,3 +1,4 @@
+import { TEMPLATE_NAMES } from '../../../activities/notifications/render';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,14 +18,14 @@ describe('masar render-templates', () => {
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), env: {}, cwd: dir };
     expect(await main(['render-templates', '--out', 'preview'], io)).toBe(0);
     const files = (await readdir(path.join(dir, 'preview'))).sort();
-    expect(files).toHaveLength(10 * 2 * 2); // ten templates, two languages, html and text
+    expect(files).toHaveLength(TEMPLATE_NAMES.length * 2 * 2); // every template, two languages, html and text
     expect(files).toContain('receipt.ar.html');
     expect(files).toContain('tacit-approval.fr.txt');
     const receipt = await readFile(path.join(dir, 'preview', 'receipt.ar.html'), 'utf8');
     expect(receipt).toContain('<html dir="rtl" lang="ar">');
     const text = await readFile(path.join(dir, 'preview', 'decision.fr.txt'), 'utf8');
     expect(text.startsWith('Subject: Dossier AI-2026-000123 : décision rendue\n\nBonjour')).toBe(true);
-    expect(lines.join('\n')).toContain('40 files');
+    expect(lines.join('\n')).toContain(`${TEMPLATE_NAMES.length * 4} files`);
   });
 
   it('should refuse an unknown option with the usage', async () => {
