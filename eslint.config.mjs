@@ -48,6 +48,12 @@ const layers = {
     refuse(['worker', 'console', 'cli', 'scripts', 'bench', 'tests'], 'api/ is a transport: it calls use cases; it never imports another transport or the worker.'),
     ...workflowsButContract('api/'),
   ],
+  config: [
+    refuse(['definitions', 'activities', 'usecases', ...transports], 'config/ parses the environment: it imports nothing of Masar but the contract and the journal keys\' settings.'),
+    // The journal keys' settings live beside the keyring that reads them (db/journal-keys).
+    { group: ['**/db/*', '!**/db/journal-keys'], message: 'config/ parses the environment: of db/ it imports only the journal keys\' settings.' },
+    ...workflowsButContract('config/'),
+  ],
   worker: [refuse(['api', 'console', 'usecases', 'cli', 'scripts', 'bench', 'tests'], 'worker/ runs the engine: it never imports a transport or the use cases.')],
 };
 

@@ -3,7 +3,8 @@
  * The workflow imports this module as types; implementations live beside it and are wired by
  * `createActivities(deps)` in `activities/index.ts`.
  */
-import type { Label, NotificationEvent, Outcome, Recipient, TemplateSource } from '../definitions/schema';
+import type { RemainingTime } from '../definitions/deadline';
+import type { Counting, Label, NotificationEvent, Outcome, Recipient, TemplateSource } from '../definitions/schema';
 import type { Applicant, CaseUnit, ProjectInput } from '../workflows/messages';
 
 /** Shared with db/: they live in the contract. */
@@ -51,7 +52,7 @@ export interface DueInput {
   calendarId: string;
   from: string;
   duration: string;
-  counting: 'working_days' | 'calendar';
+  counting: Counting;
   extensions?: string[];
   /** Reminder offsets before the due instant (duration specs, counted like the clock). */
   reminders?: string[];
@@ -73,13 +74,10 @@ export interface RemainingInput {
   calendarId: string;
   at: string;
   due: string;
-  counting: 'working_days' | 'calendar';
+  counting: Counting;
 }
 
-export interface RemainingResult {
-  days: number;
-  ms: number;
-}
+export type RemainingResult = RemainingTime;
 
 export interface ResumeInput {
   calendarId: string;
@@ -87,7 +85,7 @@ export interface ResumeInput {
   duration?: string;
   at: string;
   remaining: RemainingResult;
-  counting: 'working_days' | 'calendar';
+  counting: Counting;
   extensions?: string[];
   reminders?: string[];
   /** As `DueInput.minCalendarVersion`. */

@@ -8,6 +8,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Principal } from '../usecases/principal';
 import { unauthorized, unavailable } from './problems';
+import { Language } from '../definitions/schema';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME, parseLifetime, tokenTimeProblem } from './token-lifetime';
 
 export type { Principal };
@@ -18,7 +19,7 @@ export const Claims = z.object({
   email: z.string().email().max(320).optional(),
   roles: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).max(50).default([]),
   unit: z.string().min(1).max(50).optional(),
-  lang: z.enum(['fr', 'ar']).default('fr'),
+  lang: Language.default('fr'),
 });
 
 export interface AuthOptions {

@@ -4,12 +4,13 @@
  */
 import type { CaseRecord, InboxItem } from '../db/cases';
 import type { CaseView } from '../workflows/messages';
+import type { Language } from '../definitions/schema';
 import type { AvailableAction } from '../usecases/available-actions';
 
 export interface CaseResource extends CaseView {
   procedureTitle: CaseRecord['facts']['procedureTitle'];
   unitName: CaseRecord['facts']['unit']['name'];
-  applicant: { id: string; name: string; language: 'fr' | 'ar'; email?: string };
+  applicant: { id: string; name: string; language: Language; email?: string };
   filedBy: { id: string; roles: string[] };
   /** The applicant's input: only for the applicant and the staff of the case's unit. */
   data?: Record<string, unknown>;

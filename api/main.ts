@@ -6,7 +6,7 @@
  */
 import pino from 'pino';
 import { LOG_REDACT } from './app';
-import { loadApiConfig } from './config';
+import { loadApiConfig } from '../config/env';
 import { startApi } from './server';
 
 async function main(): Promise<void> {

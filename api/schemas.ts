@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { decodeCursor } from '../db/cases';
 import { MemberFields, MemberPatch } from '../db/members';
-import { Label, PROCEDURE_ID } from '../definitions/schema';
+import { Label, Language, PROCEDURE_ID } from '../definitions/schema';
 import { intBody, isoDate } from './params';
 import { badRequest } from './problems';
 
@@ -18,7 +18,7 @@ const ApplicantBody = z.strictObject({
   id: z.string().min(1).max(200),
   name: z.string().min(1).max(200),
   email: z.string().email().max(320).optional(),
-  language: z.enum(['fr', 'ar']).default('fr'),
+  language: Language.default('fr'),
 });
 
 export const FileCaseBody = z.strictObject({

@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createDirectory } from '../db/directory';
 import { journalKeyring } from '../db/journal-keys';
@@ -19,8 +19,9 @@ import { loadProcedureDirectory } from '../definitions/load';
 import { createApp } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
+import type { ApiConfig } from '../config/env';
+import { connectTemporal } from '../config/temporal';
 import { answerClientErrors } from './client-errors';
-import type { ApiConfig } from './config';
 import { parseLifetime } from './token-lifetime';
 
 /** Where the shipped procedures live. */
@@ -64,15 +65,18 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     throw err;
   }
 
-  const connection = Connection.lazy({
-    address: config.TEMPORAL_ADDRESS,
-    ...(config.TEMPORAL_TLS || config.TEMPORAL_API_KEY ? { tls: true } : {}),
-    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
-  });
+  let connection: Connection;
+  try {
+    connection = await connectTemporal(config, { lazy: true });
+  } catch (err) {
+    await db.end();
+    throw err;
+  }
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({
     db,
-    engine: createCaseEngine(client),
+    // The queue the workers poll (MASAR_TASK_QUEUE): a case started elsewhere would wait for no one.
+    engine: createCaseEngine(client, { taskQueue: config.MASAR_TASK_QUEUE }),
     directory: createDirectory(db),
     journalKeys: journalKeyring(config),
     verifyToken: createTokenVerifier({

@@ -4,15 +4,14 @@
  * every revocation window: each is refused, with the reason, whatever signed it. Pure: the
  * verifier (`auth.ts`) calls `tokenTimeProblem` after the signature checks out.
  */
+import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME } from '../config/lifetime';
 
-/** `AUTH_MAX_TOKEN_LIFETIME` when unset: a working day and a night. */
-export const DEFAULT_MAX_TOKEN_LIFETIME = '24h';
+export { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME };
+
 
 /** Clock skew accepted between the identity provider and us, in seconds. @default 60 */
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
 
-/** A lifetime as written in settings and `masar token --ttl`: `90s`, `30m`, `8h`, `7d`. */
-export const LIFETIME = /^([1-9]\d{0,6})([smhd])$/;
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { Db } from './pool';
+import type { Language } from '../definitions/schema';
 
 export const OutboxStatus = {
   queued: 'queued',
@@ -26,7 +27,7 @@ export interface NewOutboxMessage {
   recipientName: string;
   /** E-mail address (or, for another channel, that channel's address). */
   address: string;
-  language: 'fr' | 'ar';
+  language: Language;
   subject: string;
   text: string;
   html: string | null;
@@ -51,7 +52,7 @@ interface OutboxRow {
   recipient: string;
   recipient_name: string;
   address: string;
-  language: 'fr' | 'ar';
+  language: Language;
   subject: string;
   text: string;
   html: string | null;

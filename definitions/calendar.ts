@@ -10,7 +10,7 @@ import type { Calendar, Closure, HolidayStatus, ReligiousDate } from './calendar
 import { provisionalHolidayStart, hijriYearsOverlapping } from './islamic-dates';
 import type { LocalDate, Weekday } from './local-time';
 import { addDays, daysBetween, isLocalDate, weekdayOf } from './local-time';
-import type { Label } from './schema';
+import type { Label, Language } from './schema';
 
 export type { Calendar } from './calendar-schema';
 
@@ -187,7 +187,7 @@ export function recordClosure(calendar: Calendar, closure: Closure): Calendar {
  * `weekend (samedi / السبت)`, `Aïd al-Fitr / عيد الفطر, day 1 of 2 [provisional]`,
  * `exceptional closure: Fermeture exceptionnelle / عطلة استثنائية`. `languages` picks the names shown.
  */
-export function describeNonWorkingDay(reason: NonWorkingReason, languages: readonly ('fr' | 'ar')[] = ['fr', 'ar']): string {
+export function describeNonWorkingDay(reason: NonWorkingReason, languages: readonly Language[] = ['fr', 'ar']): string {
   const name = languages.map((lang) => reason.name[lang]).join(' / ');
   switch (reason.kind) {
     case 'weekend':

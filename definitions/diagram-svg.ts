@@ -12,6 +12,7 @@
  */
 import type { DiagramEdge, DiagramLanguage, DiagramNode, ProcedureGraph } from './diagram';
 import { EdgeKind } from './diagram';
+import type { Language } from './schema';
 import { textWidth, wrapText } from './text-measure';
 
 const TITLE = 16;
@@ -429,7 +430,7 @@ export function diagramSvg(graph: ProcedureGraph): string {
 }
 
 /** A self-contained HTML page: the SVG picture, the clocks, and the Mermaid source to copy. */
-export function diagramHtml(graph: ProcedureGraph, mermaid: string, language: DiagramLanguage = graph.language): string {
+export function diagramHtml(graph: ProcedureGraph, mermaid: string, language: Language = graph.language): string {
   return [
     '<!doctype html>',
     `<html lang="${language}"${language === 'ar' ? ' dir="rtl"' : ''}>`,

@@ -6,9 +6,9 @@
  */
 import type { CompiledClock, CompiledProcedure } from './compiled';
 import { durationWords } from './duration-words';
-import type { Label, Level, Outcome } from './schema';
+import type { Label, Language, Level, Outcome } from './schema';
 
-export type DiagramLanguage = 'fr' | 'ar';
+export type DiagramLanguage = Language;
 
 /** How a case takes an edge: someone acts, a service answers, a timeout or a clock fires. */
 export const EdgeKind = {

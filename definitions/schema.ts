@@ -16,6 +16,11 @@ export const PROCEDURE_ID = /^[a-z][a-z0-9-]*$/;
 
 const identifier = z.string().regex(IDENTIFIER, 'must be lower_snake_case (a-z, 0-9, _), starting with a letter');
 
+/** The official languages of the platform: of labels, messages, pages and applicants. */
+export const LANGUAGES = ['fr', 'ar'] as const;
+export const Language = z.enum(LANGUAGES);
+export type Language = z.infer<typeof Language>;
+
 /** A text in both official languages of the platform. */
 export const Label = z.strictObject({
   fr: z.string().min(1),

@@ -12,16 +12,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
-import { z } from 'zod';
 import { LOG_REDACT } from '../api/app';
-import { loadApiConfig } from '../api/config';
-import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME, parseLifetime } from '../api/token-lifetime';
+import { loadApiConfig, loadStartConfig, loadWorkerConfig, type StartConfig } from '../config/env';
+import { parseLifetime } from '../api/token-lifetime';
 import { publishShippedProcedures, startApi } from '../api/server';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
 import { seedDirectory } from '../db/seed/seed-directory';
-import { loadWorkerConfig } from '../worker/config';
 import { startDevServer } from '../worker/dev-server';
 import { startWorker } from '../worker/run';
 import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
@@ -29,33 +27,6 @@ import { bannerLines, mintDemoTokens } from './start-banner';
 import { reclaimDataDir, recordDevServer, releaseDataDir } from './start-leftovers';
 
 const ROOT = path.resolve(__dirname, '..');
-const port = z.coerce.number().int().min(1).max(65535);
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-
-/** The settings of `npm start` itself; the API's and the worker's own are passed through. */
-const StartConfig = z.object({
-  MASAR_DATA_DIR: z.string().min(1).default('data'),
-  MASAR_TEMPORAL_PORT: port.default(7233),
-  MASAR_TEMPORAL_UI_PORT: port.default(8233),
-  MASAR_PG_PORT: port.default(5433),
-  PORT: port.default(8080),
-  /** Loopback by default: the banner prints an administrator's token. */
-  HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  TEMPORAL_ADDRESS: z.string().min(1).optional(),
-  SMTP_URL: z.string().optional(),
-  AUTH_JWT_SECRET: z.string().optional(),
-  AUTH_JWKS_URL: z.string().optional(),
-  AUTH_ISSUER: z.string().min(1).optional(),
-  AUTH_AUDIENCE: z.string().min(1).optional(),
-  /** The API's longest token lifetime, also the demo tokens' lifetime. */
-  AUTH_MAX_TOKEN_LIFETIME: z.string().regex(LIFETIME, 'must be a lifetime such as 24h, 30m or 7d').default(DEFAULT_MAX_TOKEN_LIFETIME),
-  /** Signs the journal; generated in the data folder when unset (`journal-key`). */
-  MASAR_JOURNAL_KEY: z.string().optional(),
-  MASAR_SEED_DIRECTORY: flag.default(true),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
-});
-type StartConfig = z.infer<typeof StartConfig>;
 
 const say = (line: string) => console.log(`masar: ${line}`);
 
@@ -133,7 +104,8 @@ async function checkPorts(config: StartConfig): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = StartConfig.parse(process.env);
+  // `npm start`'s own settings; the API's and the worker's are checked when each starts, from the same module.
+  const config = loadStartConfig(process.env);
   const dataDir = path.resolve(config.MASAR_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
@@ -264,10 +236,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 main().catch((err: unknown) => {
-  const message =
-    err instanceof z.ZodError
-      ? `invalid settings: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
-      : (err as Error).message;
-  console.error(`masar: cannot start: ${message}`);
+  console.error(`masar: cannot start: ${(err as Error).message}`);
   void shutdown(1);
 });

@@ -1,6 +1,6 @@
 /** Entry point of `npm run worker`: one worker process, stopped cleanly by SIGINT or SIGTERM. */
 import pino from 'pino';
-import { loadWorkerConfig } from './config';
+import { loadWorkerConfig } from '../config/env';
 import { startWorker } from './run';
 
 async function main(): Promise<void> {

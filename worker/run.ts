@@ -3,19 +3,19 @@
  * sweeps the mail outbox, and shuts down gracefully (in-flight activities finish, then the
  * connection and pool close). Used by `npm run worker` and by the embedded `npm start`.
  */
-import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { createMailChannel, deliverPending } from '../activities/notifications';
+import type { WorkerConfig } from '../config/env';
+import { connectTemporal, temporalConnectionOptions } from '../config/temporal';
 import { createDbCalendarSource } from '../db/calendars';
 import { createDirectory } from '../db/directory';
 import { pruneIdempotencyKeys } from '../db/idempotency';
 import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
-import type { WorkerConfig } from './config';
 import { createMasarWorker } from './create-worker';
 
 export interface RunningWorker {
@@ -47,23 +47,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const db = createDb({ url: config.DATABASE_URL });
   for (const name of await migrate(db)) logger.info({ migration: name }, 'migrated');
   const channel = createMailChannel({ ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}), mailDir: config.MAIL_DIR, from: config.MAIL_FROM });
-  const tls =
-    config.TEMPORAL_TLS_CERT && config.TEMPORAL_TLS_KEY
-      ? { clientCertPair: { crt: readFileSync(config.TEMPORAL_TLS_CERT), key: readFileSync(config.TEMPORAL_TLS_KEY) } }
-      : config.TEMPORAL_TLS || config.TEMPORAL_API_KEY
-        ? true
-        : undefined;
-  const connection = await NativeConnection.connect({
-    address: config.TEMPORAL_ADDRESS,
-    ...(tls ? { tls } : {}),
-    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
-  });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // A client for the calendar broadcast's signals (the worker's native connection cannot make one).
-  const clientConnection = await Connection.connect({
-    address: config.TEMPORAL_ADDRESS,
-    ...(tls ? { tls } : {}),
-    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
-  });
+  const clientConnection = await connectTemporal(config);
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const mailLog = {
     info: (fields: Record<string, unknown>, m: string) => logger.info(fields, m),

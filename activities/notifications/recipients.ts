@@ -6,13 +6,14 @@
 import { z } from 'zod';
 import type { Label, Recipient } from '../../definitions/schema';
 import type { NotifyInput } from '../types';
+import type { Language } from '../../definitions/schema';
 
 /** A person of the directory, as notifications need it. */
 export interface Member {
   id: string;
   name: string;
   email?: string | null;
-  language: 'fr' | 'ar';
+  language: Language;
 }
 
 /**
@@ -34,7 +35,7 @@ export interface ResolvedRecipient {
   id: string;
   name: string;
   address: string;
-  language: 'fr' | 'ar';
+  language: Language;
   /** Why this person receives the message (several when kinds overlap). */
   kinds: Recipient[];
 }

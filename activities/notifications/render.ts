@@ -9,6 +9,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { TemplateSource } from '../../definitions/schema';
 import { HELPERS } from './helpers';
+import { LANGUAGES, type Language } from '../../definitions/schema';
 
 /** The shipped templates, one per event (a decision by silence has its own). */
 export const TEMPLATE_NAMES = [
@@ -33,8 +34,8 @@ export const INTERNAL_TEMPLATES: readonly string[] = ['undeliverable'];
 export const PROCEDURE_TEMPLATE_NAMES: readonly string[] = TEMPLATE_NAMES.filter((n) => !INTERNAL_TEMPLATES.includes(n));
 
 export const TEMPLATES_DIR = path.join(__dirname, 'templates');
-export const LANGUAGES = ['fr', 'ar'] as const;
-export type Lang = (typeof LANGUAGES)[number];
+export { LANGUAGES };
+export type Lang = Language;
 const PARTS = ['subject', 'text', 'html'] as const;
 type Part = (typeof PARTS)[number];
 

@@ -17,6 +17,7 @@ import { parseOr } from '../problems';
 import { intQuery, isoInstant } from '../params';
 import { MAX_EXTENSIONS } from '../../definitions/deadline';
 import { HolidayBody } from '../schemas';
+import { Counting } from '../../definitions/schema';
 
 const UnitsQuery = z.strictObject({
   parent: z.string().max(50).optional(),
@@ -36,7 +37,7 @@ const DeadlineQuery = z.strictObject({
   from: isoInstant(),
   duration: DurationText,
   extend: z.union([DurationText, z.array(DurationText).max(MAX_EXTENSIONS)]).optional(),
-  counting: z.enum(['working_days', 'calendar']).optional(),
+  counting: Counting.optional(),
 });
 
 function holidaysView(calendar: Calendar, year: number) {

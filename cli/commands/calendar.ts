@@ -4,8 +4,10 @@
  * set, and tells running cases to recompute their due dates when Temporal is reachable.
  */
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { broadcastCalendarChange } from '../../activities/calendar-broadcast';
+import { loadTemporalConfig } from '../../config/env';
+import { connectTemporal } from '../../config/temporal';
 import { currentCalendar, saveCalendar } from '../../db/calendars';
 import { createDb, type Db } from '../../db/pool';
 import { daysOffInYear, describeNonWorkingDay, type Calendar } from '../../definitions/calendar';
@@ -88,12 +90,18 @@ async function reachCases(io: CommandIO, db: Db, calendar: Calendar, from: strin
     io.out(`${n} running case${n === 1 ? '' : 's'} to recompute: run \`masar calendar broadcast --calendar ${calendar.id} --from ${from}\` with TEMPORAL_ADDRESS set`);
     return;
   }
-  const connection = await Connection.connect({
-    address,
-    ...(io.env.TEMPORAL_API_KEY ? { tls: true, apiKey: io.env.TEMPORAL_API_KEY } : io.env.TEMPORAL_TLS === 'true' ? { tls: true } : {}),
-  });
+  // The same configuration and connection as the API's and the worker's (TLS, mTLS, API key).
+  let config;
   try {
-    const client = new Client({ connection, namespace: io.env.TEMPORAL_NAMESPACE ?? 'default' });
+    config = loadTemporalConfig(io.env);
+  } catch (err) {
+    for (const line of (err as Error).message.split('\n')) io.err(`masar calendar: ${line}`);
+    io.err(`masar calendar: the change is stored; fix the settings, then run \`masar calendar broadcast --calendar ${calendar.id} --from ${from}\``);
+    return;
+  }
+  const connection = await connectTemporal(config);
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const report = await broadcastCalendarChange({ db, client, calendarId: calendar.id, version: calendar.version, from });
     io.out(`signalled ${report.signalled} running case${report.signalled === 1 ? '' : 's'} (calendar v${calendar.version}); ${report.skipped} already closed; ${report.failed.length} failed`);
     for (const f of report.failed) io.err(`  ${f.caseId}: ${f.error}`);

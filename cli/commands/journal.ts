@@ -1,9 +1,9 @@
 /** `masar journal verify`: checks that the journal still proves itself (chain, signatures, checkpoints). */
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { journalKeyring, JournalKeyEnv } from '../../db/journal-keys';
 import { verifyJournal, verifyJournals, type JournalVerdict } from '../../db/journal-verify';
 import { createDb } from '../../db/pool';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { UsageError } from '../command';
 
@@ -36,12 +36,7 @@ function brokenLine(v: Extract<JournalVerdict, { ok: false }>): string {
 }
 
 async function verify(args: string[], io: CommandIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { case: { type: 'string' } }, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseCommandArgs(args, { case: { type: 'string' } });
   if (values.case !== undefined && !/^[A-Za-z0-9-]{1,100}$/.test(values.case)) throw new UsageError(`--case "${values.case}": not a case id (letters, digits and "-")`);
   const env = Env.safeParse(io.env);
   if (!env.success) throw new UsageError(env.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('\n'));

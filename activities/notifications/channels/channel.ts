@@ -3,6 +3,7 @@
  * send, to whom and whether it already went out is the outbox's business.
  */
 import type Mail from 'nodemailer/lib/mailer';
+import type { Language } from '../../../definitions/schema';
 
 /** One rendered message, as recorded in the outbox. */
 export interface OutgoingMessage {
@@ -11,7 +12,7 @@ export interface OutgoingMessage {
   /** `<id@masar.local>`: the same for every attempt, so receivers can drop a duplicate. */
   messageId: string;
   to: { name: string; address: string };
-  language: 'fr' | 'ar';
+  language: Language;
   subject: string;
   text: string;
   html: string | null;

@@ -50,6 +50,7 @@ describe('every masar command', () => {
     ['calendar', 'show'],
     ['directory', 'import'],
     ['directory', 'seed'],
+    ['journal', 'verify'],
   ])('should refuse an unknown option the same way: masar %s', async (...command) => {
     const { code, err } = await masar([...command, 'x.yaml', '--no-such-option'], { env: {} });
     expect(code).toBe(2);

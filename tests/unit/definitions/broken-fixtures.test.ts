@@ -112,7 +112,7 @@ const EXPECTED: Record<string, { rule: string; messages: string[] }> = {
   'unknown-template.yaml': {
     rule: 'notification rules, notify effects and escalation naming unknown templates',
     messages: [
-      'broken/unknown-template.yaml:18:23: states.review.actions.approve.effects.0.notify: unknown template "approval-letter" (known templates: case-closed, clock-extended, clock-reminder, deadline-moved, decision, escalation, information-requested, own-letter, receipt, tacit-approval, task-assigned, undeliverable, or add it under templates)',
+      'broken/unknown-template.yaml:18:23: states.review.actions.approve.effects.0.notify: unknown template "approval-letter" (known templates: case-closed, clock-extended, clock-reminder, deadline-moved, decision, escalation, information-requested, own-letter, receipt, tacit-approval, task-assigned, or add it under templates)',
       'broken/unknown-template.yaml:34:13: escalation.template: unknown template "escalaton" (did you mean "escalation"?)',
       'broken/unknown-template.yaml:36:50: notifications.0.template: unknown template "reciept" (did you mean "receipt"?)',
     ],

@@ -1,4 +1,4 @@
-import { loadWorkerConfig } from '../../../worker/config';
+import { loadWorkerConfig } from '../../../config/env';
 
 const BASE = { DATABASE_URL: 'postgres://masar:masar@localhost:5432/masar' };
 

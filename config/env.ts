@@ -1,0 +1,157 @@
+/**
+ * The configuration of every Masar process, parsed once from the environment with one error that
+ * lists every bad variable. One schema per process, composed of the same shared parts (PostgreSQL,
+ * Temporal, logging) and the process's own part, so the API, the worker, `npm start` and the CLI
+ * cannot drift apart on what a variable means or defaults to. Only entry points pass `process.env`.
+ */
+import { z } from 'zod';
+import { JournalKeyEnv } from '../db/journal-keys';
+import { TASK_QUEUE } from '../workflows/messages';
+import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME } from './lifetime';
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(1).max(65535);
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** PostgreSQL: the read model, outbox, registry, directory and calendars. */
+export const DatabaseEnv = {
+  DATABASE_URL: postgresUrl,
+};
+
+/** Temporal: where the cluster is, how to reach it, and the task queue cases run on. */
+export const TemporalEnv = {
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Temporal Cloud API key (implies TLS). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: flag.default(false),
+  /** mTLS client certificate and key (PEM file paths) for a self-hosted cluster or Cloud mTLS; both or neither. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** The queue the API starts cases on and the worker polls: they must agree. */
+  MASAR_TASK_QUEUE: z.string().min(1).max(200).default(TASK_QUEUE),
+};
+
+export const LogEnv = {
+  LOG_LEVEL: logLevel.default('info'),
+};
+
+/** The REST API's own part. */
+export const ApiEnv = {
+  PORT: port.default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_ISSUER: z.string().optional(),
+  AUTH_AUDIENCE: z.string().optional(),
+  /** Longest token lifetime accepted (`exp - iat`): tokens without `exp` or living longer are refused. */
+  AUTH_MAX_TOKEN_LIFETIME: z.string().regex(LIFETIME, 'must be a lifetime such as 24h, 30m or 7d').default(DEFAULT_MAX_TOKEN_LIFETIME),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 256kb').default('256kb'),
+  RATE_LIMIT_CAPACITY: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(2),
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  MASAR_CALENDAR: z.string().default('ma-administration'),
+  /** Publish the shipped definitions/procedures/*.yaml at start (new versions only). */
+  MASAR_SEED_PROCEDURES: flag.default(true),
+  /** The journal's keys: the verify endpoint checks signatures with them. */
+  ...JournalKeyEnv,
+};
+
+/** The worker's own part. */
+export const WorkerEnv = {
+  /** Prebuilt workflow bundle (`npm run build:workflows`); bundles from source when absent. */
+  MASAR_WORKFLOW_BUNDLE: z.string().optional(),
+  /**
+   * Workflows kept in the worker's memory between tasks (about 0.5 MB each); an evicted case is
+   * replayed from its history on its next event. Unset: the SDK's default, sized from the heap.
+   */
+  MASAR_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * Threads running workflow code (the SDK's default: 1). On a machine with cores to spare, 2 or more
+   * let one worker run more cases at once: on 2 cores, 2 threads recomputed 10% more cases a second.
+   */
+  MASAR_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  /** `smtp://user:pass@host:587`; without it, messages are written as .eml files under MAIL_DIR. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().default('Masar <no-reply@masar.local>'),
+  MAIL_DIR: z.string().default('data/mail'),
+  /** Seconds between sweeps that resend queued or failed messages (0: never). */
+  MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
+  MASAR_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080'),
+  ...JournalKeyEnv,
+};
+
+/** `npm start`'s own part: where it keeps data and the ports of what it starts itself. */
+export const StartEnv = {
+  MASAR_DATA_DIR: z.string().min(1).default('data'),
+  MASAR_TEMPORAL_PORT: port.default(7233),
+  MASAR_TEMPORAL_UI_PORT: port.default(8233),
+  MASAR_PG_PORT: port.default(5433),
+  PORT: port.default(8080),
+  /** Loopback by default: the banner prints an administrator's token. */
+  HOST: z.string().default('127.0.0.1'),
+  /** Unset: `npm start` runs an embedded PostgreSQL. */
+  DATABASE_URL: postgresUrl.optional(),
+  /** Unset: `npm start` runs a Temporal dev server. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  SMTP_URL: WorkerEnv.SMTP_URL,
+  AUTH_JWT_SECRET: ApiEnv.AUTH_JWT_SECRET,
+  AUTH_JWKS_URL: ApiEnv.AUTH_JWKS_URL,
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** The API's longest token lifetime, also the demo tokens' lifetime. */
+  AUTH_MAX_TOKEN_LIFETIME: ApiEnv.AUTH_MAX_TOKEN_LIFETIME,
+  /** Signs the journal; generated in the data folder when unset (`journal-key`). */
+  MASAR_JOURNAL_KEY: JournalKeyEnv.MASAR_JOURNAL_KEY,
+  MASAR_SEED_DIRECTORY: flag.default(true),
+  LOG_LEVEL: logLevel.default('warn'),
+};
+
+export const TemporalConfig = z.object(TemporalEnv);
+export type TemporalConfig = z.infer<typeof TemporalConfig>;
+export const ApiConfig = z.object({ ...DatabaseEnv, ...TemporalEnv, ...LogEnv, ...ApiEnv });
+export type ApiConfig = z.infer<typeof ApiConfig>;
+export const WorkerConfig = z.object({ ...DatabaseEnv, ...TemporalEnv, ...LogEnv, ...WorkerEnv });
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+export const StartConfig = z.object({ ...TemporalEnv, ...LogEnv, ...StartEnv });
+export type StartConfig = z.infer<typeof StartConfig>;
+
+type Env = Record<string, string | undefined>;
+interface EnvIssue {
+  variable: string;
+  message: string;
+}
+
+/** Rules across variables, checked on the raw environment so they are listed with every other error. */
+function temporalPairs(env: Env): EnvIssue[] {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  if (set('TEMPORAL_TLS_CERT') && !set('TEMPORAL_TLS_KEY')) return [{ variable: 'TEMPORAL_TLS_KEY', message: 'is required with TEMPORAL_TLS_CERT (the PEM file of the client key)' }];
+  if (set('TEMPORAL_TLS_KEY') && !set('TEMPORAL_TLS_CERT')) return [{ variable: 'TEMPORAL_TLS_CERT', message: 'is required with TEMPORAL_TLS_KEY (the PEM file of the client certificate)' }];
+  return [];
+}
+
+function authSource(env: Env): EnvIssue[] {
+  if (env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL) return [];
+  return [{ variable: 'AUTH_JWT_SECRET', message: 'set AUTH_JWT_SECRET (development) or AUTH_JWKS_URL (production)' }];
+}
+
+/** Parses `env` with `schema`, or throws one error listing every bad variable, in schema order. */
+function load<T extends z.ZodObject>(what: string, schema: T, env: Env, checks: ((env: Env) => EnvIssue[])[]): z.infer<T> {
+  const result = schema.safeParse(env);
+  const issues: EnvIssue[] = result.success ? [] : result.error.issues.map((i) => ({ variable: i.path.join('.') || '(env)', message: i.message }));
+  for (const check of checks) {
+    for (const issue of check(env)) if (!issues.some((i) => i.variable === issue.variable)) issues.push(issue);
+  }
+  if (issues.length === 0 && result.success) return result.data;
+  const order = Object.keys(schema.shape);
+  issues.sort((a, b) => order.indexOf(a.variable) - order.indexOf(b.variable));
+  throw new Error(`invalid ${what} configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+}
+
+export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource]);
+export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs]);
+export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs]);
+/** The Temporal part alone, for the CLI commands that reach running cases. */
+export const loadTemporalConfig = (env: Env): TemporalConfig => load('Temporal', TemporalConfig, env, [temporalPairs]);
