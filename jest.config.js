@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment plus a per-test log buffer printed when the test fails (tests/support/test-logs.ts).
+  testEnvironment: '<rootDir>/tests/support/test-environment.ts',
+  setupFiles: ['<rootDir>/tests/support/setup-logging.ts'],
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {

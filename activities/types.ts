@@ -28,7 +28,7 @@ export interface NotifyInput {
   unit: CaseUnit;
   applicant: Applicant;
   /** The task concerned (for assignee, unit_agents and supervisors). */
-  task?: { state: string; role: string; unit: string; assignee?: string; title?: Label; /** Filled by the activity from the directory. */ unitName?: Label };
+  task?: { state: string; role: string; unit: string; assignee?: string | undefined; title?: Label; /** Filled by the activity from the directory. */ unitName?: Label };
   /** Template variables: deadline, dueDate, reason, outcome, state labels... */
   vars: Record<string, unknown> & { outcome?: Outcome };
 }

@@ -121,7 +121,7 @@ export interface MemberInput {
   unitCode: string;
   name: string;
   email: string;
-  phone?: string | null;
+  phone?: string | null | undefined;
   language: Language;
   roles: string[];
   /** @default true */

@@ -129,9 +129,9 @@ export interface HolidayRecord {
   /** First day, local date. */
   start: LocalDate;
   /** @default 'official' */
-  status?: HolidayStatus;
+  status?: HolidayStatus | undefined;
   /** Where it was announced. */
-  source?: string;
+  source?: string | undefined;
 }
 
 /** How far (in days) a recorded date may sit from the computed one before it is taken for a typo. */

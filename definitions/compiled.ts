@@ -71,7 +71,7 @@ export interface CompiledAction extends Omit<Action, 'input'> {
 export interface CompiledState {
   kind: 'task' | 'waiting' | 'automatic' | 'final';
   label: Label;
-  task?: { role: string; level: Level; title?: Label };
+  task?: { role: string; level: Level; title?: Label | undefined };
   outcome?: Outcome;
   actions: Record<string, CompiledAction>;
   service?: string;
@@ -90,7 +90,7 @@ export interface CompiledProcedure {
   hash: string;
   title: Label;
   description?: Label;
-  legalBasis: { law: string; articles: string[]; title?: Label; note?: string }[];
+  legalBasis: { law: string; articles: string[]; title?: Label | undefined; note?: string | undefined }[];
   /** Every role the procedure knows: built-ins and its own, with labels for its own. */
   roles: Record<string, Label | null>;
   input: Fields;

@@ -42,9 +42,9 @@ export interface DueRequest {
   /** A spec as written in definitions (`20 working days`, `P60D`) or an already parsed duration. */
   duration: string | Duration;
   /** The clock's counting; forces `P20D` to 20 working days when `working_days`. */
-  counting?: Counting;
+  counting?: Counting | undefined;
   /** Extensions granted, in order; each counts from the due date before it. */
-  extensions?: (string | Duration)[];
+  extensions?: (string | Duration)[] | undefined;
   calendar: Calendar;
 }
 

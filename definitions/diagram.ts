@@ -5,7 +5,8 @@
  * cases run. Pure: `diagram-svg.ts` draws the same graph without Mermaid.
  */
 import type { CompiledClock, CompiledProcedure } from './compiled';
-import type { Label, Language, Outcome } from './schema';
+import { durationWords } from './duration-words';
+import type { Label, Language, Level, Outcome } from './schema';
 
 export type DiagramLanguage = Language;
 
@@ -38,6 +39,8 @@ export interface DiagramEdge {
 
 export interface ProcedureGraph {
   title: string;
+  /** The language of every word of the picture; Arabic is drawn right to left. */
+  language: DiagramLanguage;
   nodes: DiagramNode[];
   edges: DiagramEdge[];
   /** One line per clock: duration, what its expiry does. */
@@ -53,12 +56,15 @@ const WORDS = {
     silence: 'silence',
     timeout: 'sans réponse après',
     service: 'service',
-    runs: 'délai',
     suspended: 'suspendu',
     escalates: "à l'expiration : escalade",
     every: 'tous les',
+    each: 'chaque palier',
     decides: "à l'expiration : décide",
     outcome: 'issue',
+    extension: 'prolongeable de',
+    times: 'fois',
+    then: ' → ',
   },
   ar: {
     role: 'الدور',
@@ -67,36 +73,73 @@ const WORDS = {
     silence: 'السكوت',
     timeout: 'بدون جواب بعد',
     service: 'خدمة',
-    runs: 'أجل',
     suspended: 'موقوف',
     escalates: 'عند انقضاء الأجل: رفع إلى',
     every: 'كل',
+    each: 'لكل مستوى',
     decides: 'عند انقضاء الأجل: يقرر',
     outcome: 'النتيجة',
+    extension: 'قابل للتمديد بـ',
+    times: 'مرات',
+    then: ' ← ',
   },
 } as const;
 
-/** How a decided outcome reads on a silence edge ("silence: tacitly approved"). */
+/** Built-in roles, which procedures do not label themselves. */
+const BUILTIN_ROLE_WORDS: Record<string, Label> = {
+  applicant: { fr: 'demandeur', ar: 'مقدم الطلب' },
+  agent: { fr: 'agent', ar: 'العون' },
+  supervisor: { fr: 'superviseur', ar: 'المشرف' },
+  admin: { fr: 'administrateur', ar: 'المسؤول' },
+};
+
+/** Levels of the territorial hierarchy. */
+const LEVEL_WORDS: Record<Level, Label> = {
+  unit: { fr: 'commune', ar: 'الجماعة' },
+  province: { fr: 'préfecture ou province', ar: 'العمالة أو الإقليم' },
+  region: { fr: 'région', ar: 'الجهة' },
+  ministry: { fr: 'ministère (DGCT)', ar: 'الوزارة (المديرية العامة للجماعات الترابية)' },
+};
+
+/** How a decided outcome reads (final states, silence edges). */
 const OUTCOME_WORDS: Record<Outcome, Label> = {
   approved: { fr: 'approuvé', ar: 'مقبول' },
   refused: { fr: 'refusé', ar: 'مرفوض' },
   withdrawn: { fr: 'retiré', ar: 'مسحوب' },
   abandoned: { fr: 'abandonné', ar: 'متخلى عنه' },
-  tacitly_approved: { fr: 'tacitly approved (accord tacite)', ar: 'موافقة ضمنية' },
-  tacitly_refused: { fr: 'tacitly refused (refus tacite)', ar: 'رفض ضمني' },
+  tacitly_approved: { fr: 'accord tacite', ar: 'موافقة ضمنية' },
+  tacitly_refused: { fr: 'refus tacite', ar: 'رفض ضمني' },
   answered: { fr: 'répondu', ar: 'تم الرد' },
   redirected: { fr: 'réorienté', ar: 'تم التوجيه' },
   closed: { fr: 'classé', ar: 'محفوظ' },
 };
 
-function clockSummary(name: string, clock: CompiledClock, procedure: CompiledProcedure, language: DiagramLanguage): string {
+/** Service outcomes every automatic state has. */
+const SERVICE_OUTCOME_WORDS: Record<string, Label> = {
+  done: { fr: 'abouti', ar: 'تم' },
+  failed: { fr: 'échec', ar: 'فشل' },
+};
+
+/** A role as people know it: the procedure's label, or the built-in role's name; the id as a last resort. */
+export function roleWords(procedure: CompiledProcedure, role: string, language: DiagramLanguage): string {
+  return procedure.roles[role]?.[language] ?? BUILTIN_ROLE_WORDS[role]?.[language] ?? role;
+}
+
+function stateWords(procedure: CompiledProcedure, state: string, language: DiagramLanguage): string {
+  return procedure.states[state]?.label[language] || state;
+}
+
+function clockSummary(clock: CompiledClock, procedure: CompiledProcedure, language: DiagramLanguage): string {
   const w = WORDS[language];
+  const escalation = procedure.escalation;
   const expiry =
     'decide' in clock.onExpiry
-      ? `${w.decides} ${clock.onExpiry.decide}`
-      : `${w.escalates} ${(procedure.escalation?.levels ?? []).join(' → ')}${procedure.escalation ? ` (${w.every} ${procedure.escalation.interval})` : ''}`;
-  const extension = clock.extension ? `, +${clock.extension.by} ×${clock.extension.max}` : '';
-  return `${name}: ${clock.duration}${extension}, ${expiry}`;
+      ? `${w.decides} ${stateWords(procedure, clock.onExpiry.decide, language)}`
+      : `${w.escalates} ${(escalation?.levels ?? []).map((l) => LEVEL_WORDS[l][language]).join(w.then)}${escalation ? ` (${w.each} ${durationWords(escalation.interval, undefined, language)})` : ''}`;
+  const extension = clock.extension
+    ? `, ${w.extension} ${durationWords(clock.extension.by, clock.counting, language)}${clock.extension.max > 1 ? ` (${clock.extension.max} ${w.times})` : ''}`
+    : '';
+  return `${clock.label[language]}: ${durationWords(clock.duration, clock.counting, language)}${extension}, ${expiry}`;
 }
 
 /** The graph of a compiled procedure, in one language (labels fall back to the state name). */
@@ -104,14 +147,18 @@ export function procedureGraph(procedure: CompiledProcedure, language: DiagramLa
   const w = WORDS[language];
   const nodes: DiagramNode[] = [];
   const edges: DiagramEdge[] = [];
+  const roles = (list: readonly string[]): string => list.map((r) => roleWords(procedure, r, language)).join(', ');
   for (const [id, state] of Object.entries(procedure.states)) {
     const details: string[] = [];
-    if (state.task) details.push(`${w.role} ${state.task.role}${state.task.level !== 'unit' ? ` ${w.at} ${state.task.level}` : ''}`);
-    for (const [name, clock] of Object.entries(procedure.clocks)) {
-      if (clock.runsIn.includes(id)) details.push(`${w.runs} ${name} (${clock.duration})`);
-      else if (clock.suspendedIn.includes(id)) details.push(`${w.runs} ${name}: ${w.suspended}`);
+    if (state.task) {
+      details.push(`${w.role} ${roleWords(procedure, state.task.role, language)}${state.task.level !== 'unit' ? ` ${w.at} ${LEVEL_WORDS[state.task.level][language]}` : ''}`);
     }
-    if (state.outcome) details.push(`${w.outcome}: ${state.outcome}`);
+    for (const clock of Object.values(procedure.clocks)) {
+      // Clock labels name themselves ("Délai d'instruction"): no prefix.
+      if (clock.runsIn.includes(id)) details.push(`${clock.label[language]} (${durationWords(clock.duration, clock.counting, language)})`);
+      else if (clock.suspendedIn.includes(id)) details.push(`${clock.label[language]}: ${w.suspended}`);
+    }
+    if (state.outcome) details.push(`${w.outcome}: ${OUTCOME_WORDS[state.outcome][language]}`);
     nodes.push({
       id,
       kind: state.kind,
@@ -121,7 +168,7 @@ export function procedureGraph(procedure: CompiledProcedure, language: DiagramLa
       initial: id === procedure.initial,
     });
     for (const [name, action] of Object.entries(state.actions)) {
-      edges.push({ from: id, to: action.to, kind: EdgeKind.action, label: `${action.label[language] || name} (${w.by} ${action.by.join(', ')})` });
+      edges.push({ from: id, to: action.to, kind: EdgeKind.action, label: `${action.label[language] || name} (${w.by} ${roles(action.by)})` });
     }
     if (state.kind === 'automatic') {
       // The service's outcomes are only in the machine: `service.<outcome>` events.
@@ -129,25 +176,29 @@ export function procedureGraph(procedure: CompiledProcedure, language: DiagramLa
       for (const [event, transition] of Object.entries(procedure.machine.states[id]?.on ?? {})) {
         if (!event.startsWith('service.')) continue;
         const to = transition.target.startsWith(prefix) ? transition.target.slice(prefix.length) : transition.target;
-        edges.push({ from: id, to, kind: EdgeKind.service, label: `${w.service} ${state.service ?? ''}: ${event.slice('service.'.length)}` });
+        const outcome = event.slice('service.'.length);
+        edges.push({ from: id, to, kind: EdgeKind.service, label: `${w.service} ${state.service ?? ''}: ${SERVICE_OUTCOME_WORDS[outcome]?.[language] ?? outcome}` });
       }
     }
-    if (state.timeout) edges.push({ from: id, to: state.timeout.to, kind: EdgeKind.timeout, label: `${w.timeout} ${state.timeout.after}` });
+    if (state.timeout) {
+      edges.push({ from: id, to: state.timeout.to, kind: EdgeKind.timeout, label: `${w.timeout} ${durationWords(state.timeout.after, undefined, language)}` });
+    }
   }
-  for (const [name, clock] of Object.entries(procedure.clocks)) {
+  for (const clock of Object.values(procedure.clocks)) {
     if (!('decide' in clock.onExpiry)) continue;
     const target = clock.onExpiry.decide;
     const outcome = procedure.states[target]?.outcome;
-    const decided = outcome ? OUTCOME_WORDS[outcome][language] : target;
+    const decided = outcome ? OUTCOME_WORDS[outcome][language] : stateWords(procedure, target, language);
     for (const from of clock.runsIn) {
-      edges.push({ from, to: target, kind: EdgeKind.silence, label: `${w.silence}: ${decided} (${name}, ${clock.duration})` });
+      edges.push({ from, to: target, kind: EdgeKind.silence, label: `${w.silence}: ${decided} (${clock.label[language]}, ${durationWords(clock.duration, clock.counting, language)})` });
     }
   }
   return {
     title: procedure.title[language],
+    language,
     nodes,
     edges,
-    clocks: Object.entries(procedure.clocks).map(([name, clock]) => clockSummary(name, clock, procedure, language)),
+    clocks: Object.values(procedure.clocks).map((clock) => clockSummary(clock, procedure, language)),
   };
 }
 
@@ -166,8 +217,7 @@ export function mermaidDiagram(procedure: CompiledProcedure, language: DiagramLa
   const graph = procedureGraph(procedure, language);
   const lines = ['stateDiagram-v2', `  %% ${mermaidText(graph.title)} (${procedure.id} v${procedure.version})`];
   for (const node of graph.nodes) {
-    const title = node.kind === 'final' && node.outcome ? `${node.label} [${node.outcome}]` : node.label;
-    lines.push(`  state "${mermaidText(title)}" as ${node.id}`);
+    lines.push(`  state "${mermaidText(node.label)}" as ${node.id}`);
     for (const detail of node.details) lines.push(`  ${node.id} : ${mermaidText(detail)}`);
   }
   const initial = graph.nodes.find((n) => n.initial);

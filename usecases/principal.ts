@@ -7,10 +7,10 @@ import type { Language } from '../definitions/schema';
 /** The verified caller. */
 export interface Principal {
   sub: string;
-  name?: string;
-  email?: string;
+  name?: string | undefined;
+  email?: string | undefined;
   roles: string[];
   /** Unit code the caller works at (staff); absent for applicants. */
-  unit?: string;
+  unit?: string | undefined;
   lang: Language;
 }

@@ -19,6 +19,7 @@ export interface MasarWorkerOptions {
   workflowBundlePath?: string;
   identity?: string;
   /** Extra worker options (tests: reuse a bundle, tune concurrency). */
+  /** Options over the defaults; a `workflowBundle` here replaces the default `workflowsPath`. */
   extra?: Partial<WorkerOptions>;
 }
 
@@ -33,7 +34,9 @@ export async function createMasarWorker(options: MasarWorkerOptions): Promise<Wo
     activities: options.activities,
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : { workflowsPath: WORKFLOWS_PATH }),
+      : options.extra?.workflowBundle
+        ? {}
+        : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.identity ? { identity: options.identity } : {}),
     // Graceful shutdown: running activities get this long to finish before they are cancelled.
     shutdownGraceTime: '10 seconds',

@@ -33,7 +33,7 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
-  uiUrl?: string;
+  uiUrl?: string | undefined;
   process: ChildProcess;
   stop(): Promise<void>;
 }

@@ -18,9 +18,9 @@ export const TEMPORAL_WHEELS = {
 
 export interface TemporalToolchain {
   /** Path of the `temporal` CLI, or undefined to let the SDK download it. */
-  cli?: string;
+  cli?: string | undefined;
   /** Path of `temporal-test-server`, or undefined to let the SDK download it. */
-  testServer?: string;
+  testServer?: string | undefined;
 }
 
 export interface ToolchainOptions {

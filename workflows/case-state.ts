@@ -56,7 +56,7 @@ export interface CaseState {
   closedAt?: string;
   sequence: number;
   clocks: Record<string, ClockRuntime>;
-  task?: TaskRuntime;
+  task?: TaskRuntime | undefined;
   escalation?: EscalationRuntime;
   /** When a waiting state gives up on the applicant. */
   waitingUntil?: string;

@@ -30,7 +30,7 @@ export type { Language };
 export interface Applicant {
   id: string;
   name: string;
-  email?: string;
+  email?: string | undefined;
   language: Language;
 }
 
@@ -108,9 +108,9 @@ export interface ClockView {
   counting: Counting;
   startedAt?: string;
   /** Absolute due instant (ISO), while running. */
-  dueAt?: string;
+  dueAt?: string | undefined;
   /** Local due date in the unit's calendar (YYYY-MM-DD). */
-  dueDate?: string;
+  dueDate?: string | undefined;
   /** Remaining time kept while suspended, in the clock's counting unit. */
   remaining?: RemainingTime;
   extensions: number;
@@ -127,7 +127,7 @@ export interface TaskView {
   assignee?: string;
   openedAt: string;
   /** When the task is due: the earliest running deadline, or the passed deadline it is late on. */
-  dueAt?: string;
+  dueAt?: string | undefined;
   actions: string[];
 }
 
@@ -232,7 +232,7 @@ export interface JournalEntry {
   kind: string;
   fromState?: string;
   toState?: string;
-  reason?: string;
+  reason?: string | undefined;
   /** Extra facts (clock name, due instant, escalation level...). No personal data. */
   data?: Record<string, unknown>;
 }

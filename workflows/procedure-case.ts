@@ -101,7 +101,7 @@ function permanentCause(err: unknown): ApplicationFailure | undefined {
 
 interface Queued {
   req: ActRequest;
-  updateId?: string;
+  updateId?: string | undefined;
   resolve: (view: CaseView) => void;
   reject: (err: unknown) => void;
 }

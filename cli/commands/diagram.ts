@@ -22,7 +22,8 @@ const usage = `usage: masar diagram <file.yaml | procedure id> [--format mermaid
   --out       write to this file instead of printing
 
 Arrows: actions (label and roles), service outcomes, waiting timeouts, and clocks deciding on
-silence ("silence (decision, P2M): tacitly approved", dashed in svg/html).`;
+silence ("silence: accord tacite (Délai d'instruction, 2 mois)", dashed in svg/html). Every word
+is in the chosen language; Arabic pictures are laid out right to left.`;
 
 async function run(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(

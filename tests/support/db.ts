@@ -13,9 +13,9 @@ import { Client } from 'pg';
 import { migrate } from '../../db/migrate';
 import { createDb, type Db } from '../../db/pool';
 import { startPgliteProcess } from './pglite-process';
+import { DEFAULT_TEST_DATABASE_URL } from './postgres-choice';
 
-export const TEST_DATABASE_URL =
-  process.env.DATABASE_URL ?? 'postgres://masar:masar@localhost:5432/masar_test';
+export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 
 /** Whether this run uses embedded PGlite instances (set by `tests/support/global-setup.ts`). */
 export const ON_PGLITE = process.env.MASAR_TEST_PGLITE === '1';

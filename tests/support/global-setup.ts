@@ -4,13 +4,12 @@
  * `MASAR_TEST_TEMPORAL_ADDRESS`. The time-skipping test server is started per test file by
  * `TestWorkflowEnvironment` (see `tests/support/temporal.ts`).
  *
- * PostgreSQL: `DATABASE_URL` when set, else the server on localhost:5432 when one answers there.
- * When neither (or with `MASAR_TEST_DB=pglite`), an embedded PGlite serves the run: it is started
+ * PostgreSQL: chosen by `postgres-choice.ts`, which tries the login rather than the port. When
+ * the choice is the embedded database (or `MASAR_TEST_DB=pglite`), a PGlite serves the run: it is started
  * here, `DATABASE_URL` points at it, and `MASAR_TEST_PGLITE=1` tells `tests/support/db.ts` to give
  * each test file its own instance, started from the migrated database saved in
  * `MASAR_TEST_PGLITE_TEMPLATE`.
  */
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../db/embedded';
@@ -18,24 +17,25 @@ import { migrate } from '../../db/migrate';
 import { createDb } from '../../db/pool';
 import { ensureTemporalToolchain } from '../../worker/temporal-toolchain';
 import { startDevServer } from '../../worker/dev-server';
-
-/** Whether something accepts TCP connections on host:port within a second. */
-function answers(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
+import { choosePostgres } from './postgres-choice';
 
 async function providePostgres(): Promise<void> {
-  const forced = process.env.MASAR_TEST_DB === 'pglite';
-  if (!forced && (process.env.DATABASE_URL || (await answers('127.0.0.1', 5432)))) return;
+  const choice = await choosePostgres(process.env);
+  switch (choice.kind) {
+    case 'server':
+      process.env.DATABASE_URL = choice.url;
+      return;
+    case 'stop':
+      // One line, before any test runs: 123 "password authentication failed" failures say less.
+      process.stderr.write(`\nnpm test: ${choice.message}\n`);
+      return process.exit(1);
+    case 'pglite':
+      break;
+    default: {
+      const never: never = choice;
+      throw new Error(`unknown choice ${JSON.stringify(never)}`);
+    }
+  }
   const pg = await startEmbeddedPostgres();
   const db = createDb({ url: pg.url, max: 1 });
   await migrate(db);
@@ -46,10 +46,7 @@ async function providePostgres(): Promise<void> {
   process.env.MASAR_TEST_PGLITE = '1';
   process.env.MASAR_TEST_PGLITE_TEMPLATE = template;
   (globalThis as { __masarPglite?: EmbeddedPostgres }).__masarPglite = pg;
-  console.log(
-    `\n${forced ? 'MASAR_TEST_DB=pglite' : 'no DATABASE_URL and no PostgreSQL on localhost:5432'}: ` +
-      `using embedded PGlite (DATABASE_URL=${pg.url}, one in-memory instance per test file)`,
-  );
+  console.log(`\n${choice.reason}: using embedded PGlite (DATABASE_URL=${pg.url}, one in-memory instance per test file)`);
 }
 
 export default async function globalSetup(): Promise<void> {

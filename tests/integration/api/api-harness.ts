@@ -108,7 +108,7 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
       connection: await NativeConnection.connect({ address }),
       taskQueue: options.taskQueue,
       activities,
-      extra: { workflowBundle: await workflowBundle(), workflowsPath: undefined },
+      extra: { workflowBundle: await workflowBundle() },
     });
     running = worker.run();
   }

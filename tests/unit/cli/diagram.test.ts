@@ -11,12 +11,13 @@ describe('masar diagram', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('stateDiagram-v2');
     expect(lines).toContain('  [*] --> commission_review');
-    expect(lines).toContain('  commission_review --> tacit_approval : silence — tacitly approved (accord tacite) (decision, P2M)');
-    expect(lines).toContain('  tacit_approval : rôle governor_services à province');
-    expect(lines).toContain("  tacit_approval --> attestation_issued : Délivrer l'attestation (par governor_services)");
-    expect(lines).toContain('  awaiting_documents --> abandoned : sans réponse après 30 days');
-    expect(lines).toContain('  awaiting_documents : délai decision — suspendu');
-    expect(lines).toContain('  state "Permis délivré [approved]" as approved');
+    expect(lines).toContain("  commission_review --> tacit_approval : silence — accord tacite (Délai d'instruction, 2 mois)");
+    expect(lines).toContain('  tacit_approval : rôle Services du gouverneur (préfecture ou province) à préfecture ou province');
+    expect(lines).toContain("  tacit_approval --> attestation_issued : Délivrer l'attestation (par Services du gouverneur (préfecture ou province))");
+    expect(lines).toContain('  awaiting_documents --> abandoned : sans réponse après 30 jours');
+    expect(lines).toContain("  awaiting_documents : Délai d'instruction — suspendu");
+    expect(lines).toContain('  state "Permis délivré" as approved');
+    expect(lines).toContain('  approved : issue — approuvé');
     expect(lines).toContain('  approved --> [*]');
     expect(lines).toContain('  class tacit_approval tacit');
   });
@@ -26,17 +27,26 @@ describe('masar diagram', () => {
     const arrows = stdout.split('\n').filter((l) => l.includes(' --> ') && !l.includes('[*]'));
     // 11 actions and the clarification timeout.
     expect(arrows).toHaveLength(12);
-    expect(stdout).toContain('  review --> review : Prolonger le délai (par information_officer)');
+    expect(stdout).toContain("  review --> review : Prolonger le délai (par Personne chargée de l'information)");
     expect(stdout).toContain(
-      "  note right of received : answer — 20 working days, +20 working days ×1, à l'expiration — escalade province → region → ministry (tous les 10 working days)",
+      "  note right of received : Délai de réponse — 20 jours ouvrables, prolongeable de 20 jours ouvrables, à l'expiration — escalade préfecture ou province → région → ministère (DGCT) (chaque palier 10 jours ouvrables)",
     );
     // No label may carry a character that ends a Mermaid statement early.
     for (const line of arrows) expect(line.split(' : ')[1]).not.toMatch(/[;#{}"]/);
   });
 
-  it('should label in Arabic when asked', async () => {
+  it('should word everything in Arabic when asked: labels, roles, durations, outcomes', async () => {
     const { stdout } = await masar(['diagram', 'reclamation', '--language', 'ar']);
     expect(stdout).toContain('state "قيد المعالجة" as review');
+    expect(stdout).toContain('  awaiting_information --> abandoned : بدون جواب بعد 30 يوما');
+    expect(stdout).toContain('  awaiting_information --> review : تقديم المعلومات الإضافية (من طرف مقدم الطلب)');
+    expect(stdout).toContain('  answered : النتيجة — تم الرد');
+    // Apart from state ids and Mermaid's own words, no Latin letter is left: no "days", no role id.
+    const words = stdout
+      .split('\n')
+      .filter((l) => !/^\s*(stateDiagram|classDef|class |%%)/.test(l))
+      .map((l) => l.replace(/^\s*(state "([^"]*)" as \w+|\w+ --> (\w+|\[\*\])( : )?|\[\*\] --> \w+|\w+ : |note right of \w+ : )/, '$2'));
+    for (const line of words) expect(line).not.toMatch(/[A-Za-z]{2,}/);
   });
 
   it('should write a standalone SVG with one box per state and dashed silence arrows', async () => {

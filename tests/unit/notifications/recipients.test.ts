@@ -48,8 +48,10 @@ describe('notification recipients', () => {
     expect(found.recipients.map((r) => r.id)).toEqual(['agent-2']);
     const stranger = await resolveRecipients(input({ to: ['assignee'], task: { ...task, assignee: 'someone-else' } }), people);
     expect(stranger.recipients).toEqual([]);
-    const unassigned = await resolveRecipients(input({ to: ['assignee'], task: { ...task, assignee: undefined } }), people);
-    const holders = await resolveRecipients(input({ to: ['unit_agents'], task: { ...task, assignee: undefined } }), people);
+    const unassignedTask: typeof task = { ...task };
+    delete unassignedTask.assignee;
+    const unassigned = await resolveRecipients(input({ to: ['assignee'], task: unassignedTask }), people);
+    const holders = await resolveRecipients(input({ to: ['unit_agents'], task: unassignedTask }), people);
     expect(unassigned.recipients.map((r) => r.id)).toEqual(holders.recipients.map((r) => r.id));
     expect(unassigned.recipients.length).toBeGreaterThan(0);
   });
