@@ -37,7 +37,7 @@ const EXAMPLES = 5;
 function needs(procedure: CompiledProcedure): { role: string; level: Level; neededBy: string }[] {
   const found = new Map<string, { role: string; level: Level; neededBy: string }>();
   for (const [state, def] of Object.entries(procedure.states)) {
-    if (!def.task || def.task.role === 'applicant') continue;
+    if (def.kind !== 'task' || def.task.role === 'applicant') continue;
     const key = `${def.task.role}@${def.task.level}`;
     if (!found.has(key)) found.set(key, { role: def.task.role, level: def.task.level, neededBy: `the task of state "${state}"` });
   }

@@ -1,6 +1,6 @@
 /**
  * The compiled form of a procedure: plain JSON, hashed, carried in every case's workflow input.
- * This module holds types and constants only, so the workflow sandbox can import it.
+ * This module holds types, constants and pure helpers only, so the workflow sandbox can import it.
  */
 import type {
   Action,
@@ -68,14 +68,56 @@ export interface CompiledAction extends Omit<Action, 'input'> {
   input: Fields;
 }
 
-export interface CompiledState {
-  kind: 'task' | 'waiting' | 'automatic' | 'final';
+interface CompiledStateBase {
   label: Label;
-  task?: { role: string; level: Level; title?: Label | undefined };
-  outcome?: Outcome;
   actions: Record<string, CompiledAction>;
-  service?: string;
+}
+
+/** A task for staff: who holds it, at which level, and the outcome reaching it decides (tacit approval). */
+export interface CompiledTaskState extends CompiledStateBase {
+  kind: 'task';
+  task: { role: string; level: Level; title?: Label | undefined };
+  outcome?: Outcome;
+}
+
+/** Waiting for the applicant, optionally until a timeout moves the case on. */
+export interface CompiledWaitingState extends CompiledStateBase {
+  kind: 'waiting';
   timeout?: { after: string; to: string };
+}
+
+/** A service call whose outcome moves the case. */
+export interface CompiledAutomaticState extends CompiledStateBase {
+  kind: 'automatic';
+  service: string;
+}
+
+/** The end of the case with its outcome; `actions` is always empty. */
+export interface CompiledFinalState extends CompiledStateBase {
+  kind: 'final';
+  outcome: Outcome;
+}
+
+/**
+ * One state of the compiled procedure, tagged by `kind`. The union only names the fields the
+ * compiler already writes for each kind: the JSON (and so every hash) is the same as before.
+ */
+export type CompiledState = CompiledTaskState | CompiledWaitingState | CompiledAutomaticState | CompiledFinalState;
+
+/** The outcome reaching `state` decides, if any: a final state's, or a task state's tacit one. */
+export function stateOutcome(state: CompiledState): Outcome | undefined {
+  switch (state.kind) {
+    case 'task':
+    case 'final':
+      return state.outcome;
+    case 'waiting':
+    case 'automatic':
+      return undefined;
+    default: {
+      const never: never = state;
+      throw new Error(`unknown state kind ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 export interface CompiledClock extends Omit<Clock, 'counting'> {

@@ -5,6 +5,7 @@
  * cases run. Pure: `diagram-svg.ts` draws the same graph without Mermaid.
  */
 import type { CompiledClock, CompiledProcedure } from './compiled';
+import { stateOutcome } from './compiled';
 import { durationWords } from './duration-words';
 import type { Label, Language, Level, Outcome } from './schema';
 
@@ -150,7 +151,7 @@ export function procedureGraph(procedure: CompiledProcedure, language: DiagramLa
   const roles = (list: readonly string[]): string => list.map((r) => roleWords(procedure, r, language)).join(', ');
   for (const [id, state] of Object.entries(procedure.states)) {
     const details: string[] = [];
-    if (state.task) {
+    if (state.kind === 'task') {
       details.push(`${w.role} ${roleWords(procedure, state.task.role, language)}${state.task.level !== 'unit' ? ` ${w.at} ${LEVEL_WORDS[state.task.level][language]}` : ''}`);
     }
     for (const clock of Object.values(procedure.clocks)) {
@@ -158,13 +159,14 @@ export function procedureGraph(procedure: CompiledProcedure, language: DiagramLa
       if (clock.runsIn.includes(id)) details.push(`${clock.label[language]} (${durationWords(clock.duration, clock.counting, language)})`);
       else if (clock.suspendedIn.includes(id)) details.push(`${clock.label[language]}: ${w.suspended}`);
     }
-    if (state.outcome) details.push(`${w.outcome}: ${OUTCOME_WORDS[state.outcome][language]}`);
+    const outcome = stateOutcome(state);
+    if (outcome) details.push(`${w.outcome}: ${OUTCOME_WORDS[outcome][language]}`);
     nodes.push({
       id,
       kind: state.kind,
       label: state.label[language] || id,
       details,
-      ...(state.outcome ? { outcome: state.outcome } : {}),
+      ...(outcome ? { outcome } : {}),
       initial: id === procedure.initial,
     });
     for (const [name, action] of Object.entries(state.actions)) {
@@ -180,14 +182,15 @@ export function procedureGraph(procedure: CompiledProcedure, language: DiagramLa
         edges.push({ from: id, to, kind: EdgeKind.service, label: `${w.service} ${state.service ?? ''}: ${SERVICE_OUTCOME_WORDS[outcome]?.[language] ?? outcome}` });
       }
     }
-    if (state.timeout) {
+    if (state.kind === 'waiting' && state.timeout) {
       edges.push({ from: id, to: state.timeout.to, kind: EdgeKind.timeout, label: `${w.timeout} ${durationWords(state.timeout.after, undefined, language)}` });
     }
   }
   for (const clock of Object.values(procedure.clocks)) {
     if (!('decide' in clock.onExpiry)) continue;
     const target = clock.onExpiry.decide;
-    const outcome = procedure.states[target]?.outcome;
+    const targetState = procedure.states[target];
+    const outcome = targetState && stateOutcome(targetState);
     const decided = outcome ? OUTCOME_WORDS[outcome][language] : stateWords(procedure, target, language);
     for (const from of clock.runsIn) {
       edges.push({ from, to: target, kind: EdgeKind.silence, label: `${w.silence}: ${decided} (${clock.label[language]}, ${durationWords(clock.duration, clock.counting, language)})` });

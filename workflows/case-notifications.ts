@@ -86,6 +86,7 @@ export function notifyRequest(input: CaseInput, s: CaseState, message: Message, 
   const clockName = clockOf(input, s, message.event, extra);
   const clock = clockName ? s.clocks[clockName] : undefined;
   const stateDef = procedure.states[s.state];
+  const stateTask = stateDef?.kind === 'task' ? stateDef.task : undefined;
   return {
     caseId: input.caseId,
     reference: input.reference,
@@ -100,11 +101,11 @@ export function notifyRequest(input: CaseInput, s: CaseState, message: Message, 
     applicant: input.applicant,
     task: {
       state: s.state,
-      role: s.task?.role ?? stateDef?.task?.role ?? 'agent',
+      role: s.task?.role ?? stateTask?.role ?? 'agent',
       // Where the people concerned are: the unit the escalation reached, else where the task waits.
       unit: s.escalation?.unit ?? s.task?.unit ?? input.unit.code,
       ...(s.task?.assignee ? { assignee: s.task.assignee } : {}),
-      ...(stateDef?.task?.title ? { title: stateDef.task.title } : {}),
+      ...(stateTask?.title ? { title: stateTask.title } : {}),
     },
     vars: {
       ...extra,

@@ -5,7 +5,7 @@
  */
 import type { JournalEntry, MasarActivities, NotifyInput, NotifyResult, ProjectInput } from '../activities/types';
 import type { CompiledClock } from '../definitions/compiled';
-import { defaultCounting, MachineEvents } from '../definitions/compiled';
+import { defaultCounting, MachineEvents, stateOutcome } from '../definitions/compiled';
 import type { ClockOperation, NotificationEvent } from '../definitions/schema';
 import { applyDue, clockOpsOnEnter } from './case-clocks';
 import type { CaseMachine, Step } from './case-machine';
@@ -316,13 +316,14 @@ export class CaseRuntime {
 
     await this.updateClocksOnEnter(name);
 
-    if (def.outcome) {
-      s.outcome = def.outcome;
+    const outcome = stateOutcome(def);
+    if (outcome) {
+      s.outcome = outcome;
       this.notifyEvent('decided', { reason });
     }
     switch (def.kind) {
       case 'task': {
-        const task = def.task as NonNullable<typeof def.task>;
+        const task = def.task;
         s.task = { state: name, role: task.role, level: task.level, unit: unitAtLevel(this.input, task.level), openedAt: now() };
         this.notifyEvent('task_assigned');
         break;
@@ -351,8 +352,8 @@ export class CaseRuntime {
       case 'automatic':
         break;
       default: {
-        const never: never = def.kind;
-        throw new Error(`unknown state kind ${String(never)}`);
+        const never: never = def;
+        throw new Error(`unknown state kind ${JSON.stringify(never)}`);
       }
     }
   }

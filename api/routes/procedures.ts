@@ -7,6 +7,7 @@ import type { Express, Request } from 'express';
 import { z } from 'zod';
 import { PROCEDURE_TEMPLATE_NAMES } from '../../activities/notifications/render';
 import type { CompiledProcedure } from '../../definitions/compiled';
+import { stateOutcome } from '../../definitions/compiled';
 import { mermaidDiagram } from '../../definitions/diagram';
 import { PROCEDURE_ID } from '../../definitions/schema';
 import {
@@ -57,8 +58,8 @@ export function procedureDetail(compiled: CompiledProcedure) {
         {
           kind: s.kind,
           label: s.label,
-          ...(s.task ? { task: s.task } : {}),
-          ...(s.outcome ? { outcome: s.outcome } : {}),
+          ...(s.kind === 'task' ? { task: s.task } : {}),
+          ...(stateOutcome(s) ? { outcome: stateOutcome(s) } : {}),
           actions: Object.fromEntries(
             Object.entries(s.actions).map(([a, def]) => [a, { label: def.label, by: def.by, to: def.to, input: def.input, reasonRequired: def.reasonRequired }]),
           ),

@@ -5,6 +5,7 @@
  */
 import type { JournalEntry, NotifyInput } from '../../activities/types';
 import type { CompiledProcedure } from '../../definitions/compiled';
+import { stateOutcome } from '../../definitions/compiled';
 import { localDateOf, offsetAt, weekdayOf } from '../../definitions/local-time';
 import type { CaseView } from '../../workflows/messages';
 import type { SimulationResult } from './run';
@@ -121,8 +122,9 @@ function messagesBySequence(notifications: NotifyInput[]): Map<number, string[]>
 
 function decidedLine(ctx: TimelineContext, entry: JournalEntry): string | undefined {
   if (!entry.toState || entry.toState === entry.fromState) return undefined;
-  const outcome = ctx.procedure.states[entry.toState]?.outcome;
-  return outcome ? `DECIDED: ${outcome}${ctx.procedure.states[entry.toState]?.kind === 'final' ? '' : ' (the case goes on: ' + entry.toState + ')'}` : undefined;
+  const state = ctx.procedure.states[entry.toState];
+  const outcome = state && stateOutcome(state);
+  return outcome ? `DECIDED: ${outcome}${state.kind === 'final' ? '' : ' (the case goes on: ' + entry.toState + ')'}` : undefined;
 }
 
 function summary(ctx: TimelineContext, view: CaseView, result: SimulationResult): string[] {
