@@ -21,6 +21,14 @@ export function defaultCounting(spec: string): Counting {
   return /working days?$/.test(spec) ? 'working_days' : 'calendar';
 }
 
+/**
+ * `record[key]` when `key` is the record's own property. A name from outside (an action, a clock, a
+ * state) must not reach `Object.prototype`: `constructor` or `__proto__` is simply not there.
+ */
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** Bumped when the compiled shape changes; running cases keep the format they started with. */
 export const COMPILED_FORMAT = 1;
 

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { CompiledProcedure } from '../definitions/compiled';
-import { MachineEvents } from '../definitions/compiled';
+import { MachineEvents, ownValue } from '../definitions/compiled';
 import { validateInput } from '../definitions/input-validate';
 import type { CaseState } from './case-state';
 import { escalationUnits } from './case-state';
@@ -79,6 +79,66 @@ function actorMayTake(input: CaseInput, s: CaseState, roles: string[], actor: Ac
   return s.task?.assignee !== undefined && s.task.assignee === actor.id;
 }
 
+/**
+ * A built-in action (task claim/release, supervisor actions) with its input read once: the checks
+ * below and the runtime's `act` use this instead of re-reading `req.input`.
+ */
+export type BuiltinCommand =
+  | { kind: 'claim' }
+  | { kind: 'release' }
+  | { kind: 'take_over' }
+  /** At least one of `unit` and `assignee`, each a non-empty string. */
+  | { kind: 'reassign'; unit?: string; assignee?: string }
+  /** Without `clock`, the clock whose lateness escalated the case. */
+  | { kind: 'extend'; clock?: string }
+  /** `state` is only a string here: whether the case may be decided into it depends on the case. */
+  | { kind: 'decide'; state: string };
+
+/** A built-in action's input read: the command, or what is wrong with its fields. */
+export type BuiltinParse =
+  | { ok: true; command: BuiltinCommand }
+  | { ok: false; kind: 'reassign' | 'decide'; errors: FieldError[] };
+
+/**
+ * Reads a built-in action's input into a command; undefined when `req.action` is no built-in action.
+ * Field errors keep the order and wording callers have always seen.
+ */
+export function parseBuiltinAction(req: Pick<ActRequest, 'action' | 'input'>): BuiltinParse | undefined {
+  const inputs = req.input ?? {};
+  switch (req.action) {
+    case TaskActions.claim:
+      return { ok: true, command: { kind: 'claim' } };
+    case TaskActions.release:
+      return { ok: true, command: { kind: 'release' } };
+    case SupervisorActions.takeOver:
+      return { ok: true, command: { kind: 'take_over' } };
+    case SupervisorActions.reassign: {
+      const unit = inputs.unit;
+      const assignee = inputs.assignee;
+      const errors: FieldError[] = [];
+      if (unit !== undefined && (typeof unit !== 'string' || unit === '')) errors.push({ path: 'unit', message: 'expected a unit code' });
+      if (assignee !== undefined && (typeof assignee !== 'string' || assignee === ''))
+        errors.push({ path: 'assignee', message: 'expected a member id' });
+      if (unit === undefined && assignee === undefined) errors.push({ path: '', message: 'give a unit, an assignee, or both' });
+      if (errors.length || (typeof unit !== 'string' && typeof assignee !== 'string')) {
+        return { ok: false, kind: 'reassign', errors };
+      }
+      return {
+        ok: true,
+        command: { kind: 'reassign', ...(typeof unit === 'string' ? { unit } : {}), ...(typeof assignee === 'string' ? { assignee } : {}) },
+      };
+    }
+    case SupervisorActions.extend:
+      // A clock that is not a string names no clock: the escalated one is meant (as always).
+      return { ok: true, command: { kind: 'extend', ...(typeof inputs.clock === 'string' ? { clock: inputs.clock } : {}) } };
+    case SupervisorActions.decide:
+      if (typeof inputs.state !== 'string') return { ok: false, kind: 'decide', errors: [{ path: 'state', message: 'expected a state name' }] };
+      return { ok: true, command: { kind: 'decide', state: inputs.state } };
+    default:
+      return undefined;
+  }
+}
+
 /** A named unit must be one the directory knows and inside the acting supervisor's unit. */
 function checkNamedUnit(req: ActRequest, field: string, code: string): Rejection | undefined {
   const resolved = req.units?.[field];
@@ -98,11 +158,12 @@ function checkNamedUnit(req: ActRequest, field: string, code: string): Rejection
   return undefined;
 }
 
-function checkTaskAction(input: CaseInput, s: CaseState, req: ActRequest): Rejection | undefined {
+function checkTaskAction(input: CaseInput, s: CaseState, req: ActRequest, parsed: BuiltinParse | undefined): Rejection | undefined {
   const task = s.task;
   if (!task) return { type: RejectionType.notAllowedInState, message: `${req.action}: the case has no open task (state "${s.state}")` };
-  switch (req.action) {
-    case TaskActions.claim:
+  const kind = parsed?.ok ? parsed.command.kind : undefined;
+  switch (kind) {
+    case 'claim':
       if (!holdsTask(s, req.actor)) {
         return { type: RejectionType.forbidden, message: `${req.action}: only a ${task.role} of unit ${task.unit} may claim this task` };
       }
@@ -111,18 +172,32 @@ function checkTaskAction(input: CaseInput, s: CaseState, req: ActRequest): Rejec
         return { type: RejectionType.notAllowedInState, message: `${req.action}: the task is claimed by ${task.assignee}; they or a supervisor must release it first` };
       }
       return undefined;
-    case TaskActions.release:
+    case 'release':
       if (task.assignee === undefined) return { type: RejectionType.notAllowedInState, message: `${req.action}: the task is not claimed` };
       if (task.assignee !== req.actor.id && !supervisesEscalation(input, s, req.actor)) {
         return { type: RejectionType.forbidden, message: `${req.action}: only ${task.assignee} (the assignee) or a supervisor of the escalation may release the task` };
       }
       return undefined;
-    default:
+    case 'take_over':
+    case 'reassign':
+    case 'extend':
+    case 'decide':
+    case undefined:
       return { type: RejectionType.notAllowedInState, message: `unknown task action "${req.action}" (available: ${Object.values(TaskActions).join(', ')})` };
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown built-in command ${String(never)}`);
+    }
   }
 }
 
-function checkSupervisorAction(input: CaseInput, s: CaseState, req: ActRequest, rules: ActionRules): Rejection | undefined {
+function checkSupervisorAction(
+  input: CaseInput,
+  s: CaseState,
+  req: ActRequest,
+  parsed: BuiltinParse | undefined,
+  rules: ActionRules,
+): Rejection | undefined {
   const procedure: CompiledProcedure = input.procedure;
   if (!s.escalation) return { type: RejectionType.notAllowedInState, message: `${req.action}: the case is not escalated` };
   if (!req.actor.roles.includes('supervisor') || !req.actor.unit || !escalationUnits(input, s).includes(req.actor.unit)) {
@@ -131,39 +206,32 @@ function checkSupervisorAction(input: CaseInput, s: CaseState, req: ActRequest, 
       message: `${req.action}: only supervisors of ${escalationUnits(input, s).join(', ')} may act on this escalation`,
     };
   }
-  const inputs = req.input ?? {};
   const reasonMissing = !req.comment || req.comment.trim() === '';
-  switch (req.action) {
-    case SupervisorActions.reassign: {
-      const unit = inputs.unit;
-      const assignee = inputs.assignee;
-      const errors: FieldError[] = [];
-      if (unit !== undefined && (typeof unit !== 'string' || unit === '')) errors.push({ path: 'unit', message: 'expected a unit code' });
-      if (assignee !== undefined && (typeof assignee !== 'string' || assignee === ''))
-        errors.push({ path: 'assignee', message: 'expected a member id' });
-      if (unit === undefined && assignee === undefined) errors.push({ path: '', message: 'give a unit, an assignee, or both' });
+  const kind = parsed === undefined ? undefined : parsed.ok ? parsed.command.kind : parsed.kind;
+  switch (kind) {
+    case 'reassign': {
+      const errors: FieldError[] = parsed?.ok === false ? [...parsed.errors] : [];
       if (!s.task) return { type: RejectionType.notAllowedInState, message: `${req.action}: no open task to reassign` };
       if (reasonMissing) errors.push({ path: 'comment', message: 'a reason is required' });
       if (errors.length) return { type: RejectionType.invalidInput, message: `${req.action}: invalid input`, errors };
-      if (rules.scopedUnits && typeof unit === 'string') return checkNamedUnit(req, 'unit', unit);
+      const unit = parsed?.ok && parsed.command.kind === 'reassign' ? parsed.command.unit : undefined;
+      if (rules.scopedUnits && unit !== undefined) return checkNamedUnit(req, 'unit', unit);
       return undefined;
     }
-    case SupervisorActions.takeOver:
+    case 'take_over':
       if (!s.task) return { type: RejectionType.notAllowedInState, message: `${req.action}: no open task to take over` };
       return undefined;
-    case SupervisorActions.extend: {
-      const clock = typeof inputs.clock === 'string' ? inputs.clock : s.escalation.clock;
-      const rejection = checkExtension(input, s, clock);
+    case 'extend': {
+      const named = parsed?.ok && parsed.command.kind === 'extend' ? parsed.command.clock : undefined;
+      const rejection = checkExtension(input, s, named ?? s.escalation.clock);
       if (rejection) return rejection;
       if (reasonMissing) return { type: RejectionType.invalidInput, message: `${req.action}: a reason is required`, errors: [{ path: 'comment', message: 'a reason is required' }] };
       return undefined;
     }
-    case SupervisorActions.decide: {
-      const target = inputs.state;
-      const allowed = Object.keys(procedure.machine.states[s.state]?.on ?? {})
-        .filter((e) => e.startsWith(MachineEvents.supervisorDecide('')))
-        .map((e) => e.slice(MachineEvents.supervisorDecide('').length));
-      if (typeof target !== 'string' || !allowed.includes(target)) {
+    case 'decide': {
+      const target = parsed?.ok && parsed.command.kind === 'decide' ? parsed.command.state : undefined;
+      const allowed = decidableStates(procedure, s.state);
+      if (target === undefined || !allowed.includes(target)) {
         return {
           type: RejectionType.invalidInput,
           message: `${req.action}: input.state must be one of ${allowed.map((a) => `"${a}"`).join(', ') || '(none)'}`,
@@ -173,15 +241,30 @@ function checkSupervisorAction(input: CaseInput, s: CaseState, req: ActRequest, 
       if (reasonMissing) return { type: RejectionType.invalidInput, message: `${req.action}: a reason is required`, errors: [{ path: 'comment', message: 'a reason is required' }] };
       return undefined;
     }
-    default:
+    case 'claim':
+    case 'release':
+    case undefined:
       return { type: RejectionType.notAllowedInState, message: `unknown supervisor action "${req.action}"` };
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown built-in command ${String(never)}`);
+    }
   }
+}
+
+/** States a supervisor may decide the case into from `state` (the machine's `supervisor.decide.*` events). */
+function decidableStates(procedure: CompiledProcedure, state: string): string[] {
+  const machineState = ownValue(procedure.machine.states, state);
+  const prefix = MachineEvents.supervisorDecide('');
+  return Object.keys(machineState?.on ?? {})
+    .filter((e) => e.startsWith(prefix))
+    .map((e) => e.slice(prefix.length));
 }
 
 /** Whether `clock` may be extended once more. */
 export function checkExtension(input: CaseInput, s: CaseState, clock: string): Rejection | undefined {
-  const def = input.procedure.clocks[clock];
-  const runtime = s.clocks[clock];
+  const def = ownValue(input.procedure.clocks, clock);
+  const runtime = ownValue(s.clocks, clock);
   if (!def || !runtime) return { type: RejectionType.notAllowedInState, message: `no clock "${clock}" on this case` };
   if (!def.extension) return { type: RejectionType.notAllowedInState, message: `the ${clock} deadline cannot be extended` };
   if (runtime.extensions >= def.extension.max) {
@@ -226,10 +309,10 @@ function checkSuspensions(input: CaseInput, s: CaseState, req: ActRequest, targe
  */
 export function checkAction(input: CaseInput, s: CaseState, req: ActRequest, rules: ActionRules = CURRENT_RULES): Rejection | undefined {
   if (s.status === 'closed') return { type: RejectionType.closed, message: `case ${input.reference} is closed` };
-  if (req.action.startsWith('escalation.')) return checkSupervisorAction(input, s, req, rules);
-  if (req.action.startsWith('task.')) return checkTaskAction(input, s, req);
-  const state = input.procedure.states[s.state];
-  const action = state?.actions[req.action];
+  if (req.action.startsWith('escalation.')) return checkSupervisorAction(input, s, req, parseBuiltinAction(req), rules);
+  if (req.action.startsWith('task.')) return checkTaskAction(input, s, req, parseBuiltinAction(req));
+  const state = ownValue(input.procedure.states, s.state);
+  const action = state && ownValue(state.actions, req.action);
   if (!state || !action) {
     const available = Object.keys(state?.actions ?? {});
     return {
@@ -256,7 +339,7 @@ export function checkAction(input: CaseInput, s: CaseState, req: ActRequest, rul
     if ('clock' in effect && effect.op === 'extend') {
       const rejection = checkExtension(input, s, effect.clock);
       if (rejection) return rejection;
-      if (input.procedure.clocks[effect.clock]?.extension?.reasonRequired && (!req.comment || req.comment.trim() === '')) {
+      if (ownValue(input.procedure.clocks, effect.clock)?.extension?.reasonRequired && (!req.comment || req.comment.trim() === '')) {
         if (!errors.some((e) => e.path === 'comment')) errors.push({ path: 'comment', message: 'a reason is required' });
       }
     }

@@ -6,7 +6,7 @@
  */
 import { initialTransition, setup, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { CompiledProcedure } from '../definitions/compiled';
-import { MachineActions } from '../definitions/compiled';
+import { MachineActions, ownValue } from '../definitions/compiled';
 import type { Effect } from '../definitions/schema';
 
 /** What one machine step asks the workflow to do, in order. */
@@ -51,8 +51,9 @@ export function createCaseMachine(procedure: CompiledProcedure): CaseMachine {
       return { state: String(snapshot.value), ops: toOps(actions) };
     },
     next(state, event) {
-      const definition = procedure.machine.states[state];
-      if (!definition || !(event in definition.on)) return undefined;
+      // Own properties only: an event named `constructor` is no transition.
+      const definition = ownValue(procedure.machine.states, state);
+      if (!definition || !Object.hasOwn(definition.on, event)) return undefined;
       const [snapshot, actions] = transition(machine, snapshotOf(state), { type: event });
       return { state: String(snapshot.value), ops: toOps(actions) };
     },

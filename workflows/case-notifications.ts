@@ -4,6 +4,7 @@
  */
 import type { NotifyInput } from '../activities/types';
 import type { NotificationEvent, Recipient } from '../definitions/schema';
+import { ownValue } from '../definitions/compiled';
 import { describeInput } from './action-inputs';
 import type { CaseState } from './case-state';
 import type { ActRequest, CaseInput } from './messages';
@@ -71,7 +72,8 @@ export function clockOf(input: CaseInput, s: CaseState, event: NotificationEvent
  * case moves, from the state the action was taken in.
  */
 export function actionVars(input: CaseInput, fromState: string, req: ActRequest): Record<string, unknown> {
-  const action = input.procedure.states[fromState]?.actions[req.action];
+  const fromDef = ownValue(input.procedure.states, fromState);
+  const action = fromDef && ownValue(fromDef.actions, req.action);
   if (!action) return {};
   return {
     action: { name: req.action, label: action.label },

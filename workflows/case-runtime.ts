@@ -13,7 +13,7 @@ import { actionVars, messagesFor, notifyRequest, type Message } from './case-not
 import type { CaseState, ClockRuntime } from './case-state';
 import { buildView, unitAtLevel } from './case-state';
 import type { ActRequest, Actor, CaseInput, CaseView } from './messages';
-import { SupervisorActions, TaskActions } from './messages';
+import { parseBuiltinAction } from './authorize';
 
 /** Behaviour added while cases were running; a case gets it only in runs started after its patch. */
 export interface RuntimeRules {
@@ -82,19 +82,22 @@ export class CaseRuntime {
     const actor = journalActor(req.actor);
     const reason = req.comment?.trim() || undefined;
     const s = this.state;
-    switch (req.action) {
-      case SupervisorActions.reassign: {
+    // checkAction accepted `req` just before, so a built-in action's input parses.
+    const parsed = parseBuiltinAction(req);
+    const command = parsed?.ok ? parsed.command : undefined;
+    switch (command?.kind) {
+      case 'reassign': {
         const task = s.task;
         if (!task) break;
-        const unit = typeof req.input?.unit === 'string' ? req.input.unit : task.unit;
-        const assignee = typeof req.input?.assignee === 'string' ? req.input.assignee : undefined;
+        const unit = command.unit ?? task.unit;
+        const assignee = command.assignee;
         this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { from: task.unit, unit, assignee } });
         s.task = { ...task, unit, ...(assignee ? { assignee } : {}) };
         if (!assignee) delete s.task.assignee;
         this.notifyEvent('task_assigned');
         break;
       }
-      case SupervisorActions.takeOver: {
+      case 'take_over': {
         if (!s.task) break;
         const at = now();
         this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { unit: req.actor.unit, at } });
@@ -102,33 +105,36 @@ export class CaseRuntime {
         if (s.escalation) s.escalation.takenOver = { by: req.actor.id, at };
         break;
       }
-      case TaskActions.claim:
+      case 'claim':
         if (!s.task) break;
         this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { unit: s.task.unit } });
         s.task = { ...s.task, assignee: req.actor.id };
         break;
-      case TaskActions.release: {
+      case 'release': {
         if (!s.task) break;
         this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { unit: s.task.unit, assignee: s.task.assignee } });
         const { assignee: _released, ...task } = s.task;
         s.task = task;
         break;
       }
-      case SupervisorActions.extend: {
-        const clock = typeof req.input?.clock === 'string' ? req.input.clock : (s.escalation?.clock as string);
+      case 'extend': {
+        // Without a named clock, the one whose lateness escalated the case (checkAction made sure there is one).
+        const clock = command.clock ?? s.escalation?.clock;
+        if (clock === undefined) break;
         this.journal({ actor, kind: req.action, fromState: s.state, toState: s.state, reason, data: { clock } });
         await this.clockOp(clock, 'extend', reason);
         break;
       }
-      case SupervisorActions.decide: {
-        const target = String(req.input?.state);
-        const step = this.machine.next(s.state, MachineEvents.supervisorDecide(target));
+      case 'decide': {
+        const step = this.machine.next(s.state, MachineEvents.supervisorDecide(command.state));
         if (!step) break;
         this.journal({ actor, kind: req.action, fromState: s.state, toState: step.state, reason });
         await this.applyStep(step, reason);
         break;
       }
-      default: {
+      case undefined: {
+        // A built-in action whose input did not parse never gets here (checkAction rejects it).
+        if (parsed) break;
         const step = this.machine.next(s.state, req.action);
         if (!step) break;
         this.journal({
@@ -145,6 +151,11 @@ export class CaseRuntime {
         } finally {
           this.actionExtra = {};
         }
+        break;
+      }
+      default: {
+        const never: never = command;
+        throw new Error(`unknown built-in command ${JSON.stringify(never)}`);
       }
     }
     await this.project();

@@ -2,7 +2,7 @@
  * `checkAction`, the Update validator's rule, as a table: every actor (role x scope) against every
  * case state and every kind of action, then the units a supervisor action may name.
  */
-import { checkAction, CURRENT_RULES } from '../../../workflows/authorize';
+import { checkAction, CURRENT_RULES, parseBuiltinAction } from '../../../workflows/authorize';
 import type { CaseState } from '../../../workflows/case-state';
 import { RejectionType, type ActRequest, type Actor, type UnitChain } from '../../../workflows/messages';
 import { APPLICANT, COMMUNE, caseInput, compileYaml, SIMPLE } from '../../support/procedures';
@@ -193,5 +193,60 @@ describe('checkAction: suspensions of a clock', () => {
   });
   it('should let a case without the limit ask again', () => {
     expect(checkAction(once, used(3), { action: 'ask_documents', actor: ACTORS.agent }, { ...CURRENT_RULES, suspensionLimit: false })).toBeUndefined();
+  });
+});
+
+describe('checkAction: names that are properties of every object', () => {
+  // Every name Object.prototype answers to, and `__proto__`: none is an action, a clock or a state.
+  const inherited = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__'])];
+
+  it.each(inherited.flatMap((name) => (['open', 'waiting', 'escalatedProvince'] as StateName[]).map((state): [string, StateName] => [name, state])))(
+    'should answer action "%s" in state %s as not available',
+    (name, state) => {
+      for (const actor of Object.values(ACTORS)) {
+        const rejection = checkAction(input, STATES[state], { action: name, actor, comment: 'why' });
+        expect(rejection).toEqual({ type: S, message: expect.stringContaining(`action "${name}" is not available in state "${STATES[state].state}"`) });
+      }
+    },
+  );
+
+  it.each(inherited)('should answer an extension of clock "%s" as no such clock', (name) => {
+    const rejection = checkAction(input, STATES.escalatedProvince, { action: 'escalation.extend', input: { clock: name }, comment: 'late', actor: ACTORS.supProvince });
+    expect(rejection).toEqual({ type: S, message: `no clock "${name}" on this case` });
+  });
+
+  it.each(inherited)('should refuse a decision into state "%s"', (name) => {
+    const rejection = checkAction(input, STATES.escalatedProvince, { action: 'escalation.decide', input: { state: name }, comment: 'late', actor: ACTORS.supProvince });
+    expect(rejection?.type).toBe(RejectionType.invalidInput);
+    expect(rejection?.errors).toEqual([expect.objectContaining({ path: 'state' })]);
+  });
+
+  it.each(inherited)('should answer task and supervisor actions suffixed "%s" as unknown', (name) => {
+    expect(checkAction(input, STATES.open, { action: `task.${name}`, actor: ACTORS.agent })?.type).toBe(S);
+    expect(checkAction(input, STATES.escalatedProvince, { action: `escalation.${name}`, actor: ACTORS.supProvince })?.type).toBe(S);
+  });
+});
+
+describe('parseBuiltinAction', () => {
+  it.each([null, 0, 1, true, false, '', [], {}, ['01.511']])('should name the field of a reassignment to unit %j', (unit) => {
+    expect(parseBuiltinAction({ action: 'escalation.reassign', input: { unit } })).toEqual({
+      ok: false,
+      kind: 'reassign',
+      errors: [{ path: 'unit', message: 'expected a unit code' }],
+    });
+    expect(parseBuiltinAction({ action: 'escalation.reassign', input: { assignee: unit } })).toEqual({
+      ok: false,
+      kind: 'reassign',
+      errors: [{ path: 'assignee', message: 'expected a member id' }],
+    });
+  });
+
+  it('should read a reassignment, an extension and a decision into commands', () => {
+    expect(parseBuiltinAction({ action: 'escalation.reassign', input: { unit: '01.511.01.02' } })).toEqual({ ok: true, command: { kind: 'reassign', unit: '01.511.01.02' } });
+    expect(parseBuiltinAction({ action: 'escalation.reassign', input: {} })).toEqual({ ok: false, kind: 'reassign', errors: [{ path: '', message: 'give a unit, an assignee, or both' }] });
+    expect(parseBuiltinAction({ action: 'escalation.extend', input: { clock: 7 } })).toEqual({ ok: true, command: { kind: 'extend' } });
+    expect(parseBuiltinAction({ action: 'escalation.decide', input: { state: 'approved' } })).toEqual({ ok: true, command: { kind: 'decide', state: 'approved' } });
+    expect(parseBuiltinAction({ action: 'escalation.decide' })).toMatchObject({ ok: false, kind: 'decide' });
+    expect(parseBuiltinAction({ action: 'approve' })).toBeUndefined();
   });
 });
