@@ -203,6 +203,8 @@ describe('legal time', () => {
       action: 'escalation.reassign',
       actor: SUPERVISOR_PROVINCE,
       input: { unit: '01.511.01.03' },
+      // What the act use case resolves through the directory before the workflow checks scope.
+      units: { unit: { code: '01.511.01.03', province: '01.511', region: '01', ministry: 'DGCT' } },
       comment: 'Asilah holds the archives',
     });
     expect(reassigned.tasks[0]?.unit).toBe('01.511.01.03');

@@ -156,7 +156,7 @@ describe('reference data and administration by role', () => {
       const detail = await get(who, '/api/v1/procedures/acces-information');
       expect(detail.status).toBe(200);
       expect(detail.body.input.subject.required).toBe(true);
-      expect(detail.body.diagram.mermaid).toContain('received --> review : Instruire (délai ordinaire) (par information_officer)');
+      expect(detail.body.diagram.mermaid).toContain("received --> review : Instruire (délai ordinaire) (par Personne chargée de l'information)");
       const units = await get(who, '/api/v1/units?parent=01.511');
       expect(units.body.items.map((u: { code: string }) => u.code)).toEqual([TANGER, ASSILAH]);
       expect((await get(who, '/api/v1/calendars/ma-administration/holidays?year=2026')).status).toBe(200);
