@@ -6,6 +6,7 @@
  */
 import type { CaseInput, CaseView } from '../workflows/messages';
 import { writeCaseProjection } from './cases';
+import { lockCase } from './journal';
 import type { Db } from './pool';
 
 /** The view of a case filed and not yet projected: its initial state, no task or clock running yet. */
@@ -32,7 +33,7 @@ export async function recordFiling(db: Db, input: CaseInput, filedAt: string): P
   const client = await db.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`masar:case:${input.caseId}`]);
+    await lockCase(client, input.caseId);
     await writeCaseProjection(client, {
       view: filingView(input, filedAt),
       journal: [],
