@@ -88,8 +88,12 @@ describe('a case with real activities', () => {
     // The commune's information officers learn of the new task, in their own language (French here).
     const task = await until('the task message', async () => smtp.to('agent.tanger@masar.local').find((m) => m.text.includes(input.reference)));
     expect(task.headers.get('content-language')).toBe('fr');
-    // Each message went out once, and its outbox row says so.
-    const outbox = await listOutbox(testDb.db, input.caseId);
+    // Each message went out once, and its outbox row says so (the row is marked after the SMTP server
+    // answers, so the mail can be seen a moment before its row).
+    const outbox = await until('every outbox row sent', async () => {
+      const rows = await listOutbox(testDb.db, input.caseId);
+      return rows.length > 0 && rows.every((m) => m.status === 'sent') ? rows : undefined;
+    });
     expect(outbox.map((m) => m.status)).toEqual(outbox.map(() => 'sent'));
     for (const count of smtp.countByMessageId().values()) expect(count).toBe(1);
   });
