@@ -74,6 +74,7 @@ function compiledState(state: State): CompiledState {
         label: state.label,
         actions: compiledActions(state),
         ...(state.timeout ? { timeout: state.timeout } : {}),
+        ...(state.outcome ? { outcome: state.outcome } : {}),
       };
     case 'automatic':
       return { kind: 'automatic', label: state.label, actions: compiledActions(state), service: state.service };
@@ -132,6 +133,8 @@ export function compileProcedure(procedure: Procedure): CompiledProcedure {
     ),
     ...(procedure.escalation ? { escalation: procedure.escalation } : {}),
     notifications: procedure.notifications,
+    ...(procedure.catalogue ? { catalogue: procedure.catalogue } : {}),
+    ...(procedure.registration ? { registration: procedure.registration } : {}),
     templates: procedure.templates,
     machine,
   };

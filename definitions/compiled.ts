@@ -4,6 +4,7 @@
  */
 import type {
   Action,
+  Catalogue,
   Clock,
   Counting,
   Effect,
@@ -13,6 +14,7 @@ import type {
   Level,
   NotificationRule,
   Outcome,
+  Registration,
   TemplateSource,
 } from './schema';
 
@@ -92,6 +94,8 @@ export interface CompiledTaskState extends CompiledStateBase {
 export interface CompiledWaitingState extends CompiledStateBase {
   kind: 'waiting';
   timeout?: { after: string; to: string };
+  /** The decision reached on entering, open to the applicant's recourse (absent before it existed). */
+  outcome?: Outcome;
 }
 
 /** A service call whose outcome moves the case. */
@@ -112,13 +116,13 @@ export interface CompiledFinalState extends CompiledStateBase {
  */
 export type CompiledState = CompiledTaskState | CompiledWaitingState | CompiledAutomaticState | CompiledFinalState;
 
-/** The outcome reaching `state` decides, if any: a final state's, or a task state's tacit one. */
+/** The outcome reaching `state` decides, if any: a final state's, a task state's tacit one, or a contestable decision. */
 export function stateOutcome(state: CompiledState): Outcome | undefined {
   switch (state.kind) {
     case 'task':
+    case 'waiting':
     case 'final':
       return state.outcome;
-    case 'waiting':
     case 'automatic':
       return undefined;
     default: {
@@ -149,6 +153,10 @@ export interface CompiledProcedure {
   clocks: Record<string, CompiledClock>;
   escalation?: Escalation;
   notifications: NotificationRule[];
+  /** Absent when the definition declares none (procedures published before the catalogue). */
+  catalogue?: Catalogue;
+  /** Absent unless cases get a registration number at filing. */
+  registration?: Registration;
   templates: Record<string, { fr: TemplateSource; ar: TemplateSource }>;
   machine: CompiledMachine;
 }

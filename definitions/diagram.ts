@@ -111,6 +111,7 @@ const OUTCOME_WORDS: Record<Outcome, Label> = {
   tacitly_approved: { fr: 'accord tacite', ar: 'موافقة ضمنية' },
   tacitly_refused: { fr: 'refus tacite', ar: 'رفض ضمني' },
   answered: { fr: 'répondu', ar: 'تم الرد' },
+  partially_refused: { fr: 'refus partiel', ar: 'رفض جزئي' },
   redirected: { fr: 'réorienté', ar: 'تم التوجيه' },
   closed: { fr: 'classé', ar: 'محفوظ' },
 };

@@ -22,12 +22,13 @@ const OUTCOMES: Record<string, Record<Lang, string>> = {
   tacitly_approved: { fr: 'accord tacite (silence valant accord)', ar: 'موافقة ضمنية (السكوت بمثابة موافقة)' },
   tacitly_refused: { fr: 'refus implicite', ar: 'رفض ضمني' },
   answered: { fr: 'réponse apportée', ar: 'تم الجواب' },
+  partially_refused: { fr: 'communication partielle, refus motivé pour le reste', ar: 'تقديم جزئي للمعلومات ورفض معلل للباقي' },
   redirected: { fr: "réorientée vers l'administration compétente", ar: 'أحيل على الإدارة المختصة' },
   closed: { fr: 'dossier clôturé', ar: 'ملف مغلق' },
 };
 
 const LEVELS: Record<string, Record<Lang, string>> = {
-  unit: { fr: 'la collectivité de dépôt', ar: 'الجماعة التي أودع بها الطلب' },
+  unit: { fr: 'la collectivité de dépôt', ar: 'الجماعة الترابية التي أودع لديها الطلب' },
   province: { fr: 'la préfecture ou province', ar: 'العمالة أو الإقليم' },
   region: { fr: 'la wilaya de la région', ar: 'ولاية الجهة' },
   ministry: { fr: "le ministère de l'Intérieur (DGCT)", ar: 'وزارة الداخلية (المديرية العامة للجماعات الترابية)' },

@@ -15,8 +15,8 @@ const COMMUNES_PER_PROVINCE = 20;
 const OPEN_SHARE = 0.4;
 const BATCH = 50_000;
 /** Task roles of the shipped procedures (the synthetic tasks use them in turn). */
-const ROLES = ['agent', 'information_officer', 'urbanism_officer', 'complaints_officer', 'commission_member'];
-const PROCEDURES = ['certificat-residence', 'acces-information', 'permis-habiter', 'reclamation', 'permis-construire'];
+const ROLES = ['agent', 'information_officer', 'urbanism_officer', 'complaints_officer', 'commission_member', 'legalisation_officer', 'mail_clerk'];
+const PROCEDURES = ['legalisation-signature', 'acces-information', 'permis-habiter', 'reclamation', 'permis-construire', 'bureau-ordre', 'controle-legalite'];
 
 export interface QueryResult {
   name: string;

@@ -14,11 +14,13 @@ const DIR = path.join(__dirname, '..', '..', '..', 'definitions', 'procedures');
 
 // [id, version, compiled.hash, sha256 of JSON.stringify(compiled)], recorded on 2026-11-28.
 const RECORDED: [string, number, string, string][] = [
-  ['acces-information', 1, '709cddfb740c9995d8e28ec2a471cf4cf6367be9567107487566172333073fb6', 'c0b37d7c6eec0bba033aed03693b2fce40edb0760dbe801473260f9a3bd500a9'],
-  ['certificat-residence', 1, '47d1dd01769c6b979fd339a8970943056351ffd405e0e1d3610ebcec3282019a', '76ddc09379e8c0fb3b54bb0aa0eefda63dce718116963704de6c4669a64a3ae3'],
-  ['permis-construire', 1, 'b51933d8f87b42f3ea21d2118917b1c54299d04c4967d4cd072bc7f621324be7', 'b5aa2f30574c2e89f243f5740b16458a06ec5b2e4d7cb79a5b1f5b74ccd8e810'],
-  ['permis-habiter', 1, '7e80040dae9e5a09fad1ec3b3a9748592b4c9c88c8d56af854979c9b99d62700', '19789eec17e020d4d703b7a3a395e208e3f56cc4e24c9ca9575c2398d6ce6675'],
-  ['reclamation', 1, '25083c7127c8c84e98433cee54a2c74d9c52708b8136075f9afb2f2979f84110', '1b6c6d7dc73d4973ed841a5bc4748545d835ce199aa616d58faa4884c1170d78'],
+  ['acces-information', 2, '5edb20db13ba329f7055ba6193be9e54cc73b49bc8e450dfac413ca86fe805c7', 'f940abb04ec60c92bb9f2cdb139cc63af91bfda6974020c4c8b8b5a8320a17b2'],
+  ['bureau-ordre', 1, 'd69b45422f98547af46ad5b1b6d6a089586528ac82d9b6483d2cc825c1dd00fa', 'ceeffea2f8c86a6c7654218cc8a6a4b503f7a7582dba4c361a258166f12359fc'],
+  ['controle-legalite', 1, '66aa6f644fb96a48b22f3dedcb5e8fe2890b679e78edab40b5cf1ab981bbf102', '761a96ac5399b50468550cfe6d617daf7b4ae28ac5cc4f615a974575242b30ac'],
+  ['legalisation-signature', 1, '0e885223d9bfafdcc3b98ad0c0899b64ba5c5762aa03f13ecd84b2e970af8547', '114f55d62c5ccc828566a4612446700faab69a904fde478ca3cd60916ca75495'],
+  ['permis-construire', 2, '3686f32a4d8398a674be7a87647814f129f907899ce1b405603c0f8d899b189c', 'cff0cd3f2ec014d5845dda4ad62587d80b953ea5cc014d4d06934a5478c9bf0e'],
+  ['permis-habiter', 2, '460cb0070b709416998af7a1c938ea32af44bdb426e04bfaa7a3c44243a00724', '55bf7ca6e9494e150e1ce12e5aff4aa243dcf4307a57ddfb55b5a0f8981f9223'],
+  ['reclamation', 2, '6b0496a12c2c4b03969f38b1626a8bc71980c77e320467a2c5d008b55064e69b', '9665b2359d586bbdf6b7291980c5af96411ee434c6278b0822783fefb3c5a463'],
 ];
 
 describe('compiled output of the shipped procedures', () => {

@@ -1,6 +1,7 @@
 /**
  * One time-skipping environment per test with the real case workflow, the real clock arithmetic on
- * the shipped calendar, and notifications/projections recorded (tests/support/fake-activities).
+ * the shipped calendar, the built-in services, and notifications/projections recorded
+ * (tests/support/fake-activities).
  *
  *   const h = shippedHarness('reclamation');   // at the top of a test file
  *   const handle = await h.file(casablanca('2027-01-04', 10), data);
@@ -13,6 +14,7 @@ import { Worker } from '@temporalio/worker';
 import type { JournalEntry, NotifyInput } from '../../../activities/types';
 import { procedureCase } from '../../../workflows/procedure-case';
 import { actUpdate, caseWorkflowId, filedUpdate, viewQuery, type ActRequest, type Actor, type CaseView } from '../../../workflows/messages';
+import { createServiceActivities } from '../../../activities/services';
 import { notified, recordingActivities, type Recorded } from '../../support/fake-activities';
 import { APPLICANT, COMMUNE, caseInput, shippedProcedure } from '../../support/procedures';
 import { timeSkippingEnv, workflowBundle } from '../../support/temporal';
@@ -52,7 +54,16 @@ export function shippedHarness(procedureId: string): ShippedHarness {
     env = await timeSkippingEnv();
     const made = recordingActivities();
     recorded = made.recorded;
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: made.activities });
+    // The built-in services for real (flag:<field> routes a case at filing), recorded as called.
+    const services = createServiceActivities();
+    const activities = {
+      ...made.activities,
+      callService: async (input: Parameters<typeof services.callService>[0]) => {
+        recorded.services.push(input);
+        return services.callService(input);
+      },
+    };
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
     running = worker.run();
   });
   afterEach(async () => {
