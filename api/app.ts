@@ -15,6 +15,7 @@ import { notFoundHandler, problemHandler } from './problems';
 import { rateLimit } from './rate-limit';
 import { registerActionRoutes } from './routes/actions';
 import { registerAttentionRoutes } from './routes/attention';
+import { registerCatalogueRoutes } from './routes/catalogue';
 import { registerCaseRoutes } from './routes/cases';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
 
   registerOpsRoutes(app, ctx);
   registerProcedureRoutes(app, ctx);
+  registerCatalogueRoutes(app, ctx);
   registerFilingRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
   registerActionRoutes(app, ctx);

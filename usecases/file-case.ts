@@ -12,7 +12,7 @@ import { claimIdempotencyKey, nextReferenceNumber } from '../db/idempotency';
 import { getProcedure } from '../db/procedures';
 import { canonicalJson } from '../definitions/compile';
 import { validateInput } from '../definitions/input-validate';
-import type { Actor, Applicant, CaseInput, CaseUnit } from '../workflows/messages';
+import type { Actor, Applicant, CaseInput, CaseRegistration, CaseUnit } from '../workflows/messages';
 import { isApplicant, isStaff } from './access';
 import type { UseCaseDeps } from './deps';
 import { conflict, forbidden, invalid } from './errors';
@@ -48,6 +48,8 @@ export interface FiledCase {
   /** The same key was filed before: this is that case, not a new one. */
   replayed: boolean;
   procedureId: string;
+  /** The registration number given at filing, when the procedure keeps a register. */
+  registration?: CaseRegistration;
   /** The case as filed; absent when no worker answered in time (the case exists and will show up). */
   record?: CaseRecord;
 }
@@ -142,16 +144,18 @@ export async function fileCase(
     reference = formatReference(procedure.id, year, await nextReferenceNumber(db));
   }
 
-  const caseInput: CaseInput = { caseId, reference, procedure, unit, applicant, data: input.data, filedBy, calendarId: options.calendarId };
-  // A 2xx must mean the case can be read: its row exists before its workflow does.
-  await recordFiling(db, caseInput, deps.now().toISOString());
+  const filing: CaseInput = { caseId, reference, procedure, unit, applicant, data: input.data, filedBy, calendarId: options.calendarId };
+  // A 2xx must mean the case can be read: its row exists before its workflow does. A procedure
+  // that keeps a register gets the case's number in that same transaction.
+  const registration = await recordFiling(db, filing, deps.now().toISOString());
+  const caseInput: CaseInput = registration ? { ...filing, registration } : filing;
   try {
     await engine.start(caseInput);
   } catch (err) {
     if (!replayed) await forgetFiling(db, caseId).catch(() => undefined);
     throw err;
   }
-  const filed = { caseId, reference, replayed, procedureId: procedure.id };
+  const filed = { caseId, reference, replayed, procedureId: procedure.id, ...(registration ? { registration } : {}) };
 
   const view = await engine.filed(caseId, options.firstViewTimeoutMs).catch(() => undefined);
   if (!view) return filed;

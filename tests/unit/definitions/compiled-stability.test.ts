@@ -14,7 +14,7 @@ const DIR = path.join(__dirname, '..', '..', '..', 'definitions', 'procedures');
 
 // [id, version, compiled.hash, sha256 of JSON.stringify(compiled)], recorded on 2026-11-28.
 const RECORDED: [string, number, string, string][] = [
-  ['acces-information', 2, '5edb20db13ba329f7055ba6193be9e54cc73b49bc8e450dfac413ca86fe805c7', 'f940abb04ec60c92bb9f2cdb139cc63af91bfda6974020c4c8b8b5a8320a17b2'],
+  ['acces-information', 2, 'de8c33fa1fa1b83fd2c9fa2d59ecc52e3a34f69324a5398061e428811fe751e6', '44c3390e89e38063936d638d79d2a84276a8c784ebdb25cba4c14db73a193a9b'],
   ['bureau-ordre', 1, 'd69b45422f98547af46ad5b1b6d6a089586528ac82d9b6483d2cc825c1dd00fa', 'ceeffea2f8c86a6c7654218cc8a6a4b503f7a7582dba4c361a258166f12359fc'],
   ['controle-legalite', 1, '66aa6f644fb96a48b22f3dedcb5e8fe2890b679e78edab40b5cf1ab981bbf102', '761a96ac5399b50468550cfe6d617daf7b4ae28ac5cc4f615a974575242b30ac'],
   ['legalisation-signature', 1, '0e885223d9bfafdcc3b98ad0c0899b64ba5c5762aa03f13ecd84b2e970af8547', '114f55d62c5ccc828566a4612446700faab69a904fde478ca3cd60916ca75495'],
