@@ -148,6 +148,14 @@ describe('shipped procedures', () => {
     expect(states.legality_control).toMatchObject({ task: { role: 'governor_services', level: 'province' } });
   });
 
+  it.each(IDS)('should say, for every clock and waiting timeout of %s, whether a period ending on a closed day moves', (id) => {
+    const { clocks, states } = get(id);
+    for (const [name, clock] of Object.entries(clocks)) expect([name, clock.endOnNonWorkingDay]).toEqual([name, 'keep']);
+    for (const [name, state] of Object.entries(states)) {
+      if (state.kind === 'waiting' && state.timeout) expect([name, state.timeout.endOnNonWorkingDay]).toEqual([name, 'extend']);
+    }
+  });
+
   it.each(IDS)('should publish the catalogue of %s: documents, fees and a deadline clock', (id) => {
     const { catalogue, clocks } = get(id);
     expect(catalogue).toBeDefined();

@@ -57,14 +57,16 @@ describe('acces-information: urgency', () => {
     await handle.terminate('test over');
   });
 
-  it('should not route a request to urgency when the applicant did not ask (urgent false or absent)', async () => {
-    for (const [hour, data] of [[10, DATA], [11, { ...DATA, urgent: false }]] as const) {
-      const handle = await h.file(casablanca('2027-04-05', hour), data);
-      const view = await h.view(handle);
-      expect(view.state).toBe('received');
-      expect(clockOf(view, 'urgent_answer')?.status).toBe('pending');
-      await handle.terminate('test over');
-    }
+  it.each([
+    ['absent', DATA],
+    ['false', { ...DATA, urgent: false }],
+  ])('should not route a request to urgency when the applicant did not ask (urgent %s)', async (_what, data) => {
+    const handle = await h.file(casablanca('2027-04-05', 10), data);
+    const view = await h.view(handle);
+    expect(view.state).toBe('received');
+    expect(clockOf(view, 'urgent_answer')?.status).toBe('pending');
+    expect(clockOf(view, 'answer')?.status).toBe('running');
+    await handle.terminate('test over');
   });
 });
 
@@ -146,13 +148,13 @@ describe('acces-information: decisions and recourse', () => {
     await h.act(handle, { action: 'refuse', actor: officer, input: REFUSAL });
     await h.act(handle, { action: 'complain', actor: applicant, comment: "L'exception ne s'applique pas" });
     expect((await h.rejection(handle, { action: 'reject_complaint', actor: president })).type).toBe(RejectionType.invalidInput);
-    await h.skipTo(casablanca('2027-04-09', 11));
+    await h.skipTo(casablanca('2027-04-12', 11));
     const rejected = await h.act(handle, { action: 'reject_complaint', actor: president, comment: 'Exception confirmée' });
     expect(rejected).toEqual(expect.objectContaining({ state: 'complaint_rejected', outcome: 'refused', status: 'open' }));
-    // 30 calendar days from Friday 9 April end with Sunday 9 May.
-    await h.skipTo(casablanca('2027-05-09', 23, 30));
+    // 30 calendar days from Monday 12 April end with Wednesday 12 May, a working day.
+    await h.skipTo(casablanca('2027-05-12', 23, 30));
     expect((await h.view(handle)).state).toBe('complaint_rejected');
-    await h.skipTo(casablanca('2027-05-10', 9));
+    await h.skipTo(casablanca('2027-05-13', 9));
     expect(await h.view(handle)).toEqual(expect.objectContaining({ state: 'refusal_final', outcome: 'refused', status: 'closed' }));
     await handle.result();
   });
