@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Directory } from '../db/directory';
 import type { JournalKeyring } from '../db/journal-keys';
 import type { Db } from '../db/pool';
+import type { DocumentIssuer } from '../documents/issue';
 import type { CaseEngine } from '../usecases/case-engine';
 import type { UseCaseDeps } from '../usecases/deps';
 import type { TokenVerifier } from './auth';
@@ -23,6 +24,8 @@ export interface AppDeps {
   verifyToken: TokenVerifier;
   /** Keys `GET /journal/verify` checks signatures with. @default none (chain and checkpoints only) */
   journalKeys?: JournalKeyring;
+  /** Issues sealed receipts and decisions. @default none (their routes answer 503) */
+  documents?: DocumentIssuer;
   /** @default a silent logger */
   logger?: Logger;
   options?: AppOptions;

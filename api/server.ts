@@ -10,12 +10,14 @@ import path from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createDirectory } from '../db/directory';
+import { pgIssuedFiles } from '../db/issued-documents';
 import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
 import { publishProcedure } from '../db/procedures';
 import { compileProcedure } from '../definitions/compile';
 import { loadProcedureDirectory } from '../definitions/load';
+import { loadSeal } from '../documents/seal-files';
 import { createApp } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
@@ -56,6 +58,9 @@ export interface RunningApi {
 
 /** Migrates, publishes the shipped procedures (when configured) and listens on `HOST:PORT`. */
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+  // Read before anything starts: a seal that cannot be read is a configuration error, said at once.
+  const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? loadSeal(config.MASAR_SEAL_CERT, config.MASAR_SEAL_KEY) : undefined;
+  if (!seal) logger.warn('MASAR_SEAL_CERT and MASAR_SEAL_KEY are not set: receipts and decisions are not issued as sealed PDFs');
   const db = createDb({ url: config.DATABASE_URL });
   try {
     for (const name of await migrate(db)) logger.info({ migration: name }, 'migrated');
@@ -79,6 +84,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     engine: createCaseEngine(client, { taskQueue: config.MASAR_TASK_QUEUE }),
     directory: createDirectory(db),
     journalKeys: journalKeyring(config),
+    ...(seal ? { documents: { db, files: pgIssuedFiles(db), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } } : {}),
     verifyToken: createTokenVerifier({
       ...(config.AUTH_JWT_SECRET ? { jwtSecret: config.AUTH_JWT_SECRET } : {}),
       ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),

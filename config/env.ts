@@ -37,6 +37,17 @@ export const LogEnv = {
   LOG_LEVEL: logLevel.default('info'),
 };
 
+/**
+ * The organisation's seal (law 43-20): PEM files of the certificate (then any intermediates) and
+ * its private key, both or neither. Without them, receipts and decisions are not issued as PDFs.
+ */
+export const SealEnv = {
+  MASAR_SEAL_CERT: z.string().min(1).optional(),
+  MASAR_SEAL_KEY: z.string().min(1).optional(),
+};
+
+const publicUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080');
+
 /** The REST API's own part. */
 export const ApiEnv = {
   PORT: port.default(8080),
@@ -56,6 +67,9 @@ export const ApiEnv = {
   MASAR_SEED_PROCEDURES: flag.default(true),
   /** The journal's keys: the verify endpoint checks signatures with them. */
   ...JournalKeyEnv,
+  ...SealEnv,
+  /** Where people reach Masar: the link of each document's QR code (`/verify/{code}`). */
+  MASAR_PUBLIC_URL: publicUrl,
 };
 
 /** The worker's own part. */
@@ -79,8 +93,10 @@ export const WorkerEnv = {
   /** Seconds between sweeps that resend queued or failed messages (0: never). */
   MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
-  MASAR_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080'),
+  MASAR_PUBLIC_URL: publicUrl,
   ...JournalKeyEnv,
+  /** The seal of the receipts and decisions attached to messages. */
+  ...SealEnv,
 };
 
 /** `npm start`'s own part: where it keeps data and the ports of what it starts itself. */
@@ -107,6 +123,8 @@ export const StartEnv = {
   MASAR_JOURNAL_KEY: JournalKeyEnv.MASAR_JOURNAL_KEY,
   MASAR_SEED_DIRECTORY: flag.default(true),
   LOG_LEVEL: logLevel.default('warn'),
+  /** Unset: `npm start` makes a self-signed demo seal in the data folder. */
+  ...SealEnv,
 };
 
 export const TemporalConfig = z.object(TemporalEnv);
@@ -132,6 +150,13 @@ function temporalPairs(env: Env): EnvIssue[] {
   return [];
 }
 
+function sealPair(env: Env): EnvIssue[] {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  if (set('MASAR_SEAL_CERT') && !set('MASAR_SEAL_KEY')) return [{ variable: 'MASAR_SEAL_KEY', message: 'is required with MASAR_SEAL_CERT (the PEM file of the seal\'s private key)' }];
+  if (set('MASAR_SEAL_KEY') && !set('MASAR_SEAL_CERT')) return [{ variable: 'MASAR_SEAL_CERT', message: 'is required with MASAR_SEAL_KEY (the PEM file of the seal\'s certificate)' }];
+  return [];
+}
+
 function authSource(env: Env): EnvIssue[] {
   if (env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL) return [];
   return [{ variable: 'AUTH_JWT_SECRET', message: 'set AUTH_JWT_SECRET (development) or AUTH_JWKS_URL (production)' }];
@@ -150,8 +175,8 @@ function load<T extends z.ZodObject>(what: string, schema: T, env: Env, checks: 
   throw new Error(`invalid ${what} configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
 }
 
-export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource]);
-export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs]);
-export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs]);
+export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource, sealPair]);
+export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs, sealPair]);
+export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs, sealPair]);
 /** The Temporal part alone, for the CLI commands that reach running cases. */
 export const loadTemporalConfig = (env: Env): TemporalConfig => load('Temporal', TemporalConfig, env, [temporalPairs]);

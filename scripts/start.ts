@@ -23,6 +23,7 @@ import { seedDirectory } from '../db/seed/seed-directory';
 import { startDevServer } from '../worker/dev-server';
 import { startWorker } from '../worker/run';
 import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
+import { demoSealFiles } from '../documents/seal-files';
 import { bannerLines, mintDemoTokens } from './start-banner';
 import { reclaimDataDir, recordDevServer, releaseDataDir } from './start-leftovers';
 
@@ -170,13 +171,24 @@ async function main(): Promise<void> {
   // The journal's signing key: yours when set, else one generated in the data folder (demo only:
   // whoever reads the folder can re-sign; production keeps the key out of the database's reach).
   const journalKey = config.MASAR_JOURNAL_KEY ?? keptSecret(path.join(dataDir, 'journal-key'));
-  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL, MASAR_JOURNAL_KEY: journalKey };
+  // The seal of receipts and decisions: yours when set, else a self-signed demo pair in the data folder.
+  const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? { cert: config.MASAR_SEAL_CERT, key: config.MASAR_SEAL_KEY } : demoSealFiles(dataDir);
+  const publicUrl = process.env.MASAR_PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
+  const shared = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    LOG_LEVEL: config.LOG_LEVEL,
+    MASAR_JOURNAL_KEY: journalKey,
+    MASAR_SEAL_CERT: seal.cert,
+    MASAR_SEAL_KEY: seal.key,
+    MASAR_PUBLIC_URL: publicUrl,
+  };
 
   await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {
     if (!config.SMTP_URL) mkdirSync(mailDir, { recursive: true });
-    // Links in messages point at this API unless the operator says where the public reaches it.
-    const publicUrl = process.env.MASAR_PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
-    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir, MASAR_PUBLIC_URL: publicUrl }), logger);
+    // Links in messages and QR codes point at this API unless the operator says where the public reaches it.
+    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir }), logger);
     running.push({ name: 'the worker', stop: () => worker.stop() });
     worker.done.catch((err: unknown) => {
       if (stopping) return;
