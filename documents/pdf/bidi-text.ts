@@ -132,9 +132,19 @@ export function wrap(doc: TextSurface, text: string, width: number, direction: D
 }
 
 /** The words and spaces of a run, in the order they are drawn left to right. */
-function visualPieces(run: Run): Run[] {
+function piecesOf(run: Run): Run[] {
   const pieces = run.text.split(/( +)/).filter((t) => t !== '').map((text) => ({ ...run, text }));
   return run.level % 2 === 1 ? pieces.reverse() : pieces;
+}
+
+/**
+ * The pieces of `line` from left to right as drawn, each in logical order with its direction:
+ * what `drawLine` places, exposed for tests of the ordering.
+ */
+export function visualPieces(line: string, direction: Direction): { text: string; rtl: boolean }[] {
+  return visualOrder(logicalRuns(line, direction))
+    .flatMap(piecesOf)
+    .map((p) => ({ text: p.text, rtl: p.level % 2 === 1 }));
 }
 
 /** Where the baseline sits below the top of a line: the same for both scripts, so a mixed line stays level. */
@@ -149,7 +159,7 @@ const ASCENT = 1.07;
  * by one and the spaces become gaps of the measured width.
  */
 export function drawLine(doc: TextSurface, line: string, left: number, width: number, y: number, direction: Direction, style: TextStyle): void {
-  const pieces = visualOrder(logicalRuns(line, direction)).flatMap(visualPieces);
+  const pieces = visualOrder(logicalRuns(line, direction)).flatMap(piecesOf);
   const widths = pieces.map((r) => measureRun(doc, r, style));
   const total = widths.reduce((a, b) => a + b, 0);
   let x = direction === 'rtl' ? left + width - total : left;
