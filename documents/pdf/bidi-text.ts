@@ -159,7 +159,10 @@ const ASCENT = 1.07;
  * by one and the spaces become gaps of the measured width.
  */
 export function drawLine(doc: TextSurface, line: string, left: number, width: number, y: number, direction: Direction, style: TextStyle): void {
-  const pieces = visualOrder(logicalRuns(line, direction)).flatMap(piecesOf);
+  // A line with no Arabic (a reference, grounds written in French) reads left to right even in
+  // the Arabic column: only its alignment follows the column.
+  const base: Direction = ARABIC.test(line) ? direction : 'ltr';
+  const pieces = visualOrder(logicalRuns(line, base)).flatMap(piecesOf);
   const widths = pieces.map((r) => measureRun(doc, r, style));
   const total = widths.reduce((a, b) => a + b, 0);
   let x = direction === 'rtl' ? left + width - total : left;
@@ -169,7 +172,7 @@ export function drawLine(doc: TextSurface, line: string, left: number, width: nu
   // the order its glyphs are drawn (the order a correct ToUnicode map would give): text extractors
   // put right-to-left text back in logical order from there, as they do for any PDF.
   const actual = ARABIC.test(line);
-  if (actual) doc.markContent('Span', { actual: bidi.getReorderedString(line, bidi.getEmbeddingLevels(line, direction)), lang: direction === 'rtl' ? 'ar' : 'fr' });
+  if (actual) doc.markContent('Span', { actual: bidi.getReorderedString(line, bidi.getEmbeddingLevels(line, base)), lang: direction === 'rtl' ? 'ar' : 'fr' });
   pieces.forEach((piece, i) => {
     if (piece.text.trim() !== '') {
       doc.font(fontFor(piece.arabic ? 'ء' : 'a', !!style.bold), style.size).text(drawable(piece), x, y + style.size * ASCENT, { lineBreak: false, baseline: 'alphabetic' });

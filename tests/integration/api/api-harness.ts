@@ -17,7 +17,9 @@ import { createTokenVerifier, mintToken, type Principal } from '../../../api/aut
 import { createCaseEngine } from '../../../usecases/case-engine';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
+import { pgIssuedFiles } from '../../../db/issued-documents';
 import { publishProcedure } from '../../../db/procedures';
+import type { SealKey } from '../../../documents/pdf/seal';
 import { createMasarWorker } from '../../../worker/create-worker';
 import { createTestDb, type TestDb } from '../../support/db';
 import { compileYaml } from '../../support/procedures';
@@ -67,7 +69,7 @@ export function shippedSource(id: string): string {
   return readFileSync(path.join(__dirname, '..', '..', '..', 'definitions', 'procedures', `${id}.yaml`), 'utf8');
 }
 
-export async function startHarness(options: { worker?: boolean; taskQueue: string }): Promise<Harness> {
+export async function startHarness(options: { worker?: boolean; taskQueue: string; documents?: { seal: SealKey; publicUrl: string } }): Promise<Harness> {
   const address = process.env.MASAR_TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('MASAR_TEST_TEMPORAL_ADDRESS is not set: jest global setup did not start the dev server');
   const t = await createTestDb();
@@ -83,6 +85,7 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
     engine: createCaseEngine(client, { taskQueue: options.taskQueue, timeoutMs: 10_000 }),
     directory,
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
+    ...(options.documents ? { documents: { db: t.db, files: pgIssuedFiles(t.db), ...options.documents, now: () => new Date() } } : {}),
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
   });
 
