@@ -64,6 +64,18 @@ const errors = (...codes: number[]): Json => {
   return Object.fromEntries(codes.map((c) => [String(c), problem(all[c] ?? 'Error')]));
 };
 const secured = { security: [{ bearer: [] }] };
+const pdf = (description: string): Json => ({ description, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } });
+const codeParam: Json = {
+  name: 'code',
+  in: 'path',
+  required: true,
+  description: 'The code printed under the QR code (any letter case)',
+  schema: { type: 'string', pattern: '^[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$' },
+};
+const verification = (description: string): Json => ({
+  description,
+  content: { 'application/json': { schema: ref('Verification') }, 'text/html': { schema: { type: 'string' } } },
+});
 const comment = (required: boolean): Json => ({ type: 'string', maxLength: 4000, description: required ? 'The reason, journaled (required)' : 'A note, journaled' });
 /** A built-in action's body: what `POST /cases/{id}/actions` accepts for it. */
 const builtin = (action: string, description: string, input: Json | undefined, reasonRequired: boolean): Json => ({
@@ -148,6 +160,20 @@ export function openApiDocument(): Json {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
+        Verification: {
+          type: 'object',
+          description: 'What the public may know of an issued document: nothing personal.',
+          required: ['code', 'kind', 'reference', 'unit', 'issuedAt', 'sha256'],
+          properties: {
+            code: { type: 'string' },
+            kind: { type: 'string', enum: ['receipt', 'decision'] },
+            reference: { type: 'string', description: 'The case reference' },
+            unit: { type: 'object', required: ['code', 'name'], properties: { code: { type: 'string' }, name: ref('Label') } },
+            issuedAt: { type: 'string', format: 'date-time' },
+            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            matches: { type: 'boolean', description: 'With a hash or a file to compare: whether it is the issued document' },
+          },
+        },
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status'],
@@ -502,6 +528,56 @@ export function openApiDocument(): Json {
           ...secured,
           parameters: [pathId('id', 'Procedure id', PROCEDURE_ID_SCHEMA), q('version', 'A version; latest when absent', int(1))],
           responses: { '200': json(ref('Procedure'), 'The procedure'), ...errors(400, 401, 404, 503) },
+        },
+      },
+      '/api/v1/cases/{id}/receipt.pdf': {
+        get: {
+          summary: 'The case’s filing receipt as a sealed bilingual PDF (French and Arabic)',
+          description:
+            'For whoever may read the case: the applicant, and the staff of its unit (printed at the counter for a filing made there). ' +
+            'Issued once: every request, and the e-mail, carry the same bytes, sealed (PAdES) with the organisation’s certificate, ' +
+            'with a QR code and a short code leading to `/verify/{code}`. 503 when no seal is configured (MASAR_SEAL_CERT, MASAR_SEAL_KEY).',
+          operationId: 'getReceiptPdf',
+          ...secured,
+          parameters: [pathId()],
+          responses: { '200': pdf('The sealed receipt; `X-Masar-Verification-Code` gives its code, `ETag` its SHA-256'), ...errors(400, 401, 403, 404, 429, 503) },
+        },
+      },
+      '/api/v1/cases/{id}/decision.pdf': {
+        get: {
+          summary: 'The case’s decision as a sealed bilingual PDF: outcome, grounds, inputs (fee, conditions)',
+          description: 'As the receipt; 409 `not-decided` while the case has no outcome.',
+          operationId: 'getDecisionPdf',
+          ...secured,
+          parameters: [pathId()],
+          responses: { '200': pdf('The sealed decision; `X-Masar-Verification-Code` gives its code, `ETag` its SHA-256'), ...errors(400, 401, 403, 404, 409, 429, 503) },
+        },
+      },
+      '/verify': {
+        post: {
+          summary: 'Public, no login: was this PDF issued by Masar? (the file as the body)',
+          description: 'Answers the issued document whose SHA-256 is the body’s, or 404: a copy with any byte changed is not an issued document.',
+          operationId: 'verifyPdf',
+          requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { '200': verification('The document this file is'), ...errors(404, 413, 415, 422, 429) },
+        },
+      },
+      '/verify/{code}': {
+        get: {
+          summary: 'Public, no login: the verification page a document’s QR code opens',
+          description:
+            'Whether a document was issued under this code, by which unit, when, for which reference; nothing personal. ' +
+            'HTML for browsers, JSON with `Accept: application/json`. With `sha256`, whether a copy with that hash is the issued document (`matches`).',
+          operationId: 'verifyCode',
+          parameters: [codeParam, q('sha256', 'SHA-256 of a copy to compare (sha256sum)', { type: 'string', pattern: '^[0-9a-fA-F]{64}$' })],
+          responses: { '200': verification('The issued document'), ...errors(400, 404, 429) },
+        },
+        post: {
+          summary: 'Public, no login: is this PDF the document issued under this code?',
+          operationId: 'verifyPdfAgainstCode',
+          parameters: [codeParam],
+          requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { '200': verification('The issued document, `matches` false when the file is not it'), ...errors(400, 404, 413, 415, 422, 429) },
         },
       },
       '/api/v1/journal/verify': {
