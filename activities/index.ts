@@ -9,6 +9,7 @@ import { createAttentionActivities } from './attention';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
 import { failPermanentlyWhenHopeless } from './failures';
+import type { DocumentIssuer } from '../documents/issue';
 import { createNotificationActivities, type Channel, type NotificationLog, type RecipientDirectory } from './notifications';
 import { createProjectionActivities } from './projection';
 import { createServiceActivities, type Service } from './services';
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   journalKey?: JournalKey;
   /** The address people reach Masar at, for links in messages. @default http://127.0.0.1:8080 */
   publicUrl?: string;
+  /** Issues the sealed receipt and decision attached to the applicant's messages. @default none */
+  documents?: DocumentIssuer;
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
@@ -48,6 +51,7 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
       channel: deps.channel,
       ...(deps.log ? { log: deps.log } : {}),
       ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+      ...(deps.documents ? { documents: deps.documents } : {}),
     }),
     project: failPermanentlyWhenHopeless(projection.project),
     ...createAttentionActivities({ db: deps.db }),

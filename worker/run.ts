@@ -7,11 +7,13 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
-import { createMailChannel, deliverPending } from '../activities/notifications';
+import { createMailChannel, deliverPending, documentAttachments } from '../activities/notifications';
 import type { WorkerConfig } from '../config/env';
 import { connectTemporal, temporalConnectionOptions } from '../config/temporal';
 import { createDbCalendarSource } from '../db/calendars';
 import { createDirectory } from '../db/directory';
+import { pgIssuedFiles } from '../db/issued-documents';
+import { loadSeal } from '../documents/seal-files';
 import { pruneIdempotencyKeys } from '../db/idempotency';
 import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
@@ -56,6 +58,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     warn: (fields: Record<string, unknown>, m: string) => logger.warn(fields, m),
   };
   const journalKey = journalKeyring(config).signing;
+  const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? loadSeal(config.MASAR_SEAL_CERT, config.MASAR_SEAL_KEY) : undefined;
+  if (!seal) logger.warn('MASAR_SEAL_CERT and MASAR_SEAL_KEY are not set: receipt and decision messages go without their sealed PDF');
+  const documents = seal ? { db, files: pgIssuedFiles(db), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } : undefined;
   if (!journalKey) logger.warn('MASAR_JOURNAL_KEY is not set: journal entries are written unsigned, so a re-hashed edit would go unnoticed (see docs/operations.md)');
   const worker = await createMasarWorker({
     connection,
@@ -70,6 +75,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       log: mailLog,
       publicUrl: config.MASAR_PUBLIC_URL,
       ...(journalKey ? { journalKey } : {}),
+      ...(documents ? { documents } : {}),
     }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
     extra: {
@@ -80,7 +86,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const sweeper =
     config.MAIL_SWEEP_SECONDS > 0
       ? setInterval(() => {
-          deliverPending(db, channel, { log: mailLog })
+          deliverPending(db, channel, { log: mailLog, attachments: documents ? documentAttachments(documents, mailLog) : undefined })
             .then((r) => r.sent + r.failed > 0 && logger.info(r, 'mail outbox swept'))
             .catch((err: unknown) => logger.warn({ err }, 'mail outbox sweep failed'));
         }, config.MAIL_SWEEP_SECONDS * 1000)

@@ -4,8 +4,14 @@
  * for the exact guarantee (at least once to the mail server, deduplicated by outbox id).
  */
 import type { Db } from '../../db/pool';
-import { listPendingIds, type OutboxStatus, withLockedMessage } from '../../db/outbox';
-import { type Channel, messageIdFor } from './channels/channel';
+import { listPendingIds, type OutboxMessage, type OutboxStatus, withLockedMessage } from '../../db/outbox';
+import { type Channel, messageIdFor, type OutgoingMessage } from './channels/channel';
+
+/**
+ * The files a message carries (its `attach` document), fetched at each attempt. Throws (a transient
+ * failure: the message is marked failed and sent again later) when the document cannot be had yet.
+ */
+export type AttachmentSource = (message: OutboxMessage) => Promise<NonNullable<OutgoingMessage['attachments']>>;
 
 /** The fate of one message after a delivery pass. */
 export interface DeliveryReport {
@@ -38,7 +44,7 @@ export async function deliverMessages(
   db: Db,
   channel: Channel,
   ids: string[],
-  options: { wait: boolean; log?: NotificationLog },
+  options: { wait: boolean; log?: NotificationLog; attachments?: AttachmentSource | undefined },
 ): Promise<DeliveryReport[]> {
   const log = options.log ?? silentLog;
   const reports: DeliveryReport[] = [];
@@ -46,6 +52,7 @@ export async function deliverMessages(
     const report = await withLockedMessage(db, id, { wait: options.wait }, async ({ message, markSent, markFailed }) => {
       if (message.status === 'sent') return { id, recipient: message.recipient, status: 'sent' as const };
       try {
+        const attachments = message.attach && options.attachments ? await options.attachments(message) : [];
         const sent = await channel.send({
           id,
           messageId: messageIdFor(id),
@@ -54,6 +61,7 @@ export async function deliverMessages(
           subject: message.subject,
           text: message.text,
           html: message.html,
+          ...(attachments.length > 0 ? { attachments } : {}),
         });
         // Hazard: if this update (or the commit) fails, the server already has the message and a
         // later pass sends it again with the same Message-ID: the documented duplicate window.
@@ -87,10 +95,10 @@ export interface PendingSummary {
 export async function deliverPending(
   db: Db,
   channel: Channel,
-  options: { limit?: number; log?: NotificationLog } = {},
+  options: { limit?: number; log?: NotificationLog; attachments?: AttachmentSource | undefined } = {},
 ): Promise<PendingSummary> {
   const ids = await listPendingIds(db, options.limit ?? 500);
-  const reports = await deliverMessages(db, channel, ids, { wait: false, ...(options.log ? { log: options.log } : {}) });
+  const reports = await deliverMessages(db, channel, ids, { wait: false, attachments: options.attachments, ...(options.log ? { log: options.log } : {}) });
   return {
     sent: reports.filter((r) => r.status === 'sent').length,
     failed: reports.filter((r) => r.status === 'failed').length,

@@ -17,10 +17,12 @@ import { recordProblems } from '../../db/notification-problems';
 import { insertOutbox, type NewOutboxMessage, outboxId } from '../../db/outbox';
 import type { Db } from '../../db/pool';
 import { getProcedure } from '../../db/procedures';
-import type { Label } from '../../definitions/schema';
+import type { Label, Recipient } from '../../definitions/schema';
 import type { NotifyInput, NotifyResult } from '../types';
 import type { Channel } from './channels/channel';
 import { buildContext } from './context';
+import type { DocumentIssuer } from '../../documents/issue';
+import { attachmentFor, documentAttachments } from './attachments';
 import { deliverMessages, type NotificationLog, silentLog } from './delivery';
 import { type Member, type RecipientDirectory, resolveRecipients, STAFF_KINDS, type UnreachedKind } from './recipients';
 import { createRenderer, type Renderer, TemplateError } from './render';
@@ -35,6 +37,8 @@ export interface NotificationDeps {
   log?: NotificationLog;
   /** The address people reach Masar at, for links in messages (`MASAR_PUBLIC_URL`). @default DEFAULT_PUBLIC_URL */
   publicUrl?: string;
+  /** Issues the sealed receipt and decision the applicant's messages carry. @default none: no attachment */
+  documents?: DocumentIssuer;
 }
 
 export interface NotificationActivities {
@@ -57,7 +61,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   const log = deps.log ?? silentLog;
   const { directory } = deps;
 
-  function render(input: NotifyInput, recipient: Person, event: string = input.event): NewOutboxMessage {
+  const attachments = deps.documents ? documentAttachments(deps.documents, log) : undefined;
+
+  function render(input: NotifyInput, recipient: Person & { kinds?: Recipient[] }, event: string = input.event): NewOutboxMessage {
+    const attach = deps.documents ? attachmentFor(event, recipient.kinds ?? []) : undefined;
     let rendered;
     try {
       const context = buildContext(input, recipient, deps.publicUrl ? { publicUrl: deps.publicUrl } : {});
@@ -81,6 +88,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,
+      ...(attach ? { attach } : {}),
     };
   }
 
@@ -176,7 +184,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       const all = [...messages, ...raised.messages];
       await insertOutbox(deps.db, all);
 
-      const reports = await deliverMessages(deps.db, deps.channel, all.map((m) => m.id), { wait: true, log });
+      const reports = await deliverMessages(deps.db, deps.channel, all.map((m) => m.id), { wait: true, log, attachments });
       const failed = reports.filter((r) => r.status !== 'sent');
       if (failed.length > 0) {
         const errors = [...new Set(failed.map((r) => r.error ?? 'held by another sender'))].join('; ');
