@@ -18,7 +18,7 @@ import { publishProcedure } from '../db/procedures';
 import { compileProcedure } from '../definitions/compile';
 import { loadProcedureDirectory } from '../definitions/load';
 import { loadSeal } from '../documents/seal-files';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
 import type { ApiConfig } from '../config/env';
@@ -52,12 +52,20 @@ export interface RunningApi {
   server: Server;
   /** `http://host:port` as listened on. */
   url: string;
+  /** Whether the console is served at `/`. */
+  console: boolean;
   /** Stops accepting requests, lets the ones in flight finish, then closes Temporal and the pool. */
   stop(): Promise<void>;
 }
 
+/** What the entry point composes into the API process. */
+export interface ApiExtras {
+  /** The web console (`console/`), built by the entry point: the API never imports it. */
+  console?: AppDeps['console'];
+}
+
 /** Migrates, publishes the shipped procedures (when configured) and listens on `HOST:PORT`. */
-export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExtras = {}): Promise<RunningApi> {
   // Read before anything starts: a seal that cannot be read is a configuration error, said at once.
   const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? loadSeal(config.MASAR_SEAL_CERT, config.MASAR_SEAL_KEY) : undefined;
   if (!seal) logger.warn('MASAR_SEAL_CERT and MASAR_SEAL_KEY are not set: receipts and decisions are not issued as sealed PDFs');
@@ -93,6 +101,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       maxTokenLifetimeSeconds: parseLifetime(config.AUTH_MAX_TOKEN_LIFETIME) ?? 86_400,
     }),
     logger,
+    ...(extras.console ? { console: extras.console } : {}),
     options: {
       bodyLimit: config.BODY_LIMIT,
       rateLimit: { capacity: config.RATE_LIMIT_CAPACITY, refillPerSecond: config.RATE_LIMIT_PER_SECOND },
@@ -124,6 +133,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   return {
     server,
     url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`,
+    console: !!extras.console,
     stop() {
       stopped ??= (async () => {
         await new Promise<void>((resolve) => {
