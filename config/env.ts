@@ -142,7 +142,8 @@ function temporalPairs(env: Env): EnvIssue[] {
 
 function sessionSecret(env: Env): EnvIssue[] {
   const consoleOff = env.MASAR_CONSOLE === 'false' || env.MASAR_CONSOLE === '0';
-  if (consoleOff || env.MASAR_SESSION_SECRET || env.AUTH_JWT_SECRET) return [];
+  // Without any authentication source, `authSource` already says what to set.
+  if (consoleOff || env.MASAR_SESSION_SECRET || env.AUTH_JWT_SECRET || !env.AUTH_JWKS_URL) return [];
   return [{ variable: 'MASAR_SESSION_SECRET', message: 'the console signs its sessions with it: set it (openssl rand -hex 32), or MASAR_CONSOLE=false' }];
 }
 
