@@ -11,6 +11,7 @@ export const MAX_FILE_NAME = 150;
 // C0 and C1 controls, DEL, bidirectional marks and overrides, zero-width and BOM characters,
 // line and paragraph separators, and lone surrogates (not valid UTF-8: PostgreSQL refuses them).
 const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 // Characters Windows refuses in names, and the quote that would end a quoted header parameter.
 const RESERVED = /[<>:"/\\|?*]/g;
