@@ -44,7 +44,7 @@ function cut(name: string, max: number): string {
  */
 export function sanitiseFileName(given: string | undefined, mediaType: string): string {
   const lastSegment = (given ?? '').split(/[/\\]/).pop() ?? '';
-  const cleaned = lastSegment.normalize('NFC').replace(UNSAFE, '').replace(RESERVED, '_').replace(/\s+/g, ' ');
+  const cleaned = lastSegment.normalize('NFC').replace(/[\t\n\v\f\r]/g, ' ').replace(UNSAFE, '').replace(RESERVED, '_').replace(/\s+/g, ' ');
   const trimmed = cut(cleaned.replace(/^[\s.]+|[\s.]+$/g, ''), MAX_FILE_NAME).replace(/^[\s.]+|[\s.]+$/g, '');
   return trimmed === '' ? `document${EXTENSIONS[mediaType] ?? ''}` : trimmed;
 }

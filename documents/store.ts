@@ -6,6 +6,7 @@
  * (tests/integration/documents/store-contract.test.ts).
  */
 import type { Readable } from 'node:stream';
+import { DOCUMENT_ID } from '../definitions/input-validate';
 
 /** What `put` stored: the id to keep, and facts measured from the bytes themselves. */
 export interface StoredDocument {
@@ -53,9 +54,9 @@ export class DocumentTooLarge extends Error {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 
 /** Whether `id` has the shape of a document id (a lowercase UUID): anything else is never looked up. */
 export function isDocumentId(id: string): boolean {
-  return UUID.test(id);
+  return DOCUMENT_ID.test(id);
 }

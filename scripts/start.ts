@@ -191,6 +191,8 @@ async function main(): Promise<void> {
       PORT: String(config.PORT),
       HOST: config.HOST,
       MASAR_SEED_PROCEDURES: 'false', // published in step 3
+      // Uploads under the data folder, unless the operator names a bucket or a folder.
+      MASAR_DOCUMENTS_DIR: process.env.MASAR_DOCUMENTS_DIR ?? path.join(dataDir, 'documents'),
       ...(secret ? { AUTH_JWT_SECRET: secret } : {}),
     });
     const started = await startApi(apiConfig, logger);

@@ -15,6 +15,7 @@ import type { NotifyInput } from '../../../activities/types';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
 import { createCaseEngine } from '../../../usecases/case-engine';
+import type { DocumentsConfig } from '../../../usecases/deps';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
 import { publishProcedure } from '../../../db/procedures';
@@ -67,7 +68,16 @@ export function shippedSource(id: string): string {
   return readFileSync(path.join(__dirname, '..', '..', '..', 'definitions', 'procedures', `${id}.yaml`), 'utf8');
 }
 
-export async function startHarness(options: { worker?: boolean; taskQueue: string }): Promise<Harness> {
+export interface HarnessOptions {
+  worker?: boolean;
+  taskQueue: string;
+  /** The document store and upload limit. @default none (document routes answer 503) */
+  documents?: DocumentsConfig;
+  /** More procedures to publish (YAML sources) besides acces-information. */
+  procedures?: string[];
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const address = process.env.MASAR_TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('MASAR_TEST_TEMPORAL_ADDRESS is not set: jest global setup did not start the dev server');
   const t = await createTestDb();
@@ -75,6 +85,7 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
   await directory.upsertUnits(UNITS);
   const source = shippedSource('acces-information');
   await publishProcedure(t.db, compileYaml(source, 'acces-information.yaml'), source, 'system');
+  for (const extra of options.procedures ?? []) await publishProcedure(t.db, compileYaml(extra), extra, 'system');
 
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
@@ -84,6 +95,7 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
     directory,
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
+    ...(options.documents ? { documents: options.documents } : {}),
   });
 
   const notifications: NotifyInput[] = [];
