@@ -236,7 +236,6 @@ export async function openDocument(
   p: Principal,
   id: string,
 ): Promise<{ document: DocumentSummary; content: Readable }> {
-  const { store } = storeOf(deps);
   const missing = notFound(`no document ${id}`);
   if (!DOCUMENT_ID.test(id)) throw missing;
   const row = await getDocument(deps.db, id);
@@ -252,6 +251,7 @@ export async function openDocument(
       throw err;
     }
   }
+  const { store } = storeOf(deps);
   try {
     return { document: summary(row), content: await store.get(id) };
   } catch (err) {
