@@ -65,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   registerMemberRoutes(app, ctx);
   registerAttentionRoutes(app, ctx);
   registerDocumentRoutes(app, ctx);
+  if (deps.console) app.use(deps.console(ctx.useCases, logger));
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

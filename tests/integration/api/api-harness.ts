@@ -16,6 +16,7 @@ import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
 import { createCaseEngine } from '../../../usecases/case-engine';
 import type { DocumentsConfig } from '../../../usecases/deps';
+import { createConsole, type DemoPersona } from '../../../console';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
 import { publishProcedure } from '../../../db/procedures';
@@ -68,6 +69,12 @@ export function shippedSource(id: string): string {
   return readFileSync(path.join(__dirname, '..', '..', '..', 'definitions', 'procedures', `${id}.yaml`), 'utf8');
 }
 
+/** Secret of the console's session cookies in tests. */
+export const SESSION_SECRET = 'console-session-secret-0123456789abcdef';
+
+/** Every test caller as a demo login of the console (its id is the caller's name). */
+export const CONSOLE_PERSONAS: DemoPersona[] = Object.entries(CALLERS).map(([id, claims]) => ({ id, principal: { lang: 'fr' as const, ...claims } }));
+
 export interface HarnessOptions {
   worker?: boolean;
   taskQueue: string;
@@ -75,6 +82,8 @@ export interface HarnessOptions {
   documents?: DocumentsConfig;
   /** More procedures to publish (YAML sources) besides acces-information. */
   procedures?: string[];
+  /** Serve the console beside the API. */
+  console?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -96,6 +105,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
     ...(options.documents ? { documents: options.documents } : {}),
+    ...(options.console
+      ? { console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: SESSION_SECRET, demoPersonas: CONSOLE_PERSONAS, calendarId: 'ma-administration' }) }
+      : {}),
   });
 
   const notifications: NotifyInput[] = [];
