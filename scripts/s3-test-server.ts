@@ -3,7 +3,8 @@
  * (`moto_server`, PyPI `moto[server]`), installed by `npm run setup` into the same git-ignored venv
  * as the Temporal wheels (`.tools/venv`). It verifies SigV4 signatures once IAM checks are on
  * (`tests/support/s3.ts` turns them on), so the hand-written signer is tested against a real
- * verifier, not a mock. Order of search: `MASAR_TEST_S3_SERVER`, PATH, `.tools/venv/bin`.
+ * verifier, not a mock. Order of search: `MASAR_TEST_S3_SERVER`, `.tools/venv/bin` (the pinned version),
+ * then PATH (a pyenv shim on PATH may name a moto of another Python: the venv comes first).
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
@@ -28,21 +29,27 @@ export function locateS3TestServer(root: string, env: Record<string, string | un
     if (!isExecutable(explicit)) throw new Error(`MASAR_TEST_S3_SERVER=${explicit}: not an executable file`);
     return explicit;
   }
+  const venv = venvServer(root);
+  if (venv) return venv;
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, S3_TEST_SERVER.bin))) return path.join(dir, S3_TEST_SERVER.bin);
   }
-  const venv = path.join(root, '.tools', 'venv', 'bin', S3_TEST_SERVER.bin);
-  return isExecutable(venv) ? venv : undefined;
+  return undefined;
+}
+
+function venvServer(root: string): string | undefined {
+  const file = path.join(root, '.tools', 'venv', 'bin', S3_TEST_SERVER.bin);
+  return isExecutable(file) ? file : undefined;
 }
 
 /**
- * Installs moto into `.tools/venv` when no server is found. Idempotent (nothing to do the second
- * time) and offline-tolerant: a failed install is reported, not thrown; the S3 tests then say
- * what to run.
+ * Installs the pinned moto into `.tools/venv` unless it is there or `MASAR_TEST_S3_SERVER` names
+ * one. Idempotent (nothing to do the second time) and offline-tolerant: a failed install is
+ * reported, not thrown, and a `moto_server` on PATH is used instead if there is one; failing that,
+ * the S3 tests say what to run.
  */
 export function ensureS3TestServer(options: { root: string; env: Record<string, string | undefined>; log: (line: string) => void }): string | undefined {
-  const found = locateS3TestServer(options.root, options.env);
-  if (found) return found;
+  if (options.env.MASAR_TEST_S3_SERVER || venvServer(options.root)) return locateS3TestServer(options.root, options.env);
   const venv = path.join(options.root, '.tools', 'venv');
   try {
     if (!existsSync(path.join(venv, 'bin', 'pip'))) {
@@ -53,8 +60,8 @@ export function ensureS3TestServer(options: { root: string; env: Record<string, 
     options.log(`installing ${spec} into ${path.relative(options.root, venv)} (the S3-compatible test server)`);
     execFileSync(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', spec], { stdio: 'inherit' });
   } catch (err) {
-    options.log(`could not install the S3 test server (${(err as Error).message}); the S3 store tests will fail until it is installed`);
-    return undefined;
+    options.log(`could not install the S3 test server (${(err as Error).message})`);
+    return locateS3TestServer(options.root, options.env);
   }
   return locateS3TestServer(options.root, options.env);
 }
