@@ -54,9 +54,9 @@ const layers = {
     { group: ['**/db/*', '!**/db/journal-keys'], message: 'config/ parses the environment: of db/ it imports only the journal keys\' settings.' },
     ...workflowsButContract('config/'),
   ],
-  // Rendering and sealing documents: below the use cases, beside the activities (both issue them).
+  // The document store, rendering and sealing: below the use cases, beside the activities (both use it).
   documents: [
-    refuse(['usecases', 'config', ...transports], 'documents/ renders and seals: it imports db/, definitions/ and pure workflow helpers; use cases and activities call it.'),
+    refuse(['usecases', ...transports], 'documents/ stores, renders and seals: it imports db/, definitions/, config/ and pure workflow helpers; use cases and activities call it.'),
   ],
   worker: [refuse(['api', 'console', 'usecases', 'cli', 'scripts', 'bench', 'tests'], 'worker/ runs the engine: it never imports a transport or the use cases.')],
   console: [

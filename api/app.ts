@@ -17,6 +17,7 @@ import { registerActionRoutes } from './routes/actions';
 import { registerAttentionRoutes } from './routes/attention';
 import { registerCaseRoutes } from './routes/cases';
 import { registerDocumentRoutes } from './routes/documents';
+import { registerSealedDocumentRoutes } from './routes/sealed-documents';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
 import { registerJournalRoutes } from './routes/journal';
@@ -38,7 +39,7 @@ export function createApp(deps: AppDeps): Express {
   const now = deps.options?.now ?? (() => new Date());
   const ctx: RouteContext = {
     deps,
-    useCases: { db: deps.db, engine: deps.engine, directory: deps.directory, now },
+    useCases: { db: deps.db, engine: deps.engine, directory: deps.directory, now, documents: deps.documents },
     logger,
     metrics,
     options: {
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   registerMemberRoutes(app, ctx);
   registerAttentionRoutes(app, ctx);
   registerDocumentRoutes(app, ctx);
+  registerSealedDocumentRoutes(app, ctx);
   if (deps.console) app.use(deps.console(ctx.useCases, logger));
 
   app.use(methodNotAllowed(app));

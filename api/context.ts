@@ -9,7 +9,7 @@ import type { JournalKeyring } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import type { DocumentIssuer } from '../documents/issue';
 import type { CaseEngine } from '../usecases/case-engine';
-import type { UseCaseDeps } from '../usecases/deps';
+import type { DocumentsConfig, UseCaseDeps } from '../usecases/deps';
 import type { TokenVerifier } from './auth';
 import type { Metrics } from './metrics';
 import type { RateLimitOptions } from './rate-limit';
@@ -24,8 +24,10 @@ export interface AppDeps {
   verifyToken: TokenVerifier;
   /** Keys `GET /journal/verify` checks signatures with. @default none (chain and checkpoints only) */
   journalKeys?: JournalKeyring;
+  /** The document store and upload limit. @default none (document routes answer 503) */
+  documents?: DocumentsConfig;
   /** Issues sealed receipts and decisions. @default none (their routes answer 503) */
-  documents?: DocumentIssuer;
+  sealedDocuments?: DocumentIssuer;
   /** @default a silent logger */
   logger?: Logger;
   options?: AppOptions;

@@ -1,118 +1,126 @@
 /**
- * Sealed documents and their public verification:
- * - `GET /api/v1/cases/{id}/receipt.pdf` and `/decision.pdf`: the case's sealed PDF, for whoever
- *   may read the case (the applicant; the unit's staff, who print it at the counter);
- * - `GET /verify/{code}` (the QR code's link, no login): whether a document was issued under the
- *   code, by which unit, when, for which reference: an HTML page for people, JSON on
- *   `Accept: application/json`; `?sha256=` compares a copy's hash;
- * - `POST /verify` and `POST /verify/{code}` with the PDF as body (`application/pdf`): checks a copy.
- * The rules are in `usecases/case-documents.ts`; the page shows nothing personal.
+ * Documents over HTTP (`usecases/documents.ts` decides): `POST /documents` streams one
+ * `multipart/form-data` file part to the store, `GET /documents/{id}` downloads one,
+ * `GET /cases/{id}/documents` lists a case's. The upload names the procedure field it is for in
+ * the query string, so the field's limit and accepted types are known before the first byte.
  */
-import express, { type Express, type Response } from 'express';
-import { z } from 'zod';
-import type { DocumentKind } from '../../db/issued-documents';
-import { caseDocument, verifyCode, verifyPdf, type Verification } from '../../usecases/case-documents';
+import busboy from 'busboy';
+import type { Express, Request } from 'express';
+import type { Readable } from 'node:stream';
+import { listDocumentsOfCase, openDocument, requireUploader, uploadDocument, uploadField, type UploadedDocument } from '../../usecases/documents';
 import { authenticate, principalOf } from '../auth';
 import { API, type RouteContext } from '../context';
 import { route } from '../http';
-import { HttpProblem, parseOr } from '../problems';
-import { CaseIdParam } from '../schemas';
+import { contentDisposition } from '../../documents/file-name';
+import { HttpProblem, parseOr, unprocessable } from '../problems';
+import { CaseIdParam, DocumentIdParam, UploadQuery } from '../schemas';
 
-/** Largest PDF accepted for checking: Masar's documents weigh well under 1 MB. */
-const VERIFY_BODY_LIMIT = '10mb';
 
-const CodeParam = z.strictObject({
-  code: z
-    .string()
-    .regex(/^[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$/, 'must be the code printed under the QR code: three groups of four letters or digits, e.g. 7KQ2-M9XD-4T1B'),
-});
-const VerifyQuery = z.strictObject({ sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits (sha256sum of the PDF)').optional() });
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const KINDS: Record<DocumentKind, { fr: string; ar: string }> = {
-  receipt: { fr: 'Récépissé de dépôt', ar: 'وصل الإيداع' },
-  decision: { fr: 'Décision administrative', ar: 'قرار إداري' },
-};
-
-/** The public page: a verdict and the document's public facts, in both languages. */
-function verificationPage(v: Verification): string {
-  const altered = v.matches === false;
-  const verdict = altered
-    ? { fr: 'Ce fichier ne correspond PAS au document émis sous ce code : il a été modifié.', ar: 'هذا الملف لا يطابق الوثيقة الصادرة بهذا الرمز: لقد تم تغييره.' }
-    : { fr: 'Document authentique, émis par Masar.', ar: 'وثيقة أصلية صادرة عن منصة مسار.' };
-  const when = new Date(v.issuedAt);
-  const fmt = (locale: string) => new Intl.DateTimeFormat(locale, { timeZone: 'Africa/Casablanca', dateStyle: 'long', timeStyle: 'short' }).format(when);
-  const row = (fr: string, ar: string, value: string) => `<tr><th>${fr}</th><td>${escapeHtml(value)}</td><th lang="ar" dir="rtl">${ar}</th></tr>`;
-  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Vérification ${escapeHtml(v.code)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#111827}.ok{color:#065f46}.ko{color:#991b1b}table{border-collapse:collapse;width:100%}th,td{padding:.4rem;border-bottom:1px solid #e5e7eb;text-align:start;vertical-align:top}th[dir=rtl]{text-align:right}code{word-break:break-all}</style></head><body>
-<h1 class="${altered ? 'ko' : 'ok'}">${escapeHtml(verdict.fr)}</h1><p class="${altered ? 'ko' : 'ok'}" lang="ar" dir="rtl">${escapeHtml(verdict.ar)}</p>
-<table>${row('Code', 'الرمز', v.code)}${row('Document', 'الوثيقة', `${KINDS[v.kind].fr} / ${KINDS[v.kind].ar}`)}${row('Référence du dossier', 'مرجع الملف', v.reference)}${row('Émis par', 'صادر عن', `${v.unit.name.fr} / ${v.unit.name.ar} (${v.unit.code})`)}${row('Émis le', 'بتاريخ', `${fmt('fr-MA')} / ${fmt('ar-MA')}`)}${row('Empreinte SHA-256', 'البصمة', v.sha256)}</table>
-<p>Pour vérifier un fichier, comparez son empreinte SHA-256 à celle-ci, ou envoyez-le : <code>curl --data-binary @document.pdf -H 'Content-Type: application/pdf' ${escapeHtml(`/verify/${v.code}`)}</code></p>
-</body></html>`;
-}
-
-/** JSON for programs, the page for browsers (the QR code opens a browser). */
-function answer(res: Response, v: Verification): void {
-  res.format({
-    'application/json': () => res.json(v),
-    'text/html': () => res.type('html').send(verificationPage(v)),
-    default: () => res.json(v),
+/** The one file part of a multipart request, handed to `consume`; resolves once the request is read whole. */
+function oneFilePart<T>(req: Request, consume: (file: Readable, fileName: string | undefined) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      // defParamCharset: file names in UTF-8 (busboy's default reads them as latin1).
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 1, parts: 2, headerPairs: 20 } });
+    } catch (err) {
+      reject(new HttpProblem(400, 'bad-request', `the multipart request is malformed: ${(err as Error).message}`));
+      return;
+    }
+    let result: Promise<T> | undefined;
+    let refused: HttpProblem | undefined;
+    const refuse = (problem: HttpProblem) => (refused ??= problem);
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file') {
+        refuse(unprocessable(`the file part is named "${name}"`, [{ path: name, message: 'send the document in a part named "file"' }]));
+        stream.resume();
+        return;
+      }
+      result = consume(stream, info.filename);
+      // Whatever `consume` did, the rest of the part must be read, or the parser never finishes.
+      result.catch(() => stream.resume());
+    });
+    parser.on('field', (name) =>
+      refuse(
+        name === 'file'
+          ? unprocessable('the part "file" carries no file name', [{ path: 'file', message: 'send the document as a file (with a filename in its Content-Disposition)' }])
+          : unprocessable(`unexpected form field "${name}"`, [{ path: name, message: 'send only the part "file"; name the procedure and field in the query string' }]),
+      ),
+    );
+    parser.on('filesLimit', () => refuse(unprocessable('more than one file part', [{ path: 'file', message: 'send one document per request' }])));
+    parser.on('fieldsLimit', () => refuse(unprocessable('unexpected form fields', [{ path: '', message: 'send only the part "file"' }])));
+    parser.on('partsLimit', () => refuse(unprocessable('too many parts', [{ path: '', message: 'send only the part "file"' }])));
+    parser.on('error', (err: Error) => {
+      req.unpipe(parser);
+      req.resume();
+      reject(new HttpProblem(400, 'bad-request', `the multipart body is malformed: ${err.message}`));
+    });
+    parser.on('close', () => {
+      if (!result) {
+        reject(refused ?? unprocessable('no file in the request', [{ path: 'file', message: 'is required (a multipart part named "file")' }]));
+        return;
+      }
+      result.then(
+        (value) => (refused ? reject(refused) : resolve(value)),
+        (err: unknown) => reject(err),
+      );
+    });
+    req.on('aborted', () => reject(new HttpProblem(400, 'bad-request', 'the request was aborted by the client')));
+    req.pipe(parser);
   });
 }
 
 export function registerDocumentRoutes(app: Express, ctx: RouteContext): void {
-  const auth = authenticate(ctx.deps.verifyToken);
-  const deps = () => ({ ...ctx.useCases, documents: ctx.deps.documents });
-
-  for (const kind of ['receipt', 'decision'] as const) {
-    app.get(
-      `${API}/cases/:id/${kind}.pdf`,
-      auth,
-      ctx.limited,
-      route(async (req, res) => {
-        const p = principalOf(req);
-        const { id } = parseOr(CaseIdParam, req.params, 'params');
-        const issued = await caseDocument(deps(), p, id, kind);
-        res.setHeader('Content-Type', 'application/pdf');
-        res.setHeader('Content-Disposition', `inline; filename="${issued.filename}"`);
-        res.setHeader('ETag', `"${issued.document.sha256}"`);
-        res.setHeader('X-Masar-Verification-Code', issued.document.code);
-        res.send(issued.pdf);
-      }),
-    );
-  }
+  app.post(
+    `${API}/documents`,
+    authenticate(ctx.deps.verifyToken),
+    ctx.limited,
+    route(async (req, res) => {
+      const p = principalOf(req);
+      requireUploader(p);
+      if (!req.is('multipart/form-data')) {
+        throw new HttpProblem(415, 'unsupported-media-type', 'send the document as multipart/form-data with one part named "file"');
+      }
+      const target = parseOr(UploadQuery, req.query, 'query');
+      const resolved = await uploadField(ctx.useCases, target);
+      const uploaded: UploadedDocument = await oneFilePart(req, (content, fileName) => uploadDocument(ctx.useCases, p, target, { content, fileName }, resolved));
+      ctx.metrics.count('masar_documents_uploaded_total', {});
+      const location = `${API}/documents/${uploaded.id}`;
+      res.setHeader('Location', location);
+      res.status(201).json({ ...uploaded, location });
+    }),
+  );
 
   app.get(
-    '/verify/:code',
-    ctx.limited,
+    `${API}/documents/:id`,
+    authenticate(ctx.deps.verifyToken),
     route(async (req, res) => {
-      const { code } = parseOr(CodeParam, req.params, 'params');
-      const { sha256 } = parseOr(VerifyQuery, req.query, 'query');
-      answer(res, await verifyCode(ctx.useCases, code, sha256));
+      const { id } = parseOr(DocumentIdParam, req.params, 'params');
+      const { document, content } = await openDocument(ctx.useCases, principalOf(req), id);
+      res.setHeader('Content-Type', document.mediaType);
+      res.setHeader('Content-Length', String(document.size));
+      res.setHeader('Content-Disposition', contentDisposition(document.fileName));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('ETag', `"${document.sha256}"`);
+      res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(document.sha256, 'hex').toString('base64')}:`);
+      if (req.method === 'HEAD') {
+        content.destroy();
+        res.end();
+        return;
+      }
+      // Past the headers, a failing store can only cut the response short.
+      content.on('error', () => res.destroy());
+      content.pipe(res);
     }),
   );
 
-  const pdfBody = express.raw({ type: 'application/pdf', limit: VERIFY_BODY_LIMIT });
-  const requirePdf = (req: express.Request): Buffer => {
-    if (!req.is('application/pdf') || !Buffer.isBuffer(req.body)) throw new HttpProblem(415, 'unsupported-media-type', 'send the PDF file as the body with Content-Type: application/pdf');
-    return req.body;
-  };
-  app.post(
-    '/verify',
-    ctx.limited,
-    pdfBody,
+  app.get(
+    `${API}/cases/:id/documents`,
+    authenticate(ctx.deps.verifyToken),
     route(async (req, res) => {
-      answer(res, await verifyPdf(ctx.useCases, requirePdf(req)));
-    }),
-  );
-  app.post(
-    '/verify/:code',
-    ctx.limited,
-    pdfBody,
-    route(async (req, res) => {
-      const { code } = parseOr(CodeParam, req.params, 'params');
-      answer(res, await verifyPdf(ctx.useCases, requirePdf(req), code));
+      const { id } = parseOr(CaseIdParam, req.params, 'params');
+      const items = await listDocumentsOfCase(ctx.useCases, principalOf(req), id);
+      res.json({ items: items.map((d) => ({ ...d, location: `${API}/documents/${d.id}` })) });
     }),
   );
 }

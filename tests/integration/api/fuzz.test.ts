@@ -27,7 +27,7 @@ let h: Harness;
 beforeAll(async () => {
   // Sealed PDFs are issued too: their routes are fuzzed like every other.
   const pair = selfSignedSeal('Masar fuzz seal');
-  h = await startHarness({ worker: true, taskQueue: `fuzz-${Date.now()}`, documents: { seal: readSealKey(pair.certPem, pair.keyPem), publicUrl: 'https://masar.example.ma' } });
+  h = await startHarness({ worker: true, taskQueue: `fuzz-${Date.now()}`, sealed: { seal: readSealKey(pair.certPem, pair.keyPem), publicUrl: 'https://masar.example.ma' } });
 }, 120_000);
 afterAll(async () => {
   await h?.close();
