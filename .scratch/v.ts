@@ -1,2 +1,0 @@
-import { visualPieces } from '../documents/pdf/bidi-text';
-console.log(JSON.stringify(visualPieces('القانون 12-90', 'rtl')));
