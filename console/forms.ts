@@ -17,7 +17,7 @@
 import { validateInput } from '../definitions/input-validate';
 import type { Field, Fields, Label } from '../definitions/schema';
 import type { FieldError } from '../usecases/errors';
-import { translate, type ConsoleLanguage } from './i18n';
+import { formatDate, localeOf, translate, type ConsoleLanguage } from './i18n';
 
 /** The posted form, as Express' urlencoded parser gives it. */
 export type PostedForm = Record<string, unknown>;
@@ -410,10 +410,12 @@ export function valueText(field: Field, value: unknown, lang: ConsoleLanguage): 
   if (value === undefined || value === null) return '';
   switch (field.type) {
     case 'text':
-    case 'date':
     case 'file':
+      return typeof value === 'string' ? value : '';
     case 'number':
-      return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+      return typeof value === 'number' ? new Intl.NumberFormat(localeOf(lang)).format(value) : '';
+    case 'date':
+      return typeof value === 'string' ? formatDate(lang, value) : '';
     case 'boolean':
       return typeof value === 'boolean' ? translate(lang, value ? 'form.yes' : 'form.no') : '';
     case 'choice':
