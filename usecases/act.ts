@@ -12,6 +12,7 @@ import { UnitLookupError } from '../db/directory';
 import { claimActionKey } from '../db/idempotency';
 import { getProcedure } from '../db/procedures';
 import { canonicalJson } from '../definitions/compile';
+import { ownValue } from '../definitions/compiled';
 import { SupervisorActions, type ActRequest, type AttachedDocument, type CaseView, type UnitChain } from '../workflows/messages';
 import type { CaseEngine } from './case-engine';
 import { visibleCase, type CaseAccess } from './access';
@@ -35,7 +36,8 @@ export async function resolveNamedUnits(
   input: Record<string, unknown> | undefined,
 ): Promise<Record<string, UnitChain>> {
   const units: Record<string, UnitChain> = {};
-  for (const field of UNIT_FIELDS[action] ?? []) {
+  // An action name is outside input: own entries only (`constructor` names no unit fields).
+  for (const field of ownValue(UNIT_FIELDS, action) ?? []) {
     const code = input?.[field];
     if (typeof code !== 'string' || code === '') continue;
     try {
