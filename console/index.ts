@@ -19,7 +19,9 @@ import { UseCaseError } from '../usecases/errors';
 import { assetRoutes } from './assets';
 import { baseModel, languageOf, type ConsoleContext, type ConsoleOptions, type DemoPersona } from './context';
 import { translate } from './i18n';
+import { registerApplicantPages } from './pages/applicant';
 import { registerLoginPages } from './pages/login';
+import { registerSupervisorPages } from './pages/supervisor';
 import { Views } from './render';
 import { csrfCheck, SessionCodec, sessions } from './session';
 
@@ -29,7 +31,11 @@ export type { ConsoleOptions, DemoPersona } from './context';
 export type PageModule = (router: Router, ctx: ConsoleContext) => void;
 
 /** Every group of pages, in order (a module per persona or concern). */
-const PAGES: PageModule[] = [registerLoginPages];
+const PAGES: PageModule[] = [
+  registerLoginPages,
+  registerApplicantPages,
+  registerSupervisorPages,
+];
 
 /** Content-Security-Policy of console pages: only Masar's own files; no inline script, no eval. */
 export const CONSOLE_CSP = [
