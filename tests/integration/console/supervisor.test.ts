@@ -5,11 +5,12 @@
  * supervisor's dashboard and escalations list (and the region's), never on another province's; only
  * supervisors get these pages; both languages; hostile query strings refused with a page.
  */
+import request from 'supertest';
 import { publishProcedure } from '../../../db/procedures';
 import { consoleAgent, csrfOf, type ConsoleAgent } from '../../support/console';
 import { lateProcedureYaml } from '../../support/late-procedure';
 import { compileYaml } from '../../support/procedures';
-import { startHarness, TANGER, TETOUAN, type Harness } from '../api/api-harness';
+import { ASSILAH, startHarness, TANGER, TETOUAN, type Harness } from '../api/api-harness';
 
 const PROCEDURE = 'test-late-permit';
 let h: Harness;
@@ -105,6 +106,19 @@ describe('a case nobody acts on', () => {
     expect(dashboard.text).toContain('لوحة قيادة الإشراف');
     expect(dashboard.text).toContain('آخر 7 أيام');
     expect(dashboard.text).not.toMatch(/\[(supervision|escalations)\./);
+  });
+});
+
+describe('reassigning within scope', () => {
+  it('should offer the province supervisor only the units below the province as reassignment targets, named', async () => {
+    const res = await request(h.app).get(`/api/v1/cases/${caseId}`).set('Authorization', `Bearer ${await h.token('supervisorProvince')}`).expect(200);
+    const reassign = (res.body.availableActions as { action: string; input?: Record<string, { type: string; options?: string[]; optionLabels?: Record<string, { fr: string }> }> }[]).find(
+      (a) => a.action === 'escalation.reassign',
+    );
+    expect(reassign?.input?.unit).toMatchObject({ type: 'choice', picker: 'unit' });
+    expect(reassign?.input?.unit?.options?.sort()).toEqual([ASSILAH, TANGER].sort());
+    expect(reassign?.input?.unit?.optionLabels?.[ASSILAH]?.fr).toBe(`Assilah (${ASSILAH})`);
+    for (const outside of [TETOUAN, '01.521', '01', 'DGCT', '01.511']) expect(reassign?.input?.unit?.options).not.toContain(outside);
   });
 });
 
