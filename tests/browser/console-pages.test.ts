@@ -10,7 +10,14 @@ import { startHarness, type Harness } from '../integration/api/api-harness';
 import { arabicFontLoaded, axeViolations, describeInBrowser, launchBrowser, serve } from '../support/browser';
 
 /** Pages to visit per demo login (the harness's callers); `null`: signed out. */
-const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [{ persona: null, path: '/login' }];
+const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [
+  { persona: null, path: '/login' },
+  { persona: 'applicant', path: '/my/cases' },
+  { persona: 'applicant', path: '/file' },
+  { persona: 'applicant', path: '/file?procedure=acces-information&unit=01.511.01.01' },
+  { persona: 'supervisorProvince', path: '/supervision' },
+  { persona: 'supervisorRegion', path: '/escalations' },
+];
 
 let h: Harness;
 let browser: Browser;
@@ -35,6 +42,11 @@ describeInBrowser('console pages in a real browser', () => {
       await page.goto('/login');
       await page.locator(`form:has(input[name="persona"][value="${persona}"]) button[type="submit"]`).click();
       await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      // The demo people's own language (French) comes before the browser's: switch as a person would.
+      if (lang === 'ar' && (await page.getAttribute('html', 'lang')) !== 'ar') {
+        await page.locator('form[action="/lang"] button[type="submit"]').click();
+        await page.waitForLoadState();
+      }
       await page.close();
     }
     return context;
