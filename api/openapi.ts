@@ -410,6 +410,8 @@ export function openApiDocument(): Json {
           parameters: [
             q('procedure', 'Procedure id', text(100)),
             q('assigned', 'mine: tasks the caller holds (claimed or assigned); unassigned: tasks nobody holds', { type: 'string', enum: ['mine', 'unassigned'] }),
+            q('state', 'Only tasks of this state of their procedure', text(100)),
+            q('late', 'true: only tasks whose deadline has passed', { type: 'string', enum: ['true', 'false'] }),
             q('limit', 'Page size', int(1, 100, { default: 20 })),
             q('cursor', 'Next page', text(500)),
           ],

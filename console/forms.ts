@@ -100,7 +100,7 @@ const join = (path: string, key: string | number) => (path === '' ? String(key) 
 const labelIn = (label: Label, lang: ConsoleLanguage) => label[lang];
 const own = (o: PostedForm, key: string): unknown => (Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined);
 /** An id safe in HTML and CSS selectors, unique per name. */
-const idOf = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+const idOf = (prefix: string, name: string) => `${prefix}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 /** The texts posted under `name` (one, several, or none). */
 function textsOf(form: PostedForm, name: string): string[] {
@@ -116,6 +116,8 @@ interface RenderScope {
   form: PostedForm;
   errors: Map<string, string>;
   prefix: string;
+  /** Prefix of element ids, unique per form on the page. */
+  idPrefix: string;
 }
 
 /** How many rows a list of groups shows: those typed, or the minimum, and one more to fill, within the maximum. */
@@ -130,7 +132,7 @@ const MAX_ROWS = 50;
 
 function fieldView(field: Field, path: string, scope: RenderScope): FieldView {
   const name = `${scope.prefix}.${path}`;
-  const id = idOf(name);
+  const id = idOf(scope.idPrefix, name);
   const message = scope.errors.get(path);
   const error = message !== undefined ? errorWords(scope.lang, message) : undefined;
   const hint = field.help ? labelIn(field.help, scope.lang) : undefined;
@@ -231,10 +233,14 @@ function listView(field: Extract<Field, { type: 'list' }>, path: string, view: F
  * The view of a form for `fields`, in `lang`, with what was posted (`form`, after a refusal) and the
  * errors (paths relative to the fields) next to their fields. `prefix` names the inputs on the wire.
  */
-export function formFields(fields: Fields, lang: ConsoleLanguage, options: { form?: PostedForm; errors?: readonly FieldError[]; prefix?: string } = {}): FieldView[] {
+export function formFields(
+  fields: Fields,
+  lang: ConsoleLanguage,
+  options: { form?: PostedForm; errors?: readonly FieldError[]; prefix?: string; /** Unique per form on a page. @default 'f' */ idPrefix?: string } = {},
+): FieldView[] {
   const errors = new Map<string, string>();
   for (const e of options.errors ?? []) if (!errors.has(e.path)) errors.set(e.path, e.message);
-  const scope: RenderScope = { lang, form: options.form ?? {}, errors, prefix: options.prefix ?? 'input' };
+  const scope: RenderScope = { lang, form: options.form ?? {}, errors, prefix: options.prefix ?? 'input', idPrefix: options.idPrefix ?? 'f' };
   return Object.entries(fields).map(([key, field]) => fieldView(field, key, scope));
 }
 
@@ -394,4 +400,58 @@ export function parseForm(fields: Fields, form: PostedForm, prefix = 'input'): P
   const unread = new Set(scope.errors.map((e) => e.path));
   const errors = [...scope.errors, ...validateInput(fields, value).filter((e) => !unread.has(e.path))];
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Showing typed values
+
+/** A typed value in words, in `lang` (a choice's label, yes/no, lists joined), or '' when absent. */
+export function valueText(field: Field, value: unknown, lang: ConsoleLanguage): string {
+  if (value === undefined || value === null) return '';
+  switch (field.type) {
+    case 'text':
+    case 'date':
+    case 'file':
+    case 'number':
+      return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+    case 'boolean':
+      return typeof value === 'boolean' ? translate(lang, value ? 'form.yes' : 'form.no') : '';
+    case 'choice':
+      return typeof value === 'string' ? (field.options.find((o) => o.value === value)?.label[lang] ?? value) : '';
+    case 'list':
+      return Array.isArray(value) ? value.map((v) => valueText(field.of, v, lang)).filter(Boolean).join(lang === 'ar' ? '، ' : ', ') : '';
+    case 'group': {
+      if (typeof value !== 'object' || Array.isArray(value)) return '';
+      const v = value as Record<string, unknown>;
+      return Object.entries(field.fields)
+        .map(([k, f]) => [f.label[lang], valueText(f, v[k], lang)])
+        .filter(([, t]) => t)
+        .map(([l, t]) => `${l} : ${t}`)
+        .join(lang === 'ar' ? '؛ ' : ' ; ');
+    }
+    default: {
+      const never: never = field;
+      throw new Error(`unknown field type ${String((never as Field).type)}`);
+    }
+  }
+}
+
+/** The file references a value holds (a file field, a list of files, files inside groups). */
+export function fileRefs(field: Field, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  switch (field.type) {
+    case 'file':
+      return typeof value === 'string' && value ? [value] : [];
+    case 'list':
+      return Array.isArray(value) ? value.flatMap((v) => fileRefs(field.of, v)) : [];
+    case 'group':
+      return typeof value === 'object' && !Array.isArray(value) ? Object.entries(field.fields).flatMap(([k, f]) => fileRefs(f, (value as Record<string, unknown>)[k])) : [];
+    default:
+      return [];
+  }
+}
+
+/** Whether a field holds files (shown among the documents, not the data). */
+export function holdsFiles(field: Field): boolean {
+  return field.type === 'file' || (field.type === 'list' && holdsFiles(field.of)) || (field.type === 'group' && Object.values(field.fields).some(holdsFiles));
 }

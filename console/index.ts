@@ -20,6 +20,8 @@ import { assetRoutes } from './assets';
 import { baseModel, languageOf, type ConsoleContext, type ConsoleOptions, type DemoPersona } from './context';
 import { translate } from './i18n';
 import { registerApplicantPages } from './pages/applicant';
+import { registerAgentPages } from './pages/agent';
+import { registerCasePages } from './pages/case';
 import { registerLoginPages } from './pages/login';
 import { registerSupervisorPages } from './pages/supervisor';
 import { Views } from './render';
@@ -35,6 +37,8 @@ const PAGES: PageModule[] = [
   registerLoginPages,
   registerApplicantPages,
   registerSupervisorPages,
+  registerAgentPages,
+  registerCasePages,
 ];
 
 /** Content-Security-Policy of console pages: only Masar's own files; no inline script, no eval. */

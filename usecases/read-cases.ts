@@ -5,6 +5,7 @@
  */
 import { listCases as listStoredCases, type CaseFilter, type CaseRecord, type CaseSort } from '../db/cases';
 import { readJournal, type JournalRow } from '../db/journal';
+import { listOutbox } from '../db/outbox';
 import { isStaff, unitScope, visibleCase, type CaseAccess } from './access';
 import { actionsFor, type AvailableAction } from './available-actions';
 import type { UseCaseDeps } from './deps';
@@ -71,4 +72,35 @@ export async function readCaseJournal(
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
   return { items, ...(rows.length > page.limit && last ? { next: last.sequence } : {}) };
+}
+
+/** A message sent (or queued, or failed) about a case, as its timeline shows it. */
+export interface CaseMessage {
+  /** What it told: `case_filed`, `information_requested`, `decided`... */
+  event: string;
+  /** `applicant`, or the member's id for staff. */
+  recipient: string;
+  status: 'queued' | 'sent' | 'failed';
+  createdAt: string;
+  sentAt?: string;
+  /** Subject and address: personal data, only for those who may see it. */
+  subject?: string;
+  address?: string;
+}
+
+/**
+ * The messages sent about a case the caller may see, oldest first. Subjects and addresses are
+ * personal data: left out for callers who may see the case but not its personal data.
+ */
+export async function readCaseMessages(deps: Pick<UseCaseDeps, 'db' | 'directory'>, p: Principal, caseId: string): Promise<CaseMessage[]> {
+  const { access } = await visibleCase(deps, p, caseId);
+  const messages = await listOutbox(deps.db, caseId);
+  return messages.map((m) => ({
+    event: m.event,
+    recipient: m.recipient,
+    status: m.status,
+    createdAt: m.createdAt.toISOString(),
+    ...(m.sentAt ? { sentAt: m.sentAt.toISOString() } : {}),
+    ...(access.personal ? { subject: m.subject, address: m.address } : {}),
+  }));
 }

@@ -122,6 +122,18 @@ describe('reassigning within scope', () => {
   });
 });
 
+describe('reassigning from the case page', () => {
+  it('should offer in the reassignment form only the units below the province, by name', async () => {
+    const page = await (await consoleAgent(h.app, 'supervisorProvince')).get(`/cases/${caseId}`).expect(200);
+    const form = page.text.slice(page.text.indexOf('action="/cases/' + caseId + '/actions/escalation.reassign"'));
+    const reassign = form.slice(0, form.indexOf('</form>'));
+    expect(reassign).toContain(`value="${ASSILAH}"`);
+    expect(reassign).toContain(`value="${TANGER}"`);
+    expect(reassign).toContain(`Assilah (${ASSILAH})`);
+    for (const outside of [TETOUAN, '01.521', 'DGCT']) expect(reassign).not.toContain(`value="${outside}"`);
+  });
+});
+
 describe('who gets the supervisor pages', () => {
   it.each(['applicant', 'agent', 'admin'] as const)('should refuse both pages to %s with a 403 page', async (who) => {
     const agent = await consoleAgent(h.app, who);
