@@ -294,7 +294,11 @@ export function openApiDocument(): Json {
             action: { type: 'string', description: 'The `action` to send' },
             kind: { type: 'string', enum: ['procedure', 'task', 'supervisor'] },
             label: ref('Label'),
-            input: { type: 'object', description: 'Input fields' },
+            input: {
+              type: 'object',
+              description:
+                'Input fields. For `escalation.reassign`, `unit` is a choice (`picker: "unit"`) of the active units below the supervisor\'s, named in `optionLabels`: the only units the reassignment accepts.',
+            },
             reasonRequired: { type: 'boolean' },
             dueAt: { type: 'string', format: 'date-time', description: 'By when the caller must act (an applicant the case waits for)' },
           },

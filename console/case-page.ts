@@ -50,13 +50,20 @@ export function actionFields(action: AvailableAction, procedure: CompiledProcedu
   if (action.kind === 'procedure') return action.input as Fields;
   const fields: Fields = {};
   for (const [name, spec] of Object.entries(action.input)) {
-    const s = (typeof spec === 'object' && spec !== null ? spec : {}) as { type?: unknown; options?: unknown; required?: unknown };
+    const s = (typeof spec === 'object' && spec !== null ? spec : {}) as { type?: unknown; options?: unknown; required?: unknown; optionLabels?: unknown };
+    // A unit picker (`escalation.reassign`) names its units in `optionLabels`.
+    const named = (value: string): Label | undefined => {
+      const labels = s.optionLabels;
+      if (typeof labels !== 'object' || labels === null || !Object.prototype.hasOwnProperty.call(labels, value)) return undefined;
+      const l = (labels as Record<string, unknown>)[value] as { fr?: unknown; ar?: unknown } | null;
+      return l && typeof l.fr === 'string' && typeof l.ar === 'string' ? { fr: l.fr, ar: l.ar } : undefined;
+    };
     const label = catalogueLabel(`field.${name === 'unit' || name === 'assignee' || name === 'clock' || name === 'state' ? name : 'other'}`);
     const required = s.required === true;
     if (s.type === 'choice' && Array.isArray(s.options)) {
       const options = s.options
         .filter((o): o is string => typeof o === 'string' && o !== '')
-        .map((value) => ({ value, label: (name === 'state' ? procedure?.states[value]?.label : name === 'clock' ? procedure?.clocks[value]?.label : undefined) ?? { fr: value, ar: value } }));
+        .map((value) => ({ value, label: (name === 'state' ? procedure?.states[value]?.label : name === 'clock' ? procedure?.clocks[value]?.label : named(value)) ?? { fr: value, ar: value } }));
       if (options.length > 0) fields[name] = { type: 'choice', label, required, options };
     } else fields[name] = { type: 'text', label, required, maxLength: 100 };
   }

@@ -19,9 +19,11 @@ import { UseCaseError } from '../usecases/errors';
 import { assetRoutes } from './assets';
 import { baseModel, languageOf, type ConsoleContext, type ConsoleOptions, type DemoPersona } from './context';
 import { translate } from './i18n';
+import { registerApplicantPages } from './pages/applicant';
 import { registerAgentPages } from './pages/agent';
 import { registerCasePages } from './pages/case';
 import { registerLoginPages } from './pages/login';
+import { registerSupervisorPages } from './pages/supervisor';
 import { Views } from './render';
 import { csrfCheck, SessionCodec, sessions } from './session';
 
@@ -33,6 +35,8 @@ export type PageModule = (router: Router, ctx: ConsoleContext) => void;
 /** Every group of pages, in order (a module per persona or concern). */
 const PAGES: PageModule[] = [
   registerLoginPages,
+  registerApplicantPages,
+  registerSupervisorPages,
   registerAgentPages,
   registerCasePages,
 ];

@@ -15,6 +15,11 @@ const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [
   { persona: null, path: '/login' },
   { persona: 'agent', path: '/inbox' },
   { persona: 'agent', path: '/cases' },
+  { persona: 'applicant', path: '/my/cases' },
+  { persona: 'applicant', path: '/file' },
+  { persona: 'applicant', path: '/file?procedure=acces-information&unit=01.511.01.01' },
+  { persona: 'supervisorProvince', path: '/supervision' },
+  { persona: 'supervisorRegion', path: '/escalations' },
 ];
 
 let h: Harness;
@@ -42,6 +47,11 @@ describeInBrowser('console pages in a real browser', () => {
       await page.goto('/login');
       await page.locator(`form:has(input[name="persona"][value="${persona}"]) button[type="submit"]`).click();
       await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      // The demo people's own language (French) comes before the browser's: switch as a person would.
+      if (lang === 'ar' && (await page.getAttribute('html', 'lang')) !== 'ar') {
+        await page.locator('form[action="/lang"] button[type="submit"]').click();
+        await page.waitForLoadState();
+      }
       await page.close();
     }
     return context;
