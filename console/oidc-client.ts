@@ -114,6 +114,23 @@ export class OidcRefusal extends Error {
   }
 }
 
+/**
+ * What went wrong, with the provider's own error code and description when it sent them, and the
+ * checks' own words: openid-client wraps oauth4webapi's errors, which name the claim or parameter
+ * that failed (nonce, state, iss...) in their `cause`.
+ */
+function describe(err: unknown): string {
+  const parts: string[] = [];
+  let e = err as { message?: unknown; error?: unknown; error_description?: unknown; claim?: unknown; parameter?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    for (const part of [e.message, e.error, e.error_description]) if (typeof part === 'string' && part && !parts.includes(part)) parts.push(part);
+    if (typeof e.claim === 'string') parts.push(`claim "${e.claim}"`);
+    if (typeof e.parameter === 'string') parts.push(`parameter "${e.parameter}"`);
+    e = e.cause as typeof e;
+  }
+  return parts.join(': ').slice(0, 500);
+}
+
 const isLoopback = (url: URL) => url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
 
 /** The provider as `openid-client` knows it, discovered once (again after a failure). */
@@ -170,7 +187,7 @@ export class OidcClient {
         idTokenExpected: true,
       });
     } catch (err) {
-      throw new OidcRefusal(400, `the identity provider's answer was refused: ${(err as Error).message}`);
+      throw new OidcRefusal(400, `the identity provider's answer was refused: ${describe(err)}`);
     }
     const idClaims = tokens.claims();
     if (!idClaims) throw new OidcRefusal(400, 'the identity provider sent no ID token');
@@ -179,7 +196,7 @@ export class OidcClient {
       try {
         info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
       } catch (err) {
-        throw new OidcRefusal(400, `the identity provider's userinfo was refused: ${(err as Error).message}`);
+        throw new OidcRefusal(400, `the identity provider's userinfo was refused: ${describe(err)}`);
       }
     }
     // The ID token's claims win: they are the ones signed for this login.
