@@ -7,6 +7,7 @@
  * but an administrator gets 403 on every page and every form; hostile definitions get a page.
  */
 import request from 'supertest';
+import { createProcedureSimulator } from '../../../cli/simulate/simulator';
 import { currentCalendar } from '../../../db/calendars';
 import { religiousDateOf } from '../../../definitions/calendar';
 import { addDays } from '../../../definitions/local-time';
@@ -15,7 +16,13 @@ import { shippedSource, startHarness, TANGER, type CallerName, type Harness } fr
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ taskQueue: `console-admin-${Date.now()}`, console: true, worker: true });
+  h = await startHarness({
+    taskQueue: `console-admin-${Date.now()}`,
+    console: true,
+    worker: true,
+    // The simulator `npm start` gives administrators: Temporal's time-skipping test server.
+    consoleOptions: { simulator: createProcedureSimulator({ testServerPath: process.env.TEMPORAL_TEST_SERVER_PATH }) },
+  });
 }, 120_000);
 afterAll(async () => h?.close());
 
@@ -98,6 +105,19 @@ describe('publishing a new version', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.text).toContain('already published with different content');
   });
+
+  it('should play one case of a valid definition on the simulator and show its timeline, and refuse a wait that is not a duration', async () => {
+    const agent = await admin();
+    const bad = await postForm(agent, '/admin/procedures/new', '/admin/procedures/new', { source: V2, intent: 'simulate', wait: 'a while' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('write an ISO 8601 duration');
+    expect(bad.text).toContain('Durée simulée');
+    const played = await postForm(agent, '/admin/procedures/new', '/admin/procedures/new', { source: V2, intent: 'simulate', wait: 'P30D' });
+    expect(played.status).toBe(200);
+    expect(played.text).toContain('Simulation d&#x27;un dossier');
+    expect(played.text).toMatch(/<pre class="border rounded p-2 masar-timeline"[^>]*>[\s\S]*\d{4}-\d{2}-\d{2}/);
+    expect(played.text).toContain('<code><bdi>script</bdi></code>');
+  }, 240_000);
 
   it('should validate an uploaded file, and refuse one that is not UTF-8 text', async () => {
     const agent = await admin();
