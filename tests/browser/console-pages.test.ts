@@ -10,7 +10,15 @@ import { startHarness, type Harness } from '../integration/api/api-harness';
 import { arabicFontLoaded, axeViolations, describeInBrowser, launchBrowser, serve } from '../support/browser';
 
 /** Pages to visit per demo login (the harness's callers); `null`: signed out. */
-const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [{ persona: null, path: '/login' }];
+const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [
+  { persona: null, path: '/login' },
+  { persona: 'admin', path: '/admin/procedures' },
+  { persona: 'admin', path: '/admin/procedures/acces-information' },
+  { persona: 'admin', path: '/admin/procedures/new' },
+  { persona: 'admin', path: '/admin/calendar' },
+  { persona: 'admin', path: '/admin/directory?unit=01.511.01.01' },
+  { persona: 'admin', path: '/admin/attention' },
+];
 
 let h: Harness;
 let browser: Browser;
