@@ -5,6 +5,7 @@
  * where contrast is checked), and Arabic is drawn with the font Masar serves.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
+import { LANG_COOKIE } from '../../console/session';
 import { CALLERS } from '../integration/api/api-harness';
 import { startHarness, type Harness } from '../integration/api/api-harness';
 import { arabicFontLoaded, axeViolations, describeInBrowser, launchBrowser, serve } from '../support/browser';
@@ -38,6 +39,8 @@ describeInBrowser('console pages in a real browser', () => {
 
   async function contextFor(persona: keyof typeof CALLERS | null, lang: 'fr' | 'ar'): Promise<BrowserContext> {
     const context = await browser.newContext({ baseURL: site.url, locale: lang === 'ar' ? 'ar-MA' : 'fr-MA', bypassCSP: true });
+    // A signed-in person's own language wins over the browser's: remember the one asked for, as the switch does.
+    await context.addCookies([{ name: LANG_COOKIE, value: lang, url: site.url }]);
     if (persona) {
       const page = await context.newPage();
       await page.goto('/login');
