@@ -16,6 +16,7 @@ import { rateLimit } from './rate-limit';
 import { registerActionRoutes } from './routes/actions';
 import { registerAttentionRoutes } from './routes/attention';
 import { registerCaseRoutes } from './routes/cases';
+import { registerDocumentRoutes } from './routes/documents';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
 import { registerJournalRoutes } from './routes/journal';
@@ -37,7 +38,7 @@ export function createApp(deps: AppDeps): Express {
   const now = deps.options?.now ?? (() => new Date());
   const ctx: RouteContext = {
     deps,
-    useCases: { db: deps.db, engine: deps.engine, directory: deps.directory, now },
+    useCases: { db: deps.db, engine: deps.engine, directory: deps.directory, now, documents: deps.documents },
     logger,
     metrics,
     options: {
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
   registerJournalRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
   registerAttentionRoutes(app, ctx);
+  registerDocumentRoutes(app, ctx);
   if (deps.console) app.use(deps.console(ctx.useCases, logger));
 
   app.use(methodNotAllowed(app));

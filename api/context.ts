@@ -8,7 +8,7 @@ import type { Directory } from '../db/directory';
 import type { JournalKeyring } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import type { CaseEngine } from '../usecases/case-engine';
-import type { UseCaseDeps } from '../usecases/deps';
+import type { DocumentsConfig, UseCaseDeps } from '../usecases/deps';
 import type { TokenVerifier } from './auth';
 import type { Metrics } from './metrics';
 import type { RateLimitOptions } from './rate-limit';
@@ -23,6 +23,8 @@ export interface AppDeps {
   verifyToken: TokenVerifier;
   /** Keys `GET /journal/verify` checks signatures with. @default none (chain and checkpoints only) */
   journalKeys?: JournalKeyring;
+  /** The document store and upload limit. @default none (document routes answer 503) */
+  documents?: DocumentsConfig;
   /** @default a silent logger */
   logger?: Logger;
   options?: AppOptions;

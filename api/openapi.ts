@@ -10,7 +10,7 @@ import { MAX_EXTENSIONS } from '../definitions/deadline';
 import { DURATION_BOUND_TEXT } from '../definitions/duration';
 import { MAX_JSON_DEPTH } from './input-guard';
 import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
-import { ActionBody, AddMemberBody, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
+import { ActionBody, AddMemberBody, FIELD_PATH, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
 
 type Json = Record<string, unknown>;
 
@@ -274,6 +274,22 @@ export function openApiDocument(): Json {
           },
         },
         ...builtinActions,
+        Document: {
+          type: 'object',
+          required: ['id', 'sha256', 'size', 'mediaType', 'fileName', 'field', 'uploadedAt'],
+          properties: {
+            id: { type: 'string', format: 'uuid', description: 'Name it in a filing’s `data` or an action’s `input` file field' },
+            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Of the bytes; journaled with the filing or action that attaches it' },
+            size: { type: 'integer', minimum: 0 },
+            mediaType: { type: 'string', description: 'Read from the bytes' },
+            fileName: { type: 'string', maxLength: 150, description: 'Sanitised' },
+            field: { type: 'string', description: 'The definition field it was uploaded for' },
+            uploadedAt: { type: 'string', format: 'date-time' },
+            attachedAt: { type: ['string', 'null'], format: 'date-time' },
+            attachedAs: { type: ['string', 'null'], description: 'Where its case names it: `data.plans`, `submit_documents:input.documents.0`' },
+            location: { type: 'string', description: 'Download address' },
+          },
+        },
         JournalEntry: {
           type: 'object',
           properties: {
@@ -371,6 +387,62 @@ export function openApiDocument(): Json {
           ...secured,
           parameters: [pathId(), q('after', 'Sequence to start after', int(0)), q('limit', 'Page size', int(1, 500, { default: 100 }))],
           responses: { '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('JournalEntry') }, next: { type: 'integer' } } }, 'Journal entries'), ...errors(400, 401, 403, 404, 429, 503) },
+        },
+      },
+      '/api/v1/cases/{id}/documents': {
+        get: {
+          summary: 'The documents attached to a case (its filing and its actions), in the order attached',
+          description: 'For whoever may see the case’s data: the applicant, staff of the unit where it was filed or its task waits, supervisors an escalation reached.',
+          operationId: 'listCaseDocuments',
+          ...secured,
+          parameters: [pathId()],
+          responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Document') } } }, 'The documents'), ...errors(400, 401, 403, 404, 429, 503) },
+        },
+      },
+      '/api/v1/documents': {
+        post: {
+          summary: 'Upload a document for a file field of a procedure; returns its id to name in a filing or an action',
+          description:
+            'One `multipart/form-data` part named `file`, streamed to the document store. The media type is read from the bytes (a PNG sent as a PDF is a PNG) ' +
+            'and must be one of the field’s `accept` (415 otherwise); the size limit is the field’s `maxSize` or the server’s MASAR_UPLOAD_MAX_BYTES (413 past it). ' +
+            'The file name is kept sanitised (no path, control or bidirectional characters, at most 150 characters). ' +
+            'The document is the uploader’s until one of their filings or actions names it; one never attached within a day is purged.',
+          operationId: 'uploadDocument',
+          ...secured,
+          parameters: [
+            { name: 'procedure', in: 'query', required: true, description: 'The procedure id', schema: PROCEDURE_ID_SCHEMA },
+            q('version', 'The procedure version (default: the latest published)', int(1)),
+            {
+              name: 'field',
+              in: 'query',
+              required: true,
+              description: 'The file field, by its path in the definition: `input.plans`, `states.awaiting.actions.submit_documents.input.documents` (a list names its items’ field)',
+              schema: { type: 'string', maxLength: 300, pattern: FIELD_PATH.source },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } } } },
+          },
+          responses: {
+            '201': { ...json(ref('Document'), 'Stored; `Location` is its download address'), headers: { Location: { schema: { type: 'string' } } } },
+            ...errors(400, 401, 403, 413, 415, 422, 429, 503),
+          },
+        },
+      },
+      '/api/v1/documents/{id}': {
+        get: {
+          summary: 'Download a document',
+          description:
+            'An attached document for whoever may see its case’s data (others get the case’s answer: 403 for staff of another unit, 404 for applicants); an unattached one for its uploader only. ' +
+            'Sent with the stored media type, `Content-Disposition: attachment` with the sanitised name (RFC 6266 `filename*`), `X-Content-Type-Options: nosniff`, `ETag` and `Repr-Digest` (its SHA-256).',
+          operationId: 'downloadDocument',
+          ...secured,
+          parameters: [pathId('id', 'Document id', { type: 'string', format: 'uuid', maxLength: 100 })],
+          responses: {
+            '200': { description: 'The document’s bytes', content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } },
+            ...errors(400, 401, 403, 404, 429, 503),
+          },
         },
       },
       '/api/v1/cases/{id}/actions': {

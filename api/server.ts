@@ -22,6 +22,8 @@ import { createCaseEngine } from '../usecases/case-engine';
 import type { ApiConfig } from '../config/env';
 import { connectTemporal } from '../config/temporal';
 import { answerClientErrors } from './client-errors';
+import { documentStoreFrom } from '../documents/from-config';
+import { purgeUnattachedDocuments } from '../usecases/documents';
 import { parseLifetime } from './token-lifetime';
 
 /** Where the shipped procedures live. */
@@ -81,7 +83,10 @@ export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExt
     throw err;
   }
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const documents = { store: documentStoreFrom(config), maxBytes: config.MASAR_UPLOAD_MAX_BYTES };
+  logger.info({ store: documents.store.description }, 'document store');
   const app = createApp({
+    documents,
     db,
     // The queue the workers poll (MASAR_TASK_QUEUE): a case started elsewhere would wait for no one.
     engine: createCaseEngine(client, { taskQueue: config.MASAR_TASK_QUEUE }),
@@ -123,6 +128,20 @@ export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExt
   }
   logger.info({ port: config.PORT }, 'Masar API listening');
 
+  // The API purges uploads never attached (it holds the store; the worker does not need one).
+  // Several API processes purging at once is safe: each row is deleted once, before its bytes.
+  let purging: Promise<void> | undefined;
+  const purge = () => {
+    purging ??= purgeUnattachedDocuments({ db, documents, now: () => new Date() })
+      .then((r) => {
+        if (r.purged > 0 || r.failed.length > 0) logger.info({ purged: r.purged, failed: r.failed }, 'purged unattached uploads');
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'purge of unattached uploads failed; next try at the next interval'))
+      .finally(() => (purging = undefined));
+  };
+  const purgeTimer = config.MASAR_DOCUMENT_PURGE_MINUTES > 0 ? setInterval(purge, config.MASAR_DOCUMENT_PURGE_MINUTES * 60_000) : undefined;
+  purgeTimer?.unref();
+
   let stopped: Promise<void> | undefined;
   return {
     server,
@@ -130,6 +149,8 @@ export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExt
     console: !!extras.console,
     stop() {
       stopped ??= (async () => {
+        if (purgeTimer) clearInterval(purgeTimer);
+        await purging;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

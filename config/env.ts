@@ -64,6 +64,22 @@ export const OidcEnv = {
   OIDC_UNIT_CLAIM: claimName.default('unit'),
 };
 
+/**
+ * The document store: the filesystem under MASAR_DOCUMENTS_DIR, or an S3-compatible bucket when
+ * MASAR_S3_URL is set (path-style: `https://host/bucket[/prefix]`, with its access key).
+ */
+export const DocumentsEnv = {
+  MASAR_DOCUMENTS_DIR: z.string().min(1).default('data/documents'),
+  MASAR_S3_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL naming the bucket (https://s3.example.ma/masar-documents)' }).optional(),
+  MASAR_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MASAR_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  MASAR_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Largest upload for a file field that sets no `maxSize`, in bytes. @default 20 MiB */
+  MASAR_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  /** Minutes between purges of uploads never attached within a day (0: the API never purges; use `masar documents purge`). */
+  MASAR_DOCUMENT_PURGE_MINUTES: z.coerce.number().int().min(0).default(60),
+};
+
 /** The REST API's own part. */
 export const ApiEnv = {
   PORT: port.default(8080),
@@ -83,6 +99,7 @@ export const ApiEnv = {
   MASAR_SEED_PROCEDURES: flag.default(true),
   /** The journal's keys: the verify endpoint checks signatures with them. */
   ...JournalKeyEnv,
+  ...DocumentsEnv,
   /** Serve the web console at `/` beside the API. */
   MASAR_CONSOLE: flag.default(true),
   /** Signs the console's session cookies (at least 32 characters). @default derived from AUTH_JWT_SECRET */
@@ -170,7 +187,8 @@ function temporalPairs(env: Env): EnvIssue[] {
 
 function sessionSecret(env: Env): EnvIssue[] {
   const consoleOff = env.MASAR_CONSOLE === 'false' || env.MASAR_CONSOLE === '0';
-  if (consoleOff || env.MASAR_SESSION_SECRET || env.AUTH_JWT_SECRET) return [];
+  // Without any authentication source, `authSource` already says what to set.
+  if (consoleOff || env.MASAR_SESSION_SECRET || env.AUTH_JWT_SECRET || !env.AUTH_JWKS_URL) return [];
   return [{ variable: 'MASAR_SESSION_SECRET', message: 'the console signs its sessions with it: set it (openssl rand -hex 32), or MASAR_CONSOLE=false' }];
 }
 
@@ -199,7 +217,20 @@ function load<T extends z.ZodObject>(what: string, schema: T, env: Env, checks: 
   throw new Error(`invalid ${what} configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
 }
 
-export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource, sessionSecret, oidcTogether]);
+/** MASAR_S3_URL needs its access key: both parts or neither. */
+function s3Credentials(env: Env): EnvIssue[] {
+  if (!env.MASAR_S3_URL) return [];
+  return ['MASAR_S3_ACCESS_KEY_ID', 'MASAR_S3_SECRET_ACCESS_KEY']
+    .filter((name) => !env[name])
+    .map((variable) => ({ variable, message: 'is required with MASAR_S3_URL (the bucket\'s access key)' }));
+}
+
+export const DocumentsConfig = z.object({ ...DatabaseEnv, ...DocumentsEnv });
+export type DocumentsConfig = z.infer<typeof DocumentsConfig>;
+
+export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource, sessionSecret, s3Credentials, oidcTogether]);
+/** PostgreSQL and the document store, for `masar documents`. */
+export const loadDocumentsConfig = (env: Env): DocumentsConfig => load('documents', DocumentsConfig, env, [s3Credentials]);
 export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs]);
 export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs]);
 /** The Temporal part alone, for the CLI commands that reach running cases. */

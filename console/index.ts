@@ -60,7 +60,15 @@ export const CONSOLE_CSP = [
   "object-src 'none'",
 ].join('; ');
 
-const STATUS: Record<UseCaseError['kind'], number> = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422, unavailable: 503 };
+const STATUS: Record<UseCaseError['kind'], number> = {
+  'not-found': 404,
+  forbidden: 403,
+  conflict: 409,
+  invalid: 422,
+  unavailable: 503,
+  'too-large': 413,
+  'unsupported-media-type': 415,
+};
 
 /** Builds the console. */
 export function createConsole(deps: { useCases: UseCaseDeps; logger: Logger }, options: ConsoleOptions): Router {

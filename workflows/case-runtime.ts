@@ -69,7 +69,8 @@ export class CaseRuntime {
   /** Files the case: enters the initial state, starts its clocks, sends the receipt. */
   async file(): Promise<void> {
     const step = this.machine.initial();
-    this.journal({ actor: journalActor(this.input.filedBy), kind: 'filed', toState: step.state });
+    const documents = this.input.documents;
+    this.journal({ actor: journalActor(this.input.filedBy), kind: 'filed', toState: step.state, ...(documents?.length ? { data: { documents } } : {}) });
     await this.applyStep(step);
     // The receipt states the deadline, so it goes once the clocks have their due dates.
     this.notifyEvent('case_filed');
@@ -143,7 +144,9 @@ export class CaseRuntime {
           fromState: s.state,
           toState: step.state,
           reason,
-          ...(req.input && Object.keys(req.input).length ? { data: { input: req.input } } : {}),
+          ...(req.input && Object.keys(req.input).length
+            ? { data: { input: req.input, ...(req.documents?.length ? { documents: req.documents } : {}) } }
+            : {}),
         });
         this.actionExtra = actionVars(this.input, s.state, req);
         try {

@@ -43,6 +43,19 @@ export interface Actor {
   unit?: string;
 }
 
+/**
+ * A document a filing or an action names, as its journal entry records it: the SHA-256 says which
+ * bytes were filed, whatever happens to the store later. No file name (personal data).
+ */
+export interface AttachedDocument {
+  id: string;
+  /** Where the input names it: `plans`, `documents.1`. */
+  path: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+}
+
 export interface CaseInput {
   caseId: string;
   /** Human reference printed on the receipt, e.g. `AI-2026-000123`. */
@@ -55,6 +68,8 @@ export interface CaseInput {
   filedBy: Actor;
   /** Calendar used for working-day clocks. */
   calendarId: string;
+  /** The documents `data` names, attached to the case by the filing; journaled with the filing. */
+  documents?: AttachedDocument[];
   /** Operational knobs; tests use them to force continue-as-new early. */
   tuning?: {
     /** Continue as new once history reaches this many events, if Temporal has not suggested it first. @default 10000 */
@@ -76,6 +91,8 @@ export interface ActRequest {
    * A named unit missing here is refused as unknown.
    */
   units?: Record<string, UnitChain>;
+  /** The documents `input` names, attached to the case by the API; journaled with the action. */
+  documents?: AttachedDocument[];
 }
 
 /** Error types of rejected actions, carried by `ApplicationFailure.type`; the API maps them to HTTP. */

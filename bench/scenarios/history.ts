@@ -18,7 +18,7 @@ import type { ScenarioContext } from './context';
 const MAIN_PATHS: Record<string, { data: Record<string, unknown>; actions: { action: string; input?: Record<string, unknown> }[] }> = {
   'acces-information': {
     data: { subject: 'Budget communal 2025', format: 'electronic' },
-    actions: [{ action: 'start_review' }, { action: 'answer', input: { document: 'doc-1' } }],
+    actions: [{ action: 'start_review' }, { action: 'answer', input: { document: '3b0f6f2c-8a1e-4d5b-9c3a-1f2e3d4c5b6a' } }],
   },
   'certificat-residence': { data: { address: '12 rue de Fès', resident_since: '2019-05-01', purpose: 'administratif' }, actions: [{ action: 'issue' }] },
   'permis-construire': { data: { project: 'Maison R+1', land_title: 'T-1234', floor_area: 180, plans: 'plans-1' }, actions: [{ action: 'approve' }] },

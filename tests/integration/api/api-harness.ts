@@ -15,6 +15,7 @@ import type { NotifyInput } from '../../../activities/types';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
 import { createCaseEngine } from '../../../usecases/case-engine';
+import type { DocumentsConfig } from '../../../usecases/deps';
 import { createConsole, type ConsoleOptions, type DemoPersona } from '../../../console';
 import { PROCEDURE_TEMPLATE_NAMES } from '../../../activities/notifications/render';
 import { createDbCalendarSource } from '../../../db/calendars';
@@ -75,7 +76,20 @@ export const SESSION_SECRET = 'console-session-secret-0123456789abcdef';
 /** Every test caller as a demo login of the console (its id is the caller's name). */
 export const CONSOLE_PERSONAS: DemoPersona[] = Object.entries(CALLERS).map(([id, claims]) => ({ id, principal: { lang: 'fr' as const, ...claims } }));
 
-export async function startHarness(options: { worker?: boolean; taskQueue: string; console?: boolean; consoleOptions?: Partial<ConsoleOptions> }): Promise<Harness> {
+export interface HarnessOptions {
+  worker?: boolean;
+  taskQueue: string;
+  /** The document store and upload limit. @default none (document routes answer 503) */
+  documents?: DocumentsConfig;
+  /** More procedures to publish (YAML sources) besides acces-information. */
+  procedures?: string[];
+  /** Serve the console beside the API. */
+  console?: boolean;
+  /** More options of the console (an identity provider, a simulator). */
+  consoleOptions?: Partial<ConsoleOptions>;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const address = process.env.MASAR_TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('MASAR_TEST_TEMPORAL_ADDRESS is not set: jest global setup did not start the dev server');
   const t = await createTestDb();
@@ -83,6 +97,7 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
   await directory.upsertUnits(UNITS);
   const source = shippedSource('acces-information');
   await publishProcedure(t.db, compileYaml(source, 'acces-information.yaml'), source, 'system');
+  for (const extra of options.procedures ?? []) await publishProcedure(t.db, compileYaml(extra), extra, 'system');
 
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
@@ -92,6 +107,7 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
     directory,
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
+    ...(options.documents ? { documents: options.documents } : {}),
     ...(options.console
       ? { console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: SESSION_SECRET, demoPersonas: CONSOLE_PERSONAS, calendarId: 'ma-administration', knownTemplates: PROCEDURE_TEMPLATE_NAMES, ...options.consoleOptions }) }
       : {}),

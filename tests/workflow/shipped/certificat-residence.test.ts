@@ -33,7 +33,7 @@ describe('certificat-residence', () => {
     expect(clockOf(waiting, 'delivery')).toEqual(expect.objectContaining({ status: 'suspended', remaining: expect.objectContaining({ days: 2 }) }));
     // Proof given Wednesday 14 April: Thursday 15 and Friday 16.
     await h.skipTo(casablanca('2027-04-14', 10));
-    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { document: 'facture.pdf' } });
+    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { document: 'fac7e5e5-1111-4222-8333-444455556666' } });
     expect(clockOf(resumed, 'delivery')).toEqual(expect.objectContaining({ status: 'running', dueDate: '2027-04-16' }));
     await h.skipTo(casablanca('2027-04-16', 12));
     expect((await h.act(handle, { action: 'issue', actor: clerk })).outcome).toBe('approved');

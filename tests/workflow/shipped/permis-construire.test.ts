@@ -10,7 +10,7 @@ import { agent, applicant, clockOf, shippedHarness } from './harness';
 const h = shippedHarness('permis-construire');
 const commission = agent('commission_member');
 const governorServices = { id: 'gouv-1', roles: ['agent', 'governor_services'], unit: '01.511' };
-const DATA = { project: 'Maison R+1', land_title: 'T-12345/06', floor_area: 120, plans: 'plans.pdf' };
+const DATA = { project: 'Maison R+1', land_title: 'T-12345/06', floor_area: 120, plans: 'a1a45555-1111-4222-8333-444455556666' };
 
 describe('permis-construire', () => {
   it('should deliver the permit when the commission approves before the deadline', async () => {
@@ -45,7 +45,7 @@ describe('permis-construire', () => {
     await h.skipTo(casablanca('2027-04-22', 9));
     const empty = await h.rejection(handle, { action: 'submit_documents', actor: applicant, input: { documents: [] } });
     expect(empty.type).toBe(RejectionType.invalidInput);
-    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['plan-de-masse.pdf'] } });
+    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['b1a45555-1111-4222-8333-444455556666'] } });
     expect(resumed.state).toBe('commission_review');
     expect(clockOf(resumed, 'decision')).toEqual(expect.objectContaining({ status: 'running', dueDate: '2027-06-12' }));
 
@@ -96,7 +96,7 @@ describe('permis-construire: a suspension of whole days', () => {
     await h.skipTo(casablanca('2027-04-15', 10));
     await h.act(handle, { action: 'request_documents', actor: commission, comment: 'Plan de masse manquant' });
     await h.skipTo(new Date(casablanca('2027-04-22', 10).getTime() + 5_000));
-    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['plan.pdf'] } });
+    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['c1a45555-1111-4222-8333-444455556666'] } });
     expect(clockOf(resumed, 'decision')?.dueDate).toBe('2027-06-12');
     await handle.terminate('test over');
   });

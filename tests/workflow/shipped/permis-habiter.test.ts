@@ -10,7 +10,7 @@ import { agent, clockOf, shippedHarness, supervisorOf } from './harness';
 const h = shippedHarness('permis-habiter');
 const officer = agent('urbanism_officer');
 const province = supervisorOf('01.511');
-const DATA = { building_permit: 'PC-2026-0042', completion_date: '2027-03-31', completion_certificate: 'certificat.pdf' };
+const DATA = { building_permit: 'PC-2026-0042', completion_date: '2027-03-31', completion_certificate: 'c0c0c0c0-1111-4222-8333-444455556666' };
 const local = (iso: unknown): string => localDateOf(new Date(String(iso)), 'Africa/Casablanca');
 
 describe('permis-habiter', () => {
