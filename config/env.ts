@@ -37,6 +37,33 @@ export const LogEnv = {
   LOG_LEVEL: logLevel.default('info'),
 };
 
+const loopback = (u: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+/** https://, or http:// to this machine only (development). */
+const providerUrl = z.url({ protocol: /^https?$/, error: 'must be an https:// URL' }).refine((v) => {
+  const u = new URL(v);
+  return u.protocol === 'https:' || loopback(u);
+}, 'must be https:// (plain http:// only to localhost)');
+const claimName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'must be a claim name such as roles or https://masar.ma/unit');
+
+/**
+ * The console's sign-in with the identity provider (OpenID Connect, authorization code with PKCE).
+ * Set OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_REDIRECT_URL together (the login page then offers
+ * the provider); the roles and unit come from the claims named here.
+ */
+export const OidcEnv = {
+  OIDC_ISSUER_URL: providerUrl.optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+  /** Absent: a public client (PKCE alone). */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** This console's callback as registered with the provider, e.g. https://masar.example.ma/login/oidc/callback. */
+  OIDC_REDIRECT_URL: providerUrl.optional(),
+  /** Where the provider sends people after signing out (registered with it). */
+  OIDC_POST_LOGOUT_REDIRECT_URL: providerUrl.optional(),
+  OIDC_SCOPE: z.string().regex(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must start with openid, scopes separated by spaces').default('openid profile email'),
+  OIDC_ROLES_CLAIM: claimName.default('roles'),
+  OIDC_UNIT_CLAIM: claimName.default('unit'),
+};
+
 /**
  * The organisation's seal (law 43-20): PEM files of the certificate (then any intermediates) and
  * its private key, both or neither. Without them, receipts and decisions are not issued as PDFs.
@@ -95,6 +122,7 @@ export const ApiEnv = {
   MASAR_SECURE_COOKIES: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
   /** Offer the demo personas on the console's login page (development only: anyone can be anyone). */
   MASAR_CONSOLE_DEMO_LOGINS: flag.default(false),
+  ...OidcEnv,
 };
 
 /** The worker's own part. */
@@ -189,6 +217,13 @@ function sessionSecret(env: Env): EnvIssue[] {
   return [{ variable: 'MASAR_SESSION_SECRET', message: 'the console signs its sessions with it: set it (openssl rand -hex 32), or MASAR_CONSOLE=false' }];
 }
 
+function oidcTogether(env: Env): EnvIssue[] {
+  const names = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_REDIRECT_URL'] as const;
+  const set = names.filter((n) => env[n]);
+  if (set.length === 0 || set.length === names.length) return [];
+  return names.filter((n) => !env[n]).map((variable) => ({ variable, message: `is required with ${set.join(', ')} (sign-in with the identity provider needs the issuer, the client id and the redirect URL)` }));
+}
+
 function authSource(env: Env): EnvIssue[] {
   if (env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL) return [];
   return [{ variable: 'AUTH_JWT_SECRET', message: 'set AUTH_JWT_SECRET (development) or AUTH_JWKS_URL (production)' }];
@@ -218,7 +253,7 @@ function s3Credentials(env: Env): EnvIssue[] {
 export const DocumentsConfig = z.object({ ...DatabaseEnv, ...DocumentsEnv });
 export type DocumentsConfig = z.infer<typeof DocumentsConfig>;
 
-export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource, sessionSecret, s3Credentials, sealPair]);
+export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource, sessionSecret, s3Credentials, sealPair, oidcTogether]);
 /** PostgreSQL and the document store, for `masar documents`. */
 export const loadDocumentsConfig = (env: Env): DocumentsConfig => load('documents', DocumentsConfig, env, [s3Credentials]);
 export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs, sealPair]);

@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import { isAdmin, isApplicant, isStaff, isSupervisor } from '../usecases/access';
 import type { UseCaseDeps } from '../usecases/deps';
 import type { Principal } from '../usecases/principal';
+import type { ProcedureSimulator } from '../usecases/simulate';
+import type { OidcOptions } from './oidc-client';
 import { isConsoleLanguage, translate, type ConsoleLanguage } from './i18n';
 import type { Views } from './render';
 import { cookiesOf, LANG_COOKIE, sessionOf, type SessionCodec } from './session';
@@ -33,6 +35,12 @@ export interface ConsoleOptions {
   bodyLimit?: string;
   /** Calendar of working-day clocks for new cases. */
   calendarId: string;
+  /** Shipped templates a definition may name (administrators' procedure pages). @default none */
+  knownTemplates?: readonly string[];
+  /** Plays a definition before it is published (development: the time-skipping test server). @default none */
+  simulator?: ProcedureSimulator;
+  /** Sign-in with the identity provider (production). @default none */
+  oidc?: OidcOptions;
 }
 
 export interface ConsoleContext {

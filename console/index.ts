@@ -24,6 +24,13 @@ import { registerAgentPages } from './pages/agent';
 import { registerCasePages } from './pages/case';
 import { registerLoginPages } from './pages/login';
 import { registerSupervisorPages } from './pages/supervisor';
+import { multipartForms } from './multipart';
+import type { OidcOptions } from './oidc-client';
+import { registerAdminAttentionPages } from './pages/admin-attention';
+import { registerAdminCalendarPages } from './pages/admin-calendar';
+import { registerAdminDirectoryPages } from './pages/admin-directory';
+import { registerAdminProcedurePages } from './pages/admin-procedures';
+import { registerOidcPages } from './pages/oidc';
 import { Views } from './render';
 import { csrfCheck, SessionCodec, sessions } from './session';
 
@@ -34,11 +41,17 @@ export type PageModule = (router: Router, ctx: ConsoleContext) => void;
 
 /** Every group of pages, in order (a module per persona or concern). */
 const PAGES: PageModule[] = [
+  // Before the login pages: its logout handles the sessions the identity provider opened.
+  registerOidcPages,
   registerLoginPages,
   registerApplicantPages,
   registerSupervisorPages,
   registerAgentPages,
   registerCasePages,
+  registerAdminProcedurePages,
+  registerAdminCalendarPages,
+  registerAdminDirectoryPages,
+  registerAdminAttentionPages,
 ];
 
 /** Content-Security-Policy of console pages: only Masar's own files; no inline script, no eval. */
@@ -80,6 +93,7 @@ export function createConsole(deps: { useCases: UseCaseDeps; logger: Logger }, o
     next();
   });
   router.use(express.urlencoded({ extended: false, limit: options.bodyLimit ?? '256kb', parameterLimit: 500 }));
+  router.use(multipartForms(options.bodyLimit ?? '256kb'));
   router.use(guardRequest);
   router.use(sessions(codec));
   router.use((req, _res, next) => {
@@ -128,11 +142,16 @@ function consoleErrors(ctx: ConsoleContext): ErrorRequestHandler {
 const TITLE_KEYS: Record<number, true> = { 400: true, 403: true, 404: true, 409: true, 413: true, 422: true, 500: true, 503: true };
 
 /** The console as the API process mounts it, from the API's configuration (`undefined` when turned off). */
-export function consoleFromConfig(config: ApiConfig, demoPersonas: DemoPersona[] = []): AppDeps['console'] {
+export function consoleFromConfig(
+  config: ApiConfig,
+  demoPersonas: DemoPersona[] = [],
+  more: Pick<ConsoleOptions, 'knownTemplates' | 'simulator'> = {},
+): AppDeps['console'] {
   if (!config.MASAR_CONSOLE) return undefined;
   const sessionSecret = config.MASAR_SESSION_SECRET ?? config.AUTH_JWT_SECRET;
   if (!sessionSecret) throw new Error('console: set MASAR_SESSION_SECRET (or MASAR_CONSOLE=false)');
   const secure = config.MASAR_SECURE_COOKIES;
+  const oidc = oidcFromConfig(config);
   return (useCases, logger) => {
     if (config.MASAR_CONSOLE_DEMO_LOGINS && demoPersonas.length > 0) logger.warn('console: demo logins are on (MASAR_CONSOLE_DEMO_LOGINS): anyone can sign in as anyone; never in production');
     return createConsole(
@@ -143,7 +162,24 @@ export function consoleFromConfig(config: ApiConfig, demoPersonas: DemoPersona[]
         bodyLimit: config.BODY_LIMIT,
         calendarId: config.MASAR_CALENDAR,
         ...(config.MASAR_CONSOLE_DEMO_LOGINS ? { demoPersonas } : {}),
+        ...more,
+        ...(oidc ? { oidc } : {}),
       },
     );
+  };
+}
+
+/** The identity provider of the configuration, when its three required variables are set. */
+export function oidcFromConfig(config: ApiConfig): OidcOptions | undefined {
+  if (!config.OIDC_ISSUER_URL || !config.OIDC_CLIENT_ID || !config.OIDC_REDIRECT_URL) return undefined;
+  return {
+    issuer: config.OIDC_ISSUER_URL,
+    clientId: config.OIDC_CLIENT_ID,
+    clientSecret: config.OIDC_CLIENT_SECRET,
+    redirectUrl: config.OIDC_REDIRECT_URL,
+    postLogoutRedirectUrl: config.OIDC_POST_LOGOUT_REDIRECT_URL,
+    scope: config.OIDC_SCOPE,
+    rolesClaim: config.OIDC_ROLES_CLAIM,
+    unitClaim: config.OIDC_UNIT_CLAIM,
   };
 }

@@ -102,3 +102,24 @@ export async function listProcedures(db: Db): Promise<ProcedureSummary[]> {
   );
   return res.rows.map((r) => ({ id: r.id, latestVersion: r.versions[0] as number, title: r.title, versions: r.versions }));
 }
+
+/** Open cases of one version of a procedure. */
+export interface VersionCaseCount {
+  id: string;
+  version: number;
+  running: number;
+}
+
+/**
+ * How many open cases run on each published version (of one procedure, or of all): one grouped
+ * query, whatever the number of procedures and versions. Versions without a running case are absent.
+ */
+export async function countRunningCases(db: Db, id?: string): Promise<VersionCaseCount[]> {
+  const res = await db.query<{ procedure_id: string; procedure_version: number; running: string }>(
+    `SELECT procedure_id, procedure_version, count(*) AS running FROM cases
+     WHERE status = 'open' AND ($1::text IS NULL OR procedure_id = $1)
+     GROUP BY procedure_id, procedure_version`,
+    [id ?? null],
+  );
+  return res.rows.map((r) => ({ id: r.procedure_id, version: r.procedure_version, running: Number(r.running) }));
+}

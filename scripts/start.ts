@@ -25,6 +25,8 @@ import { startWorker } from '../worker/run';
 import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
 import { consoleFromConfig } from '../console';
 import { demoSealFiles } from '../documents/seal-files';
+import { PROCEDURE_TEMPLATE_NAMES } from '../activities/notifications/render';
+import { createProcedureSimulator } from '../cli/simulate/simulator';
 import { bannerLines, demoPeople, demoPersonas, mintDemoTokens } from './start-banner';
 import { reclaimDataDir, recordDevServer, releaseDataDir } from './start-leftovers';
 
@@ -210,7 +212,9 @@ async function main(): Promise<void> {
       // The console's login page offers the demo people (this is a developer's machine).
       MASAR_CONSOLE_DEMO_LOGINS: process.env.MASAR_CONSOLE_DEMO_LOGINS ?? 'true',
     });
-    const started = await startApi(apiConfig, logger, { console: consoleFromConfig(apiConfig, demoPersonas()) });
+    // Administrators may play a definition on the time-skipping test server before publishing it (development only).
+    const simulator = createProcedureSimulator({ testServerPath: ensureTemporalToolchain({ env: process.env, root: ROOT, install: false }).testServer });
+    const started = await startApi(apiConfig, logger, { console: consoleFromConfig(apiConfig, demoPersonas(), { knownTemplates: PROCEDURE_TEMPLATE_NAMES, simulator }) });
     running.push({ name: 'the API', stop: () => started.stop() });
     return started;
   });

@@ -27,6 +27,7 @@ export function registerLoginPages(router: Router, ctx: ConsoleContext): void {
       demos: demos.map((d) => ({ id: d.id, name: d.principal.name ?? d.principal.sub, persona: personaOf(d.principal), unit: d.principal.unit })),
       next: safeNext(req.query.next),
       signedIn: !!sessionOf(req).principal,
+      oidc: ctx.options.oidc ? `/login/oidc?next=${encodeURIComponent(safeNext(req.query.next))}` : undefined,
     });
   });
 

@@ -20,6 +20,12 @@ const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [
   { persona: 'applicant', path: '/file?procedure=acces-information&unit=01.511.01.01' },
   { persona: 'supervisorProvince', path: '/supervision' },
   { persona: 'supervisorRegion', path: '/escalations' },
+  { persona: 'admin', path: '/admin/procedures' },
+  { persona: 'admin', path: '/admin/procedures/acces-information' },
+  { persona: 'admin', path: '/admin/procedures/new' },
+  { persona: 'admin', path: '/admin/calendar' },
+  { persona: 'admin', path: '/admin/directory?unit=01.511.01.01' },
+  { persona: 'admin', path: '/admin/attention' },
 ];
 
 let h: Harness;
@@ -40,7 +46,7 @@ describeInBrowser('console pages in a real browser', () => {
 
   async function contextFor(persona: keyof typeof CALLERS | null, lang: 'fr' | 'ar'): Promise<BrowserContext> {
     const context = await browser.newContext({ baseURL: site.url, locale: lang === 'ar' ? 'ar-MA' : 'fr-MA', bypassCSP: true });
-    // A signed-in person's own language beats the browser's: remember the page's language as the switch does.
+    // A signed-in person's own language wins over the browser's: remember the one asked for, as the switch does.
     await context.addCookies([{ name: LANG_COOKIE, value: lang, url: site.url }]);
     if (persona) {
       const page = await context.newPage();

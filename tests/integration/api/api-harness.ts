@@ -16,7 +16,8 @@ import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
 import { createCaseEngine } from '../../../usecases/case-engine';
 import type { DocumentsConfig } from '../../../usecases/deps';
-import { createConsole, type DemoPersona } from '../../../console';
+import { createConsole, type ConsoleOptions, type DemoPersona } from '../../../console';
+import { PROCEDURE_TEMPLATE_NAMES } from '../../../activities/notifications/render';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
 import { pgIssuedFiles } from '../../../db/issued-documents';
@@ -88,6 +89,8 @@ export interface HarnessOptions {
   console?: boolean;
   /** Issue sealed receipts and decisions with this seal. @default none (their routes answer 503) */
   sealed?: { seal: SealKey; publicUrl: string };
+  /** More options of the console (an identity provider, a simulator). */
+  consoleOptions?: Partial<ConsoleOptions>;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -111,7 +114,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
     ...(options.documents ? { documents: options.documents } : {}),
     ...(options.console
-      ? { console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: SESSION_SECRET, demoPersonas: CONSOLE_PERSONAS, calendarId: 'ma-administration' }) }
+      ? { console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: SESSION_SECRET, demoPersonas: CONSOLE_PERSONAS, calendarId: 'ma-administration', knownTemplates: PROCEDURE_TEMPLATE_NAMES, ...options.consoleOptions }) }
       : {}),
   });
 
