@@ -10,7 +10,7 @@ import type { CaseEngine } from './case-engine';
 export interface UseCaseDeps {
   db: Db;
   engine: CaseEngine;
-  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits'>;
+  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits' | 'getUnit'>;
   /** The clock of `overdue` filters, references and years. */
   now: () => Date;
 }
