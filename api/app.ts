@@ -63,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   registerJournalRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
   registerAttentionRoutes(app, ctx);
+  if (deps.console) app.use(deps.console(ctx.useCases, logger));
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

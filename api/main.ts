@@ -8,11 +8,13 @@ import pino from 'pino';
 import { LOG_REDACT } from './app';
 import { loadApiConfig } from '../config/env';
 import { startApi } from './server';
+// The entry point composes the process: the API and, at `/`, the console.
+import { consoleFromConfig } from '../console';
 
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
   const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
-  const api = await startApi(config, logger);
+  const api = await startApi(config, logger, { console: consoleFromConfig(config) });
   const stop = () => {
     logger.info('shutting down');
     void api.stop().finally(() => process.exit(0));
