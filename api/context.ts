@@ -20,7 +20,7 @@ export const API = '/api/v1';
 export interface AppDeps {
   db: Db;
   engine: CaseEngine;
-  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits'>;
+  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits' | 'getUnit'>;
   verifyToken: TokenVerifier;
   /** Keys `GET /journal/verify` checks signatures with. @default none (chain and checkpoints only) */
   journalKeys?: JournalKeyring;

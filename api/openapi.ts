@@ -260,7 +260,14 @@ export function openApiDocument(): Json {
             status: { type: 'string', enum: ['open', 'closed'] },
             outcome: { type: 'string' },
             tasks: { type: 'array', items: ref('Task') },
-            clocks: { type: 'array', items: { type: 'object' } },
+            clocks: {
+              type: 'array',
+              items: {
+                type: 'object',
+                description: 'A legal deadline: name, label, status, counting, dueAt/dueDate while running; `provisional: true` and `provisionalDates` when the due date depends on a religious holiday not yet announced',
+              },
+            },
+            provisionalDeadline: { type: 'boolean', enum: [true], description: 'A running deadline depends on a provisional religious date (see the clocks)' },
             escalation: ref('Escalation'),
             waitingUntil: { type: 'string', format: 'date-time', description: 'While the case waits for the applicant: until when' },
             availableActions: { type: 'array', items: ref('AvailableAction'), description: 'What the caller may do now (single case reads and action answers)' },
@@ -705,6 +712,7 @@ export function openApiDocument(): Json {
             { ...q('duration', 'Duration as in definitions', DURATION), required: true },
             q('extend', `An extension granted (repeat for several, at most ${MAX_EXTENSIONS})`, { type: 'array', maxItems: MAX_EXTENSIONS, items: DURATION }),
             q('counting', 'Force the counting', { type: 'string', enum: ['working_days', 'calendar'] }),
+            q('endOnNonWorkingDay', 'A period ending on a non-working day: extend to the next working day, or keep (default)', { type: 'string', enum: ['extend', 'keep'] }),
           ],
           responses: {
             '200': json(
@@ -716,6 +724,8 @@ export function openApiDocument(): Json {
                   due: { type: 'string', format: 'date-time' },
                   dueDate: { type: 'string', format: 'date' },
                   skipped: { type: 'array', items: { type: 'object' } },
+                  provisional: { type: 'array', items: { type: 'string', format: 'date' }, description: 'Provisional religious holiday days the due date depends on' },
+                  extendedFrom: { type: 'string', format: 'date', description: 'The due date as counted, when extend moved it' },
                 },
               },
               'The due instant, the local due date and the non-working days skipped',
@@ -754,7 +764,7 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('Holidays'), 'Days off'), ...errors(400, 401, 404, 503) },
         },
         post: {
-          summary: 'Record an announced religious holiday or an exceptional closure (admin)',
+          summary: 'Record an announced religious holiday, or a closure (exceptional day off or force majeure, national or limited to units) (admin)',
           operationId: 'recordHoliday',
           ...secured,
           parameters: [pathId('id', 'Calendar id', CALENDAR_ID)],

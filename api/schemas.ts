@@ -49,7 +49,13 @@ export const HolidayBody = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('closure'),
     date: isoDate(),
+    /** Last day of a closure of several days (inclusive). */
+    until: isoDate().optional(),
     name: Label,
+    /** An exceptional day off (`holiday`, the default) or `force_majeure`. */
+    cause: z.enum(['holiday', 'force_majeure']).optional(),
+    /** Limited to these units and below (a province, a region); absent: national. */
+    units: z.array(z.string().min(1).max(50)).min(1).max(200).optional(),
     source: z.string().max(500).optional(),
   }),
 ]);

@@ -66,6 +66,12 @@ const TYPE_ALIASES: Readonly<Record<string, UnitKind>> = {
   municipalite: 'commune',
   commune_urbaine: 'commune',
   commune_rurale: 'commune',
+  arrondissement: 'arrondissement',
+  arrondissement_communal: 'arrondissement',
+  pachalik: 'pachalik',
+  caidat: 'caidat',
+  annexe: 'annexe',
+  annexe_administrative: 'annexe',
 };
 
 const REQUIRED_COLUMNS = ['code', 'name_fr', 'name_ar'] as const;
@@ -85,7 +91,7 @@ function resolveKind(type: string | undefined, code: string): { kind: UnitKind }
     const kind = TYPE_ALIASES[fold(type)];
     if (kind) return { kind };
     const hint = didYouMean(fold(type), Object.keys(TYPE_ALIASES));
-    const kinds = humanList(['region', 'province', 'prefecture', 'prefecture_of_arrondissements', 'commune']);
+    const kinds = humanList(['region', 'province', 'prefecture', 'prefecture_of_arrondissements', 'commune', 'arrondissement', 'pachalik', 'caidat', 'annexe']);
     return { error: `type: unknown type "${type}" (${hint ? `${hint}; ` : ''}use ${kinds})` };
   }
   if (CODE_FORMATS.region.pattern.test(code)) return { kind: 'region' };

@@ -5,7 +5,11 @@
 import type { Label } from '../definitions/schema';
 import type { Language } from '../workflows/messages';
 
-/** The kinds of unit, from the ministry down to the commune. */
+/**
+ * The kinds of unit, from the ministry down to the commune and its arrondissements. A unit is a
+ * territory; the authorities seated there (a council and its president, the governor's services...)
+ * follow from its kind (`db/authorities.ts`).
+ */
 export const UnitKind = {
   ministry: 'ministry',
   region: 'region',
@@ -14,6 +18,18 @@ export const UnitKind = {
   /** One of Casablanca's 8 "préfectures d'arrondissements". */
   arrondissementsPrefecture: 'arrondissements_prefecture',
   commune: 'commune',
+  /**
+   * An arrondissement of a commune with arrondissements (Casablanca, Rabat, Fès, Marrakech, Salé,
+   * Tanger: organic law 113-14, art. 216 and following): its council and president act for the
+   * commune within the law's limits; it has no legal personality of its own.
+   */
+  arrondissement: 'arrondissement',
+  /** The State's local administration below the governor: a pachalik (pacha), in towns. */
+  pachalik: 'pachalik',
+  /** The State's local administration below the governor: a caïdat (caïd), in rural areas. */
+  caidat: 'caidat',
+  /** An annexe administrative (khalifa of the pacha or caïd's representative) in a town's districts. */
+  annexe: 'annexe',
 } as const;
 export type UnitKind = (typeof UnitKind)[keyof typeof UnitKind];
 export const UNIT_KINDS: readonly UnitKind[] = Object.values(UnitKind);
@@ -24,7 +40,14 @@ export const MINISTRY_CODE = 'DGCT';
 /** Kinds at the prefecture/province level: the first step of an escalation above a commune. */
 export const PROVINCE_LEVEL_KINDS: readonly UnitKind[] = ['province', 'prefecture', 'arrondissements_prefecture'];
 
-/** The kinds a unit of each kind may hang below. Levels strictly descend, so the tree has no cycle. */
+/** Kinds of the State's local administration under the governor (pachaliks, caïdats, annexes). */
+export const STATE_LOCAL_KINDS: readonly UnitKind[] = ['pachalik', 'caidat', 'annexe'];
+
+/**
+ * The kinds a unit of each kind may hang below. Levels strictly descend, so the tree has no cycle.
+ * An arrondissement hangs below its commune, or, in Casablanca, below the prefecture of
+ * arrondissements whose governor supervises it (the tree follows supervision: escalation climbs it).
+ */
 export const PARENT_KINDS: Readonly<Record<UnitKind, readonly UnitKind[]>> = {
   ministry: [],
   region: ['ministry'],
@@ -32,6 +55,10 @@ export const PARENT_KINDS: Readonly<Record<UnitKind, readonly UnitKind[]>> = {
   prefecture: ['region'],
   arrondissements_prefecture: ['region'],
   commune: PROVINCE_LEVEL_KINDS,
+  arrondissement: ['commune', 'arrondissements_prefecture'],
+  pachalik: PROVINCE_LEVEL_KINDS,
+  caidat: PROVINCE_LEVEL_KINDS,
+  annexe: ['pachalik', ...PROVINCE_LEVEL_KINDS],
 };
 
 /** Depth in the tree: parents always have a smaller depth than their children. */
@@ -42,12 +69,19 @@ export const KIND_DEPTH: Readonly<Record<UnitKind, number>> = {
   prefecture: 2,
   arrondissements_prefecture: 2,
   commune: 3,
+  pachalik: 3,
+  caidat: 3,
+  arrondissement: 4,
+  annexe: 4,
 };
 
 /**
  * HCP dotted codes: region `RR` (`01`), prefecture/province `RR.PPP` (`01.511`), prefecture of
- * arrondissements and commune `RR.PPP.CC.NN` (`06.141.01.00`, `01.511.01.03`). The ministry has a
- * short upper-case code (`DGCT`). The migration's `units_code_format` check says the same.
+ * arrondissements, commune and arrondissement `RR.PPP.CC.NN` (`06.141.01.00`, `01.511.01.03`).
+ * The HCP does not code the State's local administration: pachaliks, caïdats and annexes take
+ * Masar codes under their prefecture/province, `RR.PPP.PA.NN`, `RR.PPP.CA.NN`, `RR.PPP.AN.NN`
+ * (an operator may load the ministry's own list in that form). The ministry has a short
+ * upper-case code (`DGCT`). Migration 060's `units_code_format` check says the same.
  */
 export const CODE_FORMATS: Readonly<Record<UnitKind, { pattern: RegExp; example: string }>> = {
   ministry: { pattern: /^[A-Z]{2,12}$/, example: 'DGCT' },
@@ -56,6 +90,10 @@ export const CODE_FORMATS: Readonly<Record<UnitKind, { pattern: RegExp; example:
   prefecture: { pattern: /^\d{2}\.\d{3}$/, example: '01.511' },
   arrondissements_prefecture: { pattern: /^\d{2}\.\d{3}\.\d{2}\.\d{2}$/, example: '06.141.01.00' },
   commune: { pattern: /^\d{2}\.\d{3}\.\d{2}\.\d{2}$/, example: '01.511.01.03' },
+  arrondissement: { pattern: /^\d{2}\.\d{3}\.\d{2}\.\d{2}$/, example: '01.511.01.11' },
+  pachalik: { pattern: /^\d{2}\.\d{3}\.PA\.\d{2}$/, example: '01.511.PA.01' },
+  caidat: { pattern: /^\d{2}\.\d{3}\.CA\.\d{2}$/, example: '01.511.CA.01' },
+  annexe: { pattern: /^\d{2}\.\d{3}\.AN\.\d{2}$/, example: '01.511.AN.01' },
 };
 
 /**
@@ -73,6 +111,10 @@ export function childCodePrefix(unit: { code: string; kind: UnitKind }): string 
     case 'prefecture':
     case 'arrondissements_prefecture':
     case 'commune':
+    case 'arrondissement':
+    case 'pachalik':
+    case 'caidat':
+    case 'annexe':
       return unit.code.split('.').slice(0, 2).join('.');
     default: {
       const never: never = unit.kind;

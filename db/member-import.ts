@@ -10,7 +10,7 @@ import { humanList } from '../definitions/suggest';
 import { parseCsv, type CsvRecord } from './csv';
 import { createDirectory } from './directory';
 import { CsvHeaderError, type ImportOptions, type ImportReport, type RejectedRow } from './directory-import';
-import { checkRoles, MemberError, MemberFields } from './members';
+import { checkRoles, checkRolesAtUnit, MemberError, MemberFields } from './members';
 import type { Db } from './pool';
 
 /** Columns that tell a members file from a units file. */
@@ -98,9 +98,11 @@ export async function importMembersCsv(db: Db, csvText: string, options: ImportO
     let unchanged = 0;
     for (const row of rows) {
       const errors: string[] = [];
-      if (!(await directory.getUnit(row.unit))) errors.push(`unit: "${row.unit}" is not in the directory (import the unit first, or fix the code)`);
+      const unit = await directory.getUnit(row.unit);
+      if (!unit) errors.push(`unit: "${row.unit}" is not in the directory (import the unit first, or fix the code)`);
       try {
         await checkRoles(client, row.fields.roles);
+        if (unit) checkRolesAtUnit(unit, row.fields.roles);
       } catch (err) {
         if (!(err instanceof MemberError)) throw err;
         errors.push(`roles: ${err.message}`);

@@ -8,8 +8,9 @@
 import { z } from 'zod';
 import { BUILTIN_ROLES } from '../definitions/schema';
 import { didYouMean } from '../definitions/suggest';
+import { ROLE_UNIT_KINDS } from './authorities';
 import { createDirectory, type Queryable } from './directory';
-import type { Member } from './directory-model';
+import type { Member, Unit } from './directory-model';
 
 /** Why a member operation was refused; `field` says where (`roles[1]`, `email`...). */
 export class MemberError extends Error {
@@ -87,9 +88,28 @@ export async function checkRoles(db: Queryable, roles: readonly string[]): Promi
   });
 }
 
-async function requireUnit(db: Queryable, unitCode: string): Promise<void> {
+/**
+ * Throws `MemberError` for a role the unit's kind cannot hold: the council president sits at a
+ * commune or an arrondissement, the governor's services at a prefecture or province
+ * (`ROLE_UNIT_KINDS`, db/authorities.ts).
+ */
+export function checkRolesAtUnit(unit: Pick<Unit, 'code' | 'kind'>, roles: readonly string[]): void {
+  roles.forEach((role, i) => {
+    const kinds = Object.hasOwn(ROLE_UNIT_KINDS, role) ? ROLE_UNIT_KINDS[role] : undefined;
+    if (kinds && !kinds.includes(unit.kind)) {
+      throw new MemberError(
+        'invalid',
+        `roles[${i}]`,
+        `role "${role}" belongs at a ${kinds.join(' or ')}, and unit ${unit.code} is a ${unit.kind} (give the role to a member of the right unit)`,
+      );
+    }
+  });
+}
+
+async function requireUnit(db: Queryable, unitCode: string): Promise<Unit> {
   const unit = await createDirectory(db).getUnit(unitCode);
   if (!unit) throw new MemberError('unknown_unit', 'unit', `unit "${unitCode}" is not in the directory (check the code, or import it with \`masar directory import\`)`);
+  return unit;
 }
 
 /** Active members of a unit, by name (throws `MemberError` for an unknown unit). */
@@ -117,8 +137,9 @@ async function storedMember(db: Queryable, id: string): Promise<StoredMember | u
  * fields, at this unit; an active one is refused (`exists`): update it, or remove it from its unit.
  */
 export async function addMember(db: Queryable, unitCode: string, fields: MemberFields): Promise<Member> {
-  await requireUnit(db, unitCode);
+  const unit = await requireUnit(db, unitCode);
   await checkRoles(db, fields.roles);
+  checkRolesAtUnit(unit, fields.roles);
   const existing = await storedMember(db, fields.id);
   if (existing?.active) {
     throw new MemberError('exists', 'id', `member "${fields.id}" already exists at unit ${existing.unit} (update it there, or remove it first to move it)`);
@@ -128,12 +149,15 @@ export async function addMember(db: Queryable, unitCode: string, fields: MemberF
 
 /** Updates an active member of `unitCode`; fields absent from `patch` are kept. */
 export async function updateMember(db: Queryable, unitCode: string, id: string, patch: MemberPatch): Promise<Member> {
-  await requireUnit(db, unitCode);
+  const unit = await requireUnit(db, unitCode);
   const existing = await storedMember(db, id);
   if (!existing?.active || existing.unit !== unitCode) {
     throw new MemberError('not_found', 'id', `no active member "${id}" at unit ${unitCode}${existing?.active ? ` (it belongs to unit ${existing.unit})` : ''}`);
   }
-  if (patch.roles) await checkRoles(db, patch.roles);
+  if (patch.roles) {
+    await checkRoles(db, patch.roles);
+    checkRolesAtUnit(unit, patch.roles);
+  }
   return createDirectory(db).upsertMember({
     id,
     unitCode,

@@ -12,12 +12,24 @@ import type {
   CompiledTransition,
 } from './compiled';
 import { COMPILED_FORMAT, defaultCounting, MachineActions, MachineEvents } from './compiled';
-import type { Clock, Counting, Effect, Procedure, State } from './schema';
+import type { Clock, Counting, Effect, EndOnNonWorkingDay, Procedure, State } from './schema';
 import { BUILTIN_ROLES } from './schema';
 
 /** `N working days` counts working days; anything else counts calendar time unless the clock says. */
 export function countingOf(clock: Pick<Clock, 'duration' | 'counting'>): Counting {
   return clock.counting ?? defaultCounting(clock.duration);
+}
+
+/**
+ * Whether a clock's period moves to the next working day when it ends on a non-working day: as the
+ * definition says, else `extend` for a clock that runs only while the case waits for the applicant
+ * (the applicant's period: documents, recourse), else `keep` (the administration's period; its
+ * silence decides or escalates as soon as the period is over). Basis in docs/calendar.md.
+ */
+export function clockEndRule(clock: Pick<Clock, 'runsIn' | 'endOnNonWorkingDay'>, procedure: Pick<Procedure, 'states'>): EndOnNonWorkingDay {
+  if (clock.endOnNonWorkingDay) return clock.endOnNonWorkingDay;
+  const applicantOnly = clock.runsIn.length > 0 && clock.runsIn.every((state) => procedure.states[state]?.kind === 'waiting');
+  return applicantOnly ? 'extend' : 'keep';
 }
 
 const ref = (state: string): string => `#${MACHINE_ID}.${state}`;
@@ -73,7 +85,8 @@ function compiledState(state: State): CompiledState {
         kind: 'waiting',
         label: state.label,
         actions: compiledActions(state),
-        ...(state.timeout ? { timeout: state.timeout } : {}),
+        // A waiting state's timeout is the applicant's period: it ends on a working day unless told otherwise.
+        ...(state.timeout ? { timeout: { ...state.timeout, endOnNonWorkingDay: state.timeout.endOnNonWorkingDay ?? 'extend' } } : {}),
       };
     case 'automatic':
       return { kind: 'automatic', label: state.label, actions: compiledActions(state), service: state.service };
@@ -128,7 +141,7 @@ export function compileProcedure(procedure: Procedure): CompiledProcedure {
     initial: procedure.initial,
     states: Object.fromEntries(Object.entries(procedure.states).map(([n, s]) => [n, compiledState(s)])),
     clocks: Object.fromEntries(
-      Object.entries(procedure.clocks).map(([n, c]) => [n, { ...c, counting: countingOf(c) }]),
+      Object.entries(procedure.clocks).map(([n, c]) => [n, { ...c, counting: countingOf(c), endOnNonWorkingDay: clockEndRule(c, procedure) }]),
     ),
     ...(procedure.escalation ? { escalation: procedure.escalation } : {}),
     notifications: procedure.notifications,

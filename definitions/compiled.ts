@@ -6,6 +6,7 @@ import type {
   Action,
   Clock,
   Counting,
+  EndOnNonWorkingDay,
   Effect,
   Escalation,
   Fields,
@@ -91,7 +92,11 @@ export interface CompiledTaskState extends CompiledStateBase {
 /** Waiting for the applicant, optionally until a timeout moves the case on. */
 export interface CompiledWaitingState extends CompiledStateBase {
   kind: 'waiting';
-  timeout?: { after: string; to: string };
+  /**
+   * `endOnNonWorkingDay` is resolved by the compiler (`extend` unless the definition says `keep`);
+   * procedures compiled before it existed lack it and keep their end as computed.
+   */
+  timeout?: { after: string; to: string; endOnNonWorkingDay?: EndOnNonWorkingDay };
 }
 
 /** A service call whose outcome moves the case. */
@@ -128,8 +133,13 @@ export function stateOutcome(state: CompiledState): Outcome | undefined {
   }
 }
 
-export interface CompiledClock extends Omit<Clock, 'counting'> {
+export interface CompiledClock extends Omit<Clock, 'counting' | 'endOnNonWorkingDay'> {
   counting: Counting;
+  /**
+   * Resolved by the compiler (`clockEndRule`). Optional in the type because procedures compiled
+   * before the rule existed travel without it in running cases: they keep their end as computed.
+   */
+  endOnNonWorkingDay?: EndOnNonWorkingDay;
 }
 
 export interface CompiledProcedure {

@@ -10,7 +10,12 @@
  *   not skipped;
  * - a duration with an hour, minute or second part is exact: the local date moves by its date
  *   part keeping the wall-clock time, then the time part is added as elapsed time (demos, PT30S);
- * - an extension counts its duration from the due date it extends, by the same rules.
+ * - an extension counts its duration from the due date it extends, by the same rules;
+ * - a period counted in days that ends on a non-working day ends at the end of the next working
+ *   day when its rule is `extend` (`endOnNonWorkingDay`), and stays where it is with `keep` (the
+ *   default here, as for procedures compiled before the rule existed); durations with a time part
+ *   end at their exact instant either way;
+ * - a deadline that a provisional religious date could move lists those dates (`provisional`).
  */
 import type { Calendar, NonWorkingReason } from './calendar';
 import { nonWorkingReason } from './calendar';
@@ -18,7 +23,7 @@ import type { Duration } from './duration';
 import { DURATION_BOUND_TEXT, DurationError, effectiveDuration, hasTimePart, MAX_DURATION_DAYS, MAX_WORKING_DAYS } from './duration';
 import type { LocalDate } from './local-time';
 import { addDays, addMonths, daysBetween, endOfLocalDay, localDateOf, shiftLocal } from './local-time';
-import type { Counting } from './schema';
+import type { Counting, EndOnNonWorkingDay } from './schema';
 
 /** A non-working day jumped over while counting working days. */
 export interface SkippedDay {
@@ -32,8 +37,16 @@ export interface Due {
   due: Date;
   /** The local date of `due` in the calendar's time zone. */
   dueDate: LocalDate;
-  /** Non-working days jumped over (working-day counting only), in order. */
+  /** Non-working days jumped over (working-day counting, or the end moved by `extend`), in order. */
   skipped: SkippedDay[];
+  /**
+   * Provisional religious holiday days the due date depends on: skipped ones, and those next to the
+   * counted span (on the trigger day or the day after the due date), which the announced date,
+   * often a day off the computed one, may bring into it. Empty when no provisional date matters.
+   */
+  provisional: LocalDate[];
+  /** The due date as counted, when `extend` moved the end past non-working days. */
+  extendedFrom?: LocalDate;
 }
 
 export interface DueRequest {
@@ -45,6 +58,8 @@ export interface DueRequest {
   counting?: Counting | undefined;
   /** Extensions granted, in order; each counts from the due date before it. */
   extensions?: (string | Duration)[] | undefined;
+  /** A period ending on a non-working day: `extend` to the next working day, or `keep`. @default 'keep' */
+  endOnNonWorkingDay?: EndOnNonWorkingDay | undefined;
   calendar: Calendar;
 }
 
@@ -76,7 +91,7 @@ function addWorkingDays(calendar: Calendar, from: Date, days: number): Due {
     if (reason) skipped.push({ date, reason });
     else counted++;
   }
-  return { due: endOfLocalDay(date, calendar.timeZone), dueDate: date, skipped };
+  return { due: endOfLocalDay(date, calendar.timeZone), dueDate: date, skipped, provisional: [] };
 }
 
 function addCalendarTime(calendar: Calendar, from: Date, d: Exclude<Duration, { kind: 'working_days' }>): Due {
@@ -86,10 +101,54 @@ function addCalendarTime(calendar: Calendar, from: Date, d: Exclude<Duration, { 
   if (hasTimePart(d)) {
     const moved = months || days ? shiftLocal(from, zone, { months, days }) : from;
     const due = new Date(moved.getTime() + d.hours * HOUR_MS + d.minutes * 60_000 + d.seconds * 1000);
-    return { due, dueDate: localDateOf(due, zone), skipped: [] };
+    return { due, dueDate: localDateOf(due, zone), skipped: [], provisional: [] };
   }
   const dueDate = addDays(addMonths(localDateOf(from, zone), months), days);
-  return { due: endOfLocalDay(dueDate, zone), dueDate, skipped: [] };
+  return { due: endOfLocalDay(dueDate, zone), dueDate, skipped: [], provisional: [] };
+}
+
+/** True when the duration ends at the end of a local day (not at an exact instant). */
+function endsOnADay(duration: Duration): boolean {
+  return duration.kind === 'working_days' || !hasTimePart(duration);
+}
+
+/** Moves a due date that falls on a non-working day to the end of the next working day. */
+function extendToWorkingDay(calendar: Calendar, due: Due): Due {
+  let date = due.dueDate;
+  const skipped: SkippedDay[] = [];
+  for (let reason = nonWorkingReason(calendar, date); reason; reason = nonWorkingReason(calendar, date)) {
+    if (skipped.length > MAX_WALK_DAYS) throw new Error(`calendar ${calendar.id}: no working day found in ten years after ${due.dueDate}; check its weekend and closures`);
+    skipped.push({ date, reason });
+    date = addDays(date, 1);
+  }
+  if (skipped.length === 0) return due;
+  return { due: endOfLocalDay(date, calendar.timeZone), dueDate: date, skipped: [...due.skipped, ...skipped], provisional: [], extendedFrom: due.dueDate };
+}
+
+const isProvisional = (reason: NonWorkingReason | undefined): boolean => reason?.kind === 'holiday' && reason.status === 'provisional';
+
+/**
+ * The provisional holiday days a computed due date depends on (see `Due.provisional`). A period
+ * counted in calendar days and kept where it ends depends on none: holidays do not count for it.
+ */
+function provisionalDays(calendar: Calendar, from: Date, due: Due, countsHolidays: boolean): LocalDate[] {
+  if (!countsHolidays) return [];
+  const days = new Set<LocalDate>();
+  for (const s of due.skipped) if (isProvisional(s.reason)) days.add(s.date);
+  const trigger = localDateOf(from, calendar.timeZone);
+  const after = addDays(due.dueDate, 1);
+  for (const date of [trigger, after]) if (isProvisional(nonWorkingReason(calendar, date))) days.add(date);
+  return [...days].sort();
+}
+
+/**
+ * Applies the end-of-period rule and lists the provisional dates the result depends on: the last
+ * step of every deadline computation (`computeDue`, `resumeDue`).
+ */
+function finish(calendar: Calendar, from: Date, due: Due, dayCounted: boolean, workingDays: boolean, rule: EndOnNonWorkingDay | undefined): Due {
+  const extend = rule === 'extend' && dayCounted;
+  const result = extend ? extendToWorkingDay(calendar, due) : due;
+  return { ...result, provisional: provisionalDays(calendar, from, result, workingDays || extend) };
 }
 
 function addDuration(calendar: Calendar, from: Date, duration: Duration): Due {
@@ -113,12 +172,15 @@ export function computeDue(request: DueRequest): Due {
   const { calendar, counting } = request;
   const extensions = request.extensions ?? [];
   if (extensions.length > MAX_EXTENSIONS) throw new DurationError(`${extensions.length} extensions: at most ${MAX_EXTENSIONS} are counted`);
-  let result = addDuration(calendar, request.from, resolve(request.duration, counting));
+  const first = resolve(request.duration, counting);
+  let result = addDuration(calendar, request.from, first);
+  let last = first;
   for (const extension of extensions) {
-    const next = addDuration(calendar, result.due, resolve(extension, counting));
+    last = resolve(extension, counting);
+    const next = addDuration(calendar, result.due, last);
     result = { ...next, skipped: [...result.skipped, ...next.skipped] };
   }
-  return result;
+  return finish(calendar, request.from, result, endsOnADay(last), first.kind === 'working_days', request.endOnNonWorkingDay);
 }
 
 /**
@@ -211,15 +273,16 @@ export function resumeDue(
   counting: Counting,
   resumedAt: Date,
   remaining: RemainingTime,
-  options: { wholeDays?: boolean } = {},
+  options: { wholeDays?: boolean; endOnNonWorkingDay?: EndOnNonWorkingDay | undefined } = {},
 ): Due {
-  if (counting === 'working_days') return addWorkingDays(calendar, resumedAt, remaining.days);
+  const rule = options.endOnNonWorkingDay;
+  if (counting === 'working_days') return finish(calendar, resumedAt, addWorkingDays(calendar, resumedAt, remaining.days), true, true, rule);
   if (options.wholeDays) {
     // Day-counted clocks end at the end of a day: resuming keeps whole days, not milliseconds,
     // or a resumption later in the day than the suspension would push the deadline a day further.
     const dueDate = addDays(localDateOf(resumedAt, calendar.timeZone), remaining.days);
-    return { due: endOfLocalDay(dueDate, calendar.timeZone), dueDate, skipped: [] };
+    return finish(calendar, resumedAt, { due: endOfLocalDay(dueDate, calendar.timeZone), dueDate, skipped: [], provisional: [] }, true, false, rule);
   }
   const due = new Date(resumedAt.getTime() + remaining.ms);
-  return { due, dueDate: localDateOf(due, calendar.timeZone), skipped: [] };
+  return { due, dueDate: localDateOf(due, calendar.timeZone), skipped: [], provisional: [] };
 }

@@ -44,8 +44,22 @@ export type DurationSpec = z.infer<typeof DurationSpec>;
 export const Level = z.enum(['unit', 'province', 'region', 'ministry']);
 export type Level = z.infer<typeof Level>;
 
-/** Roles every procedure knows without declaring them. */
-export const BUILTIN_ROLES = ['applicant', 'agent', 'supervisor', 'admin'] as const;
+/**
+ * What happens when a period ends on a day the administration is closed (weekend, holiday,
+ * closure): `extend` moves the end to the end of the next working day, `keep` leaves it. Defaults
+ * (`clockEndRule`): `extend` for periods given to the applicant (a waiting state's timeout, a
+ * clock that runs only in waiting states: documents, recourse), `keep` for the administration's
+ * own periods. See docs/calendar.md, "End of a period".
+ */
+export const EndOnNonWorkingDay = z.enum(['extend', 'keep']);
+export type EndOnNonWorkingDay = z.infer<typeof EndOnNonWorkingDay>;
+
+/**
+ * Roles every procedure knows without declaring them. `commune_president`: the president of the
+ * commune council (or of an arrondissement council), who signs the permits and decisions the law
+ * gives him (law 12-90, organic law 113-14 art. 94 and following); the directory knows it too.
+ */
+export const BUILTIN_ROLES = ['applicant', 'agent', 'supervisor', 'admin', 'commune_president'] as const;
 
 /** Outcomes a final state (or a decided state) can carry. */
 export const Outcome = z.enum([
@@ -187,7 +201,14 @@ export const WaitingState = z.strictObject({
   kind: z.literal('waiting'),
   ...stateBase,
   /** How long the applicant has to act before `onTimeout` (e.g. abandoned). */
-  timeout: z.strictObject({ after: DurationSpec, to: identifier }).optional(),
+  timeout: z
+    .strictObject({
+      after: DurationSpec,
+      to: identifier,
+      /** The applicant's period: `extend` unless the definition says otherwise. */
+      endOnNonWorkingDay: EndOnNonWorkingDay.optional(),
+    })
+    .optional(),
 });
 
 export const AutomaticState = z.strictObject({
@@ -220,6 +241,7 @@ export type FinalState = z.infer<typeof FinalState>;
 export const Counting = z.enum(['working_days', 'calendar']);
 export type Counting = z.infer<typeof Counting>;
 
+
 export const Expiry = z.union([
   z.strictObject({ escalate: z.literal(true) }),
   z.strictObject({ decide: identifier }),
@@ -237,6 +259,11 @@ export const Clock = z.strictObject({
   runsIn: z.array(identifier).min(1),
   /** The clock is suspended (remaining time kept) while the case is in one of these states. */
   suspendedIn: z.array(identifier).default([]),
+  /**
+   * A period ending on a non-working day: `extend` to the next working day, or `keep`. Absent:
+   * `extend` when the clock runs only in waiting states (the applicant's period), else `keep`.
+   */
+  endOnNonWorkingDay: EndOnNonWorkingDay.optional(),
   extension: z
     .strictObject({
       by: DurationSpec,

@@ -220,6 +220,7 @@ function clockRules(name: string, clock: Clock, procedure: Procedure): Problem[]
   if (contradicts && isZero(clock.duration)) {
     problems.push({ path: at('duration'), at: 'value', message: `duration "${clock.duration}" must be longer than zero` });
   }
+  if (clock.endOnNonWorkingDay && !contradicts) problems.push(...endRule(clock.duration, clock.endOnNonWorkingDay, at('endOnNonWorkingDay')));
   clock.runsIn.forEach((state, i) => {
     if (procedure.states[state]?.kind === 'final') {
       problems.push({ path: at('runsIn', i), at: 'value', message: `clock "${name}" cannot run in final state "${state}"` });
@@ -241,6 +242,22 @@ function clockRules(name: string, clock: Clock, procedure: Procedure): Problem[]
   return problems;
 }
 
+/**
+ * `endOnNonWorkingDay` moves the end of a period counted in days; a duration with an hour, minute
+ * or second part (`PT30S`, demos) ends at an exact instant, which the rule cannot move.
+ */
+function endRule(spec: string, rule: string, path: KeyPath): Problem[] {
+  if (!/^P.*T/.test(spec)) return [];
+  return [
+    {
+      path,
+      at: 'key',
+      message: `endOnNonWorkingDay: ${rule} applies to periods counted in days, but duration "${spec}" ends at an exact instant`,
+      hint: 'remove endOnNonWorkingDay, or write the duration in days ("30 days", "20 working days", P1M)',
+    },
+  ];
+}
+
 /** A duration counted as written (waiting timeouts, escalation intervals): longer than zero, countable, bounded. */
 function plainDuration(spec: string, path: KeyPath): Problem[] {
   const problem = isZero(spec) ? `duration "${spec}" must be longer than zero` : durationProblem(spec, undefined);
@@ -250,7 +267,11 @@ function plainDuration(spec: string, path: KeyPath): Problem[] {
 function durations(procedure: Procedure): Problem[] {
   const problems = Object.entries(procedure.clocks).flatMap(([name, clock]) => clockRules(name, clock, procedure));
   for (const [name, state] of Object.entries(procedure.states)) {
-    if (state.kind === 'waiting' && state.timeout) problems.push(...plainDuration(state.timeout.after, ['states', name, 'timeout', 'after']));
+    if (state.kind === 'waiting' && state.timeout) {
+      problems.push(...plainDuration(state.timeout.after, ['states', name, 'timeout', 'after']));
+      const rule = state.timeout.endOnNonWorkingDay;
+      if (rule) problems.push(...endRule(state.timeout.after, rule, ['states', name, 'timeout', 'endOnNonWorkingDay']));
+    }
   }
   if (procedure.escalation) problems.push(...plainDuration(procedure.escalation.interval, ['escalation', 'interval']));
   return problems;

@@ -11,7 +11,7 @@ import type { DocumentStore } from '../documents/store';
 export interface UseCaseDeps {
   db: Db;
   engine: CaseEngine;
-  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits'>;
+  directory: Pick<Directory, 'caseUnit' | 'descendants' | 'listUnits' | 'getUnit'>;
   /** The clock of `overdue` filters, references and years. */
   now: () => Date;
   /** The document store and upload limit; absent, document routes answer 503. */

@@ -20,6 +20,8 @@ export interface CaseUnit {
   code: string;
   name: Label;
   /** Unit codes of the levels above, as the directory knew them at filing time. */
+  /** The commune of an arrondissement (a closure recorded for the commune concerns its arrondissements). */
+  commune?: string;
   province?: string;
   region?: string;
   ministry: string;
@@ -128,6 +130,13 @@ export interface ClockView {
   dueAt?: string | undefined;
   /** Local due date in the unit's calendar (YYYY-MM-DD). */
   dueDate?: string | undefined;
+  /**
+   * Present when the due date depends on a religious holiday's date that is still provisional
+   * (computed, not yet announced): it may move by a day or more once the date is announced.
+   */
+  provisional?: true;
+  /** The provisional holiday days concerned (YYYY-MM-DD), with `provisional`. */
+  provisionalDates?: string[];
   /** Remaining time kept while suspended, in the clock's counting unit. */
   remaining?: RemainingTime;
   extensions: number;
@@ -289,6 +298,17 @@ export interface CalendarChangeRequest {
   version: number;
   /** First local date the change touches (YYYY-MM-DD). */
   from?: string;
+  /** A closure limited to these units: only cases filed in them or below them are reached. */
+  units?: string[];
+}
+
+/**
+ * The units whose calendar a case follows, nearest first: its own, its commune (for an
+ * arrondissement), its prefecture/province, region and the ministry. A closure recorded for any
+ * of them moves the case's deadlines.
+ */
+export function calendarUnitsOf(unit: Omit<CaseUnit, 'name'>): string[] {
+  return [unit.code, unit.commune, unit.province, unit.region, unit.ministry].filter((u): u is string => !!u);
 }
 
 export const calendarChangeWorkflowId = (calendarId: string, version: number): string => `calendar-${calendarId}-v${version}`;

@@ -13,6 +13,7 @@
  * makes Temporal retry the activity with backoff.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { supervisingAuthority, unitTitle } from '../../db/authorities';
 import { recordProblems } from '../../db/notification-problems';
 import { insertOutbox, type NewOutboxMessage, outboxId } from '../../db/outbox';
 import type { Db } from '../../db/pool';
@@ -96,14 +97,25 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     return code ? (await directory.getUnit(code))?.name : undefined;
   }
 
-  /** Units are named in messages by their name, never their code: look the names up once here. */
+  /**
+   * Units are named in messages by their name and kind, never their code: look them up once here.
+   * `unitTitle`: the case's unit by kind (`la commune de Tanger`); `escalation.unitName`,
+   * `escalation.unitTitle` and `escalation.authority`: the unit the case climbed to and the State's
+   * authority there (`les services du gouverneur de la préfecture de Tanger-Assilah`).
+   */
   async function withUnitNames(input: NotifyInput): Promise<NotifyInput> {
     const vars = { ...input.vars };
+    const own = input.unit?.code ? await directory.getUnit(input.unit.code) : undefined;
+    if (own?.kind && vars.unitTitle === undefined) vars.unitTitle = unitTitle({ kind: own.kind, name: own.name });
     const escalation = vars.escalation;
     if (typeof escalation === 'object' && escalation !== null && !Array.isArray(escalation)) {
       const e = escalation as Record<string, unknown>;
-      const name = typeof e.unit === 'string' && !e.unitName ? await unitName(e.unit) : undefined;
-      if (name) vars.escalation = { ...e, unitName: name };
+      const unit = typeof e.unit === 'string' && !e.unitName ? await directory.getUnit(e.unit) : undefined;
+      const named = unit?.kind ? { kind: unit.kind, name: unit.name } : undefined;
+      const authority = named && supervisingAuthority(named.kind);
+      if (unit) {
+        vars.escalation = { ...e, unitName: unit.name, ...(named ? { unitTitle: unitTitle(named) } : {}), ...(named && authority ? { authority: authority.name(named) } : {}) };
+      }
     }
     const taskUnitName = input.task ? await unitName(input.task.unit) : undefined;
     return { ...input, vars, ...(input.task ? { task: { ...input.task, ...(taskUnitName ? { unitName: taskUnitName } : {}) } } : {}) };

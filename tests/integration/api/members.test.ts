@@ -61,9 +61,29 @@ describe('members of a unit', () => {
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'roles[1]' })]);
     expect(res.body.detail).toContain('did you mean "information_officer"');
-    expect(res.body.detail).toContain('known roles: admin, agent, information_officer, supervisor');
+    expect(res.body.detail).toContain('known roles: admin, agent, commune_president, information_officer, supervisor');
     const roles = await request(h.app).get('/api/v1/roles').set('Authorization', await auth('admin'));
-    expect(roles.body.items).toEqual(['admin', 'agent', 'information_officer', 'supervisor']);
+    expect(roles.body.items).toEqual(['admin', 'agent', 'commune_president', 'information_officer', 'supervisor']);
+  });
+
+  it('should give the council president role at a commune, and refuse it at a prefecture, naming the unit and its kind', async () => {
+    const admin = await auth('admin');
+    const president = { id: 'president.tanger', name: 'Président Tanger', email: 'president@tanger.ma', language: 'ar', roles: ['commune_president'] };
+    const added = await request(h.app).post(`/api/v1/units/${TANGER}/members`).set('Authorization', admin).send(president);
+    expect(added.status).toBe(201);
+    for (const [unit, roles, where] of [
+      ['01.511', ['commune_president'], 'roles[0]'],
+      ['01.511', ['agent', 'commune_president'], 'roles[1]'],
+      ['01', ['commune_president'], 'roles[0]'],
+    ] as const) {
+      const res = await request(h.app).post(`/api/v1/units/${unit}/members`).set('Authorization', admin).send({ ...president, id: `p-${unit}-${roles.length}`, roles });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: where })]);
+      expect(res.body.detail).toContain(`role "commune_president" belongs at a commune or arrondissement, and unit ${unit} is a ${unit === '01' ? 'region' : 'province'}`);
+    }
+    const moved = await request(h.app).patch(`/api/v1/units/${TANGER}/members/president.tanger`).set('Authorization', admin).send({ roles: ['agent'] });
+    expect(moved.status).toBe(200);
   });
 
   it.each([

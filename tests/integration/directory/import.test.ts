@@ -88,7 +88,7 @@ describe('importUnitsCsv', () => {
         { line: 7, code: '01.511.02.05', errors: ['has 6 fields, the header has 5 (quote a field that contains a comma: "Tanger, Asilah")'] },
         { line: 8, code: '07.041.02.06', errors: ['code: "07.041.02.06" does not start with "01.511." as every unit below 01.511 does (fix the code or the parent)'] },
         { line: 9, code: '01.511.02.07', errors: ['parent_code: "01.511.01.11" is a commune; a commune belongs to a province, prefecture or arrondissements_prefecture'] },
-        { line: 10, code: '01.511.02.08', errors: ['type: unknown type "communne" (did you mean "commune"?; use region, province, prefecture, prefecture_of_arrondissements or commune)'] },
+        { line: 10, code: '01.511.02.08', errors: ['type: unknown type "communne" (did you mean "commune"?; use region, province, prefecture, prefecture_of_arrondissements, commune, arrondissement, pachalik, caidat or annexe)'] },
         { line: 11, code: '01.511.02.01', errors: ['code: "01.511.02.01" already appears on line 3 (keep one row per unit)'] },
       ],
     });

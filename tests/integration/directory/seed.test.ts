@@ -29,6 +29,7 @@ describe('seedDirectory', () => {
       province: 62,
       arrondissements_prefecture: 8,
       commune: 14,
+      arrondissement: 7,
     });
     expect(await directory.getUnit('DGCT')).toMatchObject({ kind: 'ministry', parentCode: null, active: true });
     expect(await directory.getUnit('01.511')).toMatchObject({
@@ -41,14 +42,20 @@ describe('seedDirectory', () => {
   it('should change nothing when run again', async () => {
     const before = await testDb.db.query('SELECT code, updated_at FROM units ORDER BY code');
     const report = await seedDirectory(testDb.db);
-    expect(report.units).toEqual({ added: 0, updated: 0, unchanged: 110 });
+    expect(report.units).toEqual({ added: 0, updated: 0, unchanged: 117 });
     const after = await testDb.db.query('SELECT code, updated_at FROM units ORDER BY code');
     expect(after.rows).toEqual(before.rows);
-    expect((await testDb.db.query('SELECT id FROM unit_members')).rowCount).toBe(9);
+    expect((await testDb.db.query('SELECT id FROM unit_members')).rowCount).toBe(13);
   });
 });
 
 describe('caseUnit', () => {
+  it('should resolve an arrondissement to the prefecture of its commune, and a Casablanca arrondissement to its prefecture of arrondissements', async () => {
+    expect(await directory.caseUnit('01.511.01.11')).toMatchObject({ code: '01.511.01.11', name: { fr: 'Tanger-Médina' }, province: '01.511', region: '01' });
+    expect(await directory.caseUnit('06.141.01.02')).toMatchObject({ code: '06.141.01.02', name: { fr: 'Maârif' }, province: '06.141.01.00', region: '06' });
+    expect((await directory.getUnit('01.511.01.11'))?.kind).toBe('arrondissement');
+  });
+
   it('should resolve a commune to its province, region and the ministry', async () => {
     expect(await directory.caseUnit('07.041.01.01')).toEqual({
       code: '07.041.01.01',

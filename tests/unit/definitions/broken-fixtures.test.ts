@@ -74,7 +74,7 @@ const EXPECTED: Record<string, { rule: string; messages: string[] }> = {
     rule: 'tasks and actions naming undeclared roles',
     messages: [
       'broken/undeclared-role.yaml:13:19: states.review.task.role: undeclared role "urbanism_oficer" (did you mean "urbanism_officer"?)',
-      'broken/undeclared-role.yaml:17:32: states.review.actions.approve.by.1: undeclared role "architect" (declare it under roles, or use applicant, agent, supervisor, admin or urbanism_officer)',
+      'broken/undeclared-role.yaml:17:32: states.review.actions.approve.by.1: undeclared role "architect" (declare it under roles, or use applicant, agent, supervisor, admin, commune_president or urbanism_officer)',
     ],
   },
   'unknown-key.yaml': {

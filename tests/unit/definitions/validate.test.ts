@@ -185,7 +185,7 @@ ${final('approved')}`,
         path: ['states', 'review', 'task', 'role'],
         at: 'value',
         message: 'undeclared role "reviewer"',
-        hint: 'declare it under roles, or use applicant, agent, supervisor or admin',
+        hint: 'declare it under roles, or use applicant, agent, supervisor, admin or commune_president',
       },
     ]);
   });
