@@ -16,6 +16,7 @@ import { rateLimit } from './rate-limit';
 import { registerActionRoutes } from './routes/actions';
 import { registerAttentionRoutes } from './routes/attention';
 import { registerCaseRoutes } from './routes/cases';
+import { registerCodecRoutes } from './routes/codec';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
 import { registerJournalRoutes } from './routes/journal';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
   registerJournalRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
   registerAttentionRoutes(app, ctx);
+  registerCodecRoutes(app, ctx);
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

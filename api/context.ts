@@ -2,6 +2,7 @@
  * What the app and every route module share: the route prefix, the app's dependencies and options,
  * and the context each route module receives. A leaf: routes import this, never `app.ts`.
  */
+import type { PayloadCodec } from '@temporalio/common';
 import type express from 'express';
 import type { Logger } from 'pino';
 import type { Directory } from '../db/directory';
@@ -23,6 +24,8 @@ export interface AppDeps {
   verifyToken: TokenVerifier;
   /** Keys `GET /journal/verify` checks signatures with. @default none (chain and checkpoints only) */
   journalKeys?: JournalKeyring;
+  /** The payload codec behind `/codec/decode` and `/codec/encode` (the Web UI's), and the UI's origin. @default off */
+  codec?: { codec: PayloadCodec; uiOrigin?: string };
   /** @default a silent logger */
   logger?: Logger;
   options?: AppOptions;

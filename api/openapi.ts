@@ -11,6 +11,7 @@ import { DURATION_BOUND_TEXT } from '../definitions/duration';
 import { MAX_JSON_DEPTH } from './input-guard';
 import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
 import { ActionBody, AddMemberBody, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
+import { CodecBody } from './routes/codec';
 
 type Json = Record<string, unknown>;
 
@@ -517,6 +518,25 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('JournalReport'), 'What was checked and the first broken entry of each broken case'), ...errors(400, 401, 403, 404, 503) },
         },
       },
+      ...Object.fromEntries(
+        (['decode', 'encode'] as const).map((op) => [
+          `/api/v1/codec/${op}`,
+          {
+            post: {
+              summary: `Administrators (the Temporal Web UI): ${op} Temporal payloads with the payload codec (AES-256-GCM); browsers only from MASAR_CODEC_UI_ORIGIN`,
+              operationId: `codec${op === 'decode' ? 'Decode' : 'Encode'}`,
+              ...secured,
+              requestBody: { required: true, content: { 'application/json': { schema: body(CodecBody) } } },
+              responses: { '200': json(body(CodecBody), `The payloads, ${op}d, in the same order`), ...errors(400, 401, 403, 404, 413, 415, 422) },
+            },
+            options: {
+              summary: `CORS preflight of the codec ${op} (granted to MASAR_CODEC_UI_ORIGIN only)`,
+              operationId: `codec${op === 'decode' ? 'Decode' : 'Encode'}Preflight`,
+              responses: { '204': { description: 'Preflight granted' }, ...errors(403) },
+            },
+          },
+        ]),
+      ),
       '/api/v1/units': {
         get: {
           summary: 'Territorial units',

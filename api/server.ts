@@ -20,7 +20,7 @@ import { createApp } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
 import type { ApiConfig } from '../config/env';
-import { connectTemporal } from '../config/temporal';
+import { connectTemporal, payloadCodec, temporalDataConverter } from '../config/temporal';
 import { answerClientErrors } from './client-errors';
 import { parseLifetime } from './token-lifetime';
 
@@ -56,6 +56,8 @@ export interface RunningApi {
 
 /** Migrates, publishes the shipped procedures (when configured) and listens on `HOST:PORT`. */
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+  // Keys first: a bad key file fails the start before anything is opened.
+  const codec = payloadCodec(config);
   const db = createDb({ url: config.DATABASE_URL });
   try {
     for (const name of await migrate(db)) logger.info({ migration: name }, 'migrated');
@@ -72,13 +74,14 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     await db.end();
     throw err;
   }
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(codec) });
   const app = createApp({
     db,
     // The queue the workers poll (MASAR_TASK_QUEUE): a case started elsewhere would wait for no one.
     engine: createCaseEngine(client, { taskQueue: config.MASAR_TASK_QUEUE }),
     directory: createDirectory(db),
     journalKeys: journalKeyring(config),
+    ...(codec ? { codec: { codec, ...(config.MASAR_CODEC_UI_ORIGIN ? { uiOrigin: config.MASAR_CODEC_UI_ORIGIN } : {}) } } : {}),
     verifyToken: createTokenVerifier({
       ...(config.AUTH_JWT_SECRET ? { jwtSecret: config.AUTH_JWT_SECRET } : {}),
       ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),

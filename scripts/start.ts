@@ -84,6 +84,13 @@ function keptSecret(file: string): string {
   return secret;
 }
 
+/** A payload key file generated once in the data folder (`id:secret`, readable by its owner only). */
+function demoPayloadKeyFile(dataDir: string): string {
+  const file = path.join(dataDir, 'payload-keys');
+  if (!existsSync(file)) writeFileSync(file, `# Demo key of the payload codec, made by npm start. Rotate: add a line; the last one encrypts.\ndemo-1:${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  return file;
+}
+
 /** The JWT secret kept in the data folder, so tokens survive restarts. */
 function jwtSecret(config: StartConfig, dataDir: string): string | undefined {
   if (config.AUTH_JWT_SECRET) return config.AUTH_JWT_SECRET;
@@ -170,7 +177,10 @@ async function main(): Promise<void> {
   // The journal's signing key: yours when set, else one generated in the data folder (demo only:
   // whoever reads the folder can re-sign; production keeps the key out of the database's reach).
   const journalKey = config.MASAR_JOURNAL_KEY ?? keptSecret(path.join(dataDir, 'journal-key'));
-  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL, MASAR_JOURNAL_KEY: journalKey };
+  // The payload codec's key: yours when set, else a demo key file in the data folder (the same
+  // caveat: whoever reads the folder can decrypt the Temporal histories kept beside it).
+  const payloadKeys = config.MASAR_PAYLOAD_KEYS || config.MASAR_PAYLOAD_KEY_FILE ? {} : { MASAR_PAYLOAD_KEY_FILE: demoPayloadKeyFile(dataDir) };
+  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL, MASAR_JOURNAL_KEY: journalKey, ...payloadKeys };
 
   await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {
     if (!config.SMTP_URL) mkdirSync(mailDir, { recursive: true });

@@ -18,6 +18,8 @@ import { createCaseEngine } from '../../../usecases/case-engine';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
 import { publishProcedure } from '../../../db/procedures';
+import type { EncryptionCodec } from '../../../config/payload-codec';
+import { temporalDataConverter } from '../../../config/temporal';
 import { createMasarWorker } from '../../../worker/create-worker';
 import { createTestDb, type TestDb } from '../../support/db';
 import { compileYaml } from '../../support/procedures';
@@ -67,7 +69,8 @@ export function shippedSource(id: string): string {
   return readFileSync(path.join(__dirname, '..', '..', '..', 'definitions', 'procedures', `${id}.yaml`), 'utf8');
 }
 
-export async function startHarness(options: { worker?: boolean; taskQueue: string }): Promise<Harness> {
+/** `codec`: the payload codec the client, the worker and the codec endpoint use, as configured keys would give. */
+export async function startHarness(options: { worker?: boolean; taskQueue: string; codec?: EncryptionCodec; codecUiOrigin?: string }): Promise<Harness> {
   const address = process.env.MASAR_TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('MASAR_TEST_TEMPORAL_ADDRESS is not set: jest global setup did not start the dev server');
   const t = await createTestDb();
@@ -77,9 +80,11 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
   await publishProcedure(t.db, compileYaml(source, 'acces-information.yaml'), source, 'system');
 
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const dataConverter = temporalDataConverter(options.codec);
+  const client = new Client({ connection, dataConverter });
   const app = createApp({
     db: t.db,
+    ...(options.codec ? { codec: { codec: options.codec, ...(options.codecUiOrigin ? { uiOrigin: options.codecUiOrigin } : {}) } } : {}),
     engine: createCaseEngine(client, { taskQueue: options.taskQueue, timeoutMs: 10_000 }),
     directory,
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
@@ -108,6 +113,7 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
       connection: await NativeConnection.connect({ address }),
       taskQueue: options.taskQueue,
       activities,
+      dataConverter,
       extra: { workflowBundle: await workflowBundle() },
     });
     running = worker.run();
