@@ -13,6 +13,7 @@ import { bodyParsers, methodNotAllowed, requestLog, securityHeaders } from './ht
 import { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problems';
 import { rateLimit } from './rate-limit';
+import { registerAccessLogRoutes } from './routes/access-log';
 import { registerActionRoutes } from './routes/actions';
 import { registerAttentionRoutes } from './routes/attention';
 import { registerCaseRoutes } from './routes/cases';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   registerMemberRoutes(app, ctx);
   registerAttentionRoutes(app, ctx);
   registerCodecRoutes(app, ctx);
+  registerAccessLogRoutes(app, ctx);
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

@@ -518,6 +518,64 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('JournalReport'), 'What was checked and the first broken entry of each broken case'), ...errors(400, 401, 403, 404, 503) },
         },
       },
+      '/api/v1/cases/{id}/readers': {
+        get: {
+          summary: 'The applicant: who from the administration consulted their case (its data, journal or documents), newest first',
+          operationId: 'listCaseReaders',
+          ...secured,
+          parameters: [pathId(), q('limit', 'Page size', int(1, 200, { default: 50 })), q('cursor', 'Next page', { type: 'string', pattern: '^[1-9][0-9]{0,17}$' })],
+          responses: {
+            '200': json(
+              page({
+                type: 'object',
+                required: ['at', 'what', 'reader'],
+                properties: {
+                  at: { type: 'string', format: 'date-time' },
+                  what: { type: 'string', enum: ['case', 'journal', 'documents'] },
+                  reader: { type: 'object', required: ['roles'], properties: { name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, unit: { type: 'string' } } },
+                },
+              }),
+              'Reads of the case by anyone but its applicant',
+            ),
+            ...errors(400, 401, 403, 404, 429, 503),
+          },
+        },
+      },
+      '/api/v1/access-log': {
+        get: {
+          summary: 'Administrators: the access log (every read of a case, its journal or documents by anyone but the applicant), by person, unit or case',
+          operationId: 'queryAccessLog',
+          ...secured,
+          parameters: [
+            q('actor', 'Reads by this person (token subject)', text(200)),
+            q('unit', 'Reads by staff of this unit and the units below it', text(50)),
+            q('case', 'Reads of this case', CASE_ID),
+            q('from', 'Reads at or after', DATE_OR_INSTANT),
+            q('to', 'Reads before', DATE_OR_INSTANT),
+            q('limit', 'Page size', int(1, 500, { default: 100 })),
+            q('cursor', 'Next page', { type: 'string', pattern: '^[1-9][0-9]{0,17}$' }),
+          ],
+          responses: {
+            '200': json(
+              page({
+                type: 'object',
+                required: ['id', 'at', 'caseId', 'actor', 'what', 'transport', 'route'],
+                properties: {
+                  id: { type: 'string' },
+                  at: { type: 'string', format: 'date-time' },
+                  caseId: { type: 'string' },
+                  actor: { type: 'object', required: ['id', 'roles'], properties: { id: { type: 'string' }, name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, unit: { type: 'string' } } },
+                  what: { type: 'string', enum: ['case', 'journal', 'documents'] },
+                  transport: { type: 'string', description: 'api, console, cli...' },
+                  route: { type: 'string', description: 'The route or page, e.g. GET /api/v1/cases/:id' },
+                },
+              }),
+              'Reads, newest first',
+            ),
+            ...errors(400, 401, 403, 503),
+          },
+        },
+      },
       ...Object.fromEntries(
         (['decode', 'encode'] as const).map((op) => [
           `/api/v1/codec/${op}`,
