@@ -6,9 +6,9 @@
  * OpenAPI test can list them all from `app._router.stack` and fail on an undocumented one.
  */
 import express, { type Express } from 'express';
-import pino from 'pino';
 import { DEFAULT_CALENDAR_ID } from '../definitions/calendar-file';
-import { LOG_REDACT, type AppDeps, type RouteContext } from './context';
+import { createLogger } from '../config/logging';
+import { type AppDeps, type RouteContext } from './context';
 import { bodyParsers, methodNotAllowed, requestLog, securityHeaders } from './http';
 import { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problems';
@@ -29,7 +29,7 @@ import { registerReferenceRoutes } from './routes/reference';
 export { API, LOG_REDACT, type AppDeps, type AppOptions, type RouteContext } from './context';
 
 export function createApp(deps: AppDeps): Express {
-  const logger = deps.logger ?? pino({ level: 'silent', redact: LOG_REDACT });
+  const logger = deps.logger ?? createLogger('silent');
   const metrics = new Metrics();
   const app = express();
   app.disable('x-powered-by');

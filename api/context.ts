@@ -58,15 +58,5 @@ export interface RouteContext {
   limited: express.RequestHandler;
 }
 
-/** Paths redacted from every log line: tokens and personal data never reach the logs. */
-export const LOG_REDACT = [
-  'req.headers.authorization',
-  'headers.authorization',
-  'authorization',
-  'body',
-  'data',
-  'applicant.email',
-  'email',
-  '*.data',
-  '*.email',
-];
+/** Paths redacted from every log line (one list for every process: `config/logging.ts`). */
+export { LOG_REDACT } from '../config/logging';

@@ -4,14 +4,13 @@
  * Temporal is connected lazily, so the API starts while Temporal is still coming up; `/readyz`
  * says when both answer.
  */
-import pino from 'pino';
-import { LOG_REDACT } from './app';
 import { loadApiConfig } from '../config/env';
+import { createLogger } from '../config/logging';
 import { startApi } from './server';
 
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
-  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
+  const logger = createLogger(config.LOG_LEVEL);
   const api = await startApi(config, logger);
   const stop = () => {
     logger.info('shutting down');

@@ -11,9 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import pino from 'pino';
-import { LOG_REDACT } from '../api/app';
 import { loadApiConfig, loadStartConfig, loadWorkerConfig, type StartConfig } from '../config/env';
+import { createLogger } from '../config/logging';
 import { parseLifetime } from '../api/token-lifetime';
 import { publishShippedProcedures, startApi } from '../api/server';
 import { startEmbeddedPostgres } from '../db/embedded';
@@ -115,7 +114,7 @@ async function main(): Promise<void> {
   const config = loadStartConfig(process.env);
   const dataDir = path.resolve(config.MASAR_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
-  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
+  const logger = createLogger(config.LOG_LEVEL);
   const temporalDb = path.join(dataDir, 'temporal.db');
   // Before the ports: a dev server left by a killed run holds the Temporal port.
   await reclaimDataDir({ dataDir, dbFile: temporalDb, say });

@@ -105,7 +105,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     await clientConnection.close();
     await db.end();
   });
-  logger.info({ taskQueue: config.MASAR_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Masar worker polling');
+  logger.info({ taskQueue: config.MASAR_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'Masar worker polling');
   return {
     worker,
     done,
