@@ -67,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   registerAttentionRoutes(app, ctx);
   registerCodecRoutes(app, ctx);
   registerAccessLogRoutes(app, ctx);
+  if (deps.console) app.use(deps.console(ctx.useCases, logger));
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

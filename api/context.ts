@@ -29,6 +29,11 @@ export interface AppDeps {
   /** @default a silent logger */
   logger?: Logger;
   options?: AppOptions;
+  /**
+   * The web console, mounted at `/` after the API's routes, built by the process's entry point (the
+   * API never imports the console) from the same use-case dependencies. @default no console
+   */
+  console?: (useCases: UseCaseDeps, logger: Logger) => express.RequestHandler;
 }
 
 export interface AppOptions {

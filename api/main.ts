@@ -7,11 +7,13 @@
 import { loadApiConfig } from '../config/env';
 import { createLogger } from '../config/logging';
 import { startApi } from './server';
+// The entry point composes the process: the API and, at `/`, the console.
+import { consoleFromConfig } from '../console';
 
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
-  const api = await startApi(config, logger);
+  const api = await startApi(config, logger, { console: consoleFromConfig(config) });
   const stop = () => {
     logger.info('shutting down');
     void api.stop().finally(() => process.exit(0));

@@ -16,7 +16,7 @@ import { createDb, type Db } from '../db/pool';
 import { publishProcedure } from '../db/procedures';
 import { compileProcedure } from '../definitions/compile';
 import { loadProcedureDirectory } from '../definitions/load';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
 import type { ApiConfig } from '../config/env';
@@ -50,12 +50,20 @@ export interface RunningApi {
   server: Server;
   /** `http://host:port` as listened on. */
   url: string;
+  /** Whether the console is served at `/`. */
+  console: boolean;
   /** Stops accepting requests, lets the ones in flight finish, then closes Temporal and the pool. */
   stop(): Promise<void>;
 }
 
+/** What the entry point composes into the API process. */
+export interface ApiExtras {
+  /** The web console (`console/`), built by the entry point: the API never imports it. */
+  console?: AppDeps['console'];
+}
+
 /** Migrates, publishes the shipped procedures (when configured) and listens on `HOST:PORT`. */
-export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExtras = {}): Promise<RunningApi> {
   // Keys first: a bad key file fails the start before anything is opened.
   const codec = payloadCodec(config);
   const db = createDb({ url: config.DATABASE_URL });
@@ -90,6 +98,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       maxTokenLifetimeSeconds: parseLifetime(config.AUTH_MAX_TOKEN_LIFETIME) ?? 86_400,
     }),
     logger,
+    ...(extras.console ? { console: extras.console } : {}),
     options: {
       bodyLimit: config.BODY_LIMIT,
       rateLimit: { capacity: config.RATE_LIMIT_CAPACITY, refillPerSecond: config.RATE_LIMIT_PER_SECOND },
@@ -121,6 +130,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   return {
     server,
     url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`,
+    console: !!extras.console,
     stop() {
       stopped ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -80,6 +80,14 @@ export const ApiEnv = {
    * a browser, e.g. `https://temporal-ui.example.ma`; unset: no cross-origin call is allowed.
    */
   MASAR_CODEC_UI_ORIGIN: z.url({ protocol: /^https?$/, error: 'must be the Web UI origin, http(s)://host[:port] (e.g. http://127.0.0.1:8233)' }).transform((u) => new URL(u).origin).optional(),
+  /** Serve the web console at `/` beside the API. */
+  MASAR_CONSOLE: flag.default(true),
+  /** Signs the console's session cookies (at least 32 characters). @default derived from AUTH_JWT_SECRET */
+  MASAR_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /** Session cookies `Secure`: `auto` when the request came over TLS (see TRUST_PROXY), or always/never. */
+  MASAR_SECURE_COOKIES: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
+  /** Offer the demo personas on the console's login page (development only: anyone can be anyone). */
+  MASAR_CONSOLE_DEMO_LOGINS: flag.default(false),
 };
 
 /** The worker's own part. */
@@ -157,6 +165,12 @@ function temporalPairs(env: Env): EnvIssue[] {
   return [];
 }
 
+function sessionSecret(env: Env): EnvIssue[] {
+  const consoleOff = env.MASAR_CONSOLE === 'false' || env.MASAR_CONSOLE === '0';
+  if (consoleOff || env.MASAR_SESSION_SECRET || env.AUTH_JWT_SECRET) return [];
+  return [{ variable: 'MASAR_SESSION_SECRET', message: 'the console signs its sessions with it: set it (openssl rand -hex 32), or MASAR_CONSOLE=false' }];
+}
+
 function authSource(env: Env): EnvIssue[] {
   if (env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL) return [];
   return [{ variable: 'AUTH_JWT_SECRET', message: 'set AUTH_JWT_SECRET (development) or AUTH_JWKS_URL (production)' }];
@@ -175,7 +189,7 @@ function load<T extends z.ZodObject>(what: string, schema: T, env: Env, checks: 
   throw new Error(`invalid ${what} configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
 }
 
-export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource]);
+export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource, sessionSecret]);
 export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs]);
 export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs]);
 /** The Temporal part alone, for the CLI commands that reach running cases. */

@@ -22,7 +22,8 @@ import { seedDirectory } from '../db/seed/seed-directory';
 import { startDevServer } from '../worker/dev-server';
 import { startWorker } from '../worker/run';
 import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
-import { bannerLines, mintDemoTokens } from './start-banner';
+import { consoleFromConfig } from '../console';
+import { bannerLines, demoPeople, demoPersonas, mintDemoTokens } from './start-banner';
 import { reclaimDataDir, recordDevServer, releaseDataDir } from './start-leftovers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -201,8 +202,10 @@ async function main(): Promise<void> {
       HOST: config.HOST,
       MASAR_SEED_PROCEDURES: 'false', // published in step 3
       ...(secret ? { AUTH_JWT_SECRET: secret } : {}),
+      // The console's login page offers the demo people (this is a developer's machine).
+      MASAR_CONSOLE_DEMO_LOGINS: process.env.MASAR_CONSOLE_DEMO_LOGINS ?? 'true',
     });
-    const started = await startApi(apiConfig, logger);
+    const started = await startApi(apiConfig, logger, { console: consoleFromConfig(apiConfig, demoPersonas()) });
     running.push({ name: 'the API', stop: () => started.stop() });
     return started;
   });
@@ -219,6 +222,7 @@ async function main(): Promise<void> {
     : undefined;
   const lines = bannerLines({
     apiUrl: api.url,
+    ...(api.console ? { console: { people: demoPeople() } } : {}),
     temporal: { address: temporal.address, ...(temporal.uiUrl ? { uiUrl: temporal.uiUrl } : {}), external: !!config.TEMPORAL_ADDRESS },
     database: { where: config.DATABASE_URL ? new URL(config.DATABASE_URL).host : `127.0.0.1:${config.MASAR_PG_PORT}, data in ${path.join(dataDir, 'pg')}`, external: !!config.DATABASE_URL },
     mail: { where: config.SMTP_URL ? new URL(config.SMTP_URL).host : mailDir, external: !!config.SMTP_URL },

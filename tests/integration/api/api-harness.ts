@@ -15,6 +15,7 @@ import type { NotifyInput } from '../../../activities/types';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
 import { createCaseEngine } from '../../../usecases/case-engine';
+import { createConsole, type DemoPersona } from '../../../console';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
 import { publishProcedure } from '../../../db/procedures';
@@ -69,8 +70,14 @@ export function shippedSource(id: string): string {
   return readFileSync(path.join(__dirname, '..', '..', '..', 'definitions', 'procedures', `${id}.yaml`), 'utf8');
 }
 
+/** Secret of the console's session cookies in tests. */
+export const SESSION_SECRET = 'console-session-secret-0123456789abcdef';
+
+/** Every test caller as a demo login of the console (its id is the caller's name). */
+export const CONSOLE_PERSONAS: DemoPersona[] = Object.entries(CALLERS).map(([id, claims]) => ({ id, principal: { lang: 'fr' as const, ...claims } }));
+
 /** `codec`: the payload codec the client, the worker and the codec endpoint use, as configured keys would give. */
-export async function startHarness(options: { worker?: boolean; taskQueue: string; codec?: EncryptionCodec; codecUiOrigin?: string }): Promise<Harness> {
+export async function startHarness(options: { worker?: boolean; taskQueue: string; console?: boolean; codec?: EncryptionCodec; codecUiOrigin?: string }): Promise<Harness> {
   const address = process.env.MASAR_TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('MASAR_TEST_TEMPORAL_ADDRESS is not set: jest global setup did not start the dev server');
   const t = await createTestDb();
@@ -89,6 +96,9 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
     directory,
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
+    ...(options.console
+      ? { console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: SESSION_SECRET, demoPersonas: CONSOLE_PERSONAS, calendarId: 'ma-administration' }) }
+      : {}),
   });
 
   const notifications: NotifyInput[] = [];

@@ -1,0 +1,8 @@
+// Masar console: progressive enhancement only. Every page works without this file; with it,
+// buttons marked data-confirm ask first. No inline script anywhere (the CSP forbids it).
+document.addEventListener('submit', function (event) {
+  var form = event.target;
+  var button = event.submitter;
+  var question = (button && button.getAttribute('data-confirm')) || (form && form.getAttribute('data-confirm'));
+  if (question && !window.confirm(question)) event.preventDefault();
+});
