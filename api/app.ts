@@ -18,6 +18,7 @@ import { registerActionRoutes } from './routes/actions';
 import { registerAttentionRoutes } from './routes/attention';
 import { registerCaseRoutes } from './routes/cases';
 import { registerCodecRoutes } from './routes/codec';
+import { registerPersonalDataRoutes } from './routes/personal-data';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
 import { registerJournalRoutes } from './routes/journal';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   registerAttentionRoutes(app, ctx);
   registerCodecRoutes(app, ctx);
   registerAccessLogRoutes(app, ctx);
+  registerPersonalDataRoutes(app, ctx);
   if (deps.console) app.use(deps.console(ctx.useCases, logger));
 
   app.use(methodNotAllowed(app));

@@ -541,6 +541,24 @@ export function openApiDocument(): Json {
           },
         },
       },
+      '/api/v1/me/personal-data': {
+        get: {
+          summary: 'The applicant: download everything Masar holds about them (cases, input, journals, messages, reads by the administration, earlier requests); recorded in the rights register',
+          operationId: 'exportPersonalData',
+          ...secured,
+          parameters: [q('format', 'json (default) or a readable page (html)', { type: 'string', enum: ['json', 'html'], default: 'json' })],
+          responses: {
+            '200': {
+              description: 'Everything held, as an attachment',
+              content: {
+                'application/json': { schema: { type: 'object', required: ['subject', 'generatedAt', 'cases', 'journal', 'messages', 'reads', 'requests'] } },
+                'text/html': { schema: { type: 'string' } },
+              },
+            },
+            ...errors(400, 401, 403, 429, 503),
+          },
+        },
+      },
       '/api/v1/access-log': {
         get: {
           summary: 'Administrators: the access log (every read of a case, its journal or documents by anyone but the applicant), by person, unit or case',

@@ -1,19 +1,23 @@
 /**
- * The access log through the API, as its users meet it: staff read a case and its journal, the
- * applicant sees who did, administrators ask "who read case X", "what did this person read", "what
- * did this unit read"; the log itself cannot be edited, even by the application's database role.
+ * The access log and the right of access through the API, as their users meet them: staff read a
+ * case and its journal, the applicant sees who did, administrators ask "who read case X", "what did
+ * this person read", "what did this unit read"; the log itself cannot be edited, even by the
+ * application's database role. The applicant downloads everything held about them (JSON and a
+ * readable page), and the download is recorded.
  */
 import request from 'supertest';
 import { startHarness, TANGER, type CallerName, type Harness } from '../api/api-harness';
 
 let h: Harness;
 let caseId: string;
+/** The applicant's request, with markup a page must not run. */
+const SUBJECT = 'Plan d\'aménagement <script>alert("x")</script> & <img src=x onerror=alert(1)>';
 beforeAll(async () => {
   h = await startHarness({ worker: true, taskQueue: `access-log-${Date.now()}` });
   const filed = await request(h.app)
     .post('/api/v1/cases')
     .set('Authorization', `Bearer ${await h.token('applicant')}`)
-    .send({ procedure: 'acces-information', unit: TANGER, data: { subject: 'Plan d\'aménagement', format: 'electronic' } });
+    .send({ procedure: 'acces-information', unit: TANGER, data: { subject: SUBJECT, format: 'electronic' } });
   expect(filed.status).toBe(201);
   caseId = filed.body.caseId;
   // The read model has the case once the first projection lands.
@@ -127,5 +131,59 @@ describe('the access log', () => {
     const before = await rows();
     await expect(h.t.db.query(sql)).rejects.toThrow(new RegExp(`case_access_log is append-only: ${op} refused`));
     expect(await rows()).toBe(before);
+  });
+});
+
+describe('the right of access', () => {
+  it('should give the applicant everything held about them as JSON, and record the download', async () => {
+    await get('agent', `/api/v1/cases/${caseId}`);
+    const before = Number((await h.t.db.query<{ n: string }>('SELECT count(*) AS n FROM personal_data_requests')).rows[0]?.n);
+    const res = await get('applicant', '/api/v1/me/personal-data');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="masar-personal-data-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(res.body.subject).toEqual({ id: 'citizen-1', name: 'Amina Benali', email: 'amina@example.ma' });
+    expect(res.body.cases).toEqual([expect.objectContaining({ caseId, data: { subject: SUBJECT, format: 'electronic' }, facts: expect.objectContaining({ applicant: expect.objectContaining({ email: 'amina@example.ma' }) }) })]);
+    expect(res.body.journal.length).toBeGreaterThan(0);
+    expect(res.body.journal.every((e: { caseId: string }) => e.caseId === caseId)).toBe(true);
+    expect(res.body.reads).toEqual(expect.arrayContaining([{ caseId, at: expect.any(String), what: 'case', reader: { name: 'Agent Tanger', roles: ['agent', 'information_officer'], unit: TANGER } }]));
+    expect(res.body.requests.at(-1)).toEqual({ at: res.body.generatedAt, kind: 'export', transport: 'api', route: 'GET /api/v1/me/personal-data' });
+    const rows = (await h.t.db.query<{ subject_id: string; kind: string; detail: { cases: number } }>('SELECT subject_id, kind, detail FROM personal_data_requests ORDER BY id')).rows;
+    expect(rows).toHaveLength(before + 1);
+    expect(rows.at(-1)).toEqual({ subject_id: 'citizen-1', kind: 'export', detail: expect.objectContaining({ cases: 1 }) });
+    // The register holds counts, never the data.
+    expect(JSON.stringify(rows)).not.toContain('aménagement');
+  });
+
+  it('should give a readable page with every value escaped', async () => {
+    const res = await get('applicant', '/api/v1/me/personal-data?format=html');
+    expect(res.status).toBe(200);
+    expect(res.type).toBe('text/html');
+    expect(res.text).toContain('Amina Benali');
+    expect(res.text).toContain('&lt;script&gt;');
+    expect(res.text).not.toMatch(/<script|<img/i);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('should give another applicant only their own (nothing here)', async () => {
+    const res = await get('otherApplicant', '/api/v1/me/personal-data');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ cases: [], journal: [], messages: [], reads: [] });
+  });
+
+  it.each<CallerName>(['agent', 'admin'])('should refuse the download to %s', async (who) => {
+    const res = await get(who, '/api/v1/me/personal-data');
+    expect(res.status).toBe(403);
+    expect(res.type).toBe('application/problem+json');
+  });
+
+  it.each(['format=pdf', 'format=', 'other=1'])('should answer the bad query %s with 400/422', async (query) => {
+    const res = await get('applicant', `/api/v1/me/personal-data?${query}`);
+    expect([400, 422]).toContain(res.status);
+    expect(res.type).toBe('application/problem+json');
+  });
+
+  it('should refuse edits of the rights register in the database itself', async () => {
+    await expect(h.t.db.query('DELETE FROM personal_data_requests')).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(h.t.db.query("UPDATE personal_data_requests SET kind = 'export'")).rejects.toThrow(/append-only: UPDATE refused/);
   });
 });
