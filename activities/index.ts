@@ -9,7 +9,7 @@ import { createAttentionActivities } from './attention';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
 import { failPermanentlyWhenHopeless } from './failures';
-import { createNotificationActivities, type Channel, type NotificationLog, type RecipientDirectory } from './notifications';
+import { createNotificationActivities, type Channel, type NotificationLog, type PrivacyNotice, type RecipientDirectory } from './notifications';
 import { createProjectionActivities } from './projection';
 import { createServiceActivities, type Service } from './services';
 import type { MasarActivities, WorkerActivities } from './types';
@@ -30,6 +30,8 @@ export interface ActivityDeps {
   journalKey?: JournalKey;
   /** The address people reach Masar at, for links in messages. @default http://127.0.0.1:8080 */
   publicUrl?: string;
+  /** The processing notice receipts carry (law 09-08). @default DEFAULT_PRIVACY_NOTICE */
+  privacy?: PrivacyNotice;
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
@@ -48,6 +50,7 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
       channel: deps.channel,
       ...(deps.log ? { log: deps.log } : {}),
       ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+      ...(deps.privacy ? { privacy: deps.privacy } : {}),
     }),
     project: failPermanentlyWhenHopeless(projection.project),
     ...createAttentionActivities({ db: deps.db }),

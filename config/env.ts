@@ -111,6 +111,10 @@ export const WorkerEnv = {
   /** Seconds between sweeps that resend queued or failed messages (0: never). */
   MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
+  /** The processing notice on receipts (law 09-08, art. 5): the controller, its CNDP number, where to exercise rights. */
+  MASAR_CONTROLLER: z.string().min(1).max(300).optional(),
+  MASAR_CNDP_NUMBER: z.string().min(1).max(100).optional(),
+  MASAR_PRIVACY_CONTACT: z.string().min(1).max(300).optional(),
   MASAR_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080'),
   ...JournalKeyEnv,
 };

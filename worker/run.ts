@@ -7,7 +7,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
-import { createMailChannel, deliverPending } from '../activities/notifications';
+import { createMailChannel, DEFAULT_PRIVACY_NOTICE, deliverPending } from '../activities/notifications';
 import type { WorkerConfig } from '../config/env';
 import { connectTemporal, payloadCodec, temporalConnectionOptions, temporalDataConverter } from '../config/temporal';
 import { createDbCalendarSource } from '../db/calendars';
@@ -73,6 +73,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       client,
       log: mailLog,
       publicUrl: config.MASAR_PUBLIC_URL,
+      privacy: {
+        controller: config.MASAR_CONTROLLER ?? DEFAULT_PRIVACY_NOTICE.controller,
+        cndpNumber: config.MASAR_CNDP_NUMBER ?? DEFAULT_PRIVACY_NOTICE.cndpNumber,
+        contact: config.MASAR_PRIVACY_CONTACT ?? DEFAULT_PRIVACY_NOTICE.contact,
+      },
       ...(journalKey ? { journalKey } : {}),
     }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),

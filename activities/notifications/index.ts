@@ -6,5 +6,5 @@ export { createNotificationActivities, TEMPLATE_ERROR, type NotificationActiviti
 export { deliverPending, deliverMessages, type DeliveryReport, type NotificationLog, type PendingSummary } from './delivery';
 export { resolveRecipients, supervisedUnit, type Member, type RecipientDirectory, type ResolvedRecipient, type SkippedRecipient } from './recipients';
 export { createRenderer, TEMPLATE_NAMES, TemplateError, type Renderer, type RenderedMessage, type TemplateName } from './render';
-export { buildContext } from './context';
+export { buildContext, DEFAULT_PRIVACY_NOTICE, type PrivacyNotice } from './context';
 export * from './channels';

@@ -20,7 +20,7 @@ import { getProcedure } from '../../db/procedures';
 import type { Label } from '../../definitions/schema';
 import type { NotifyInput, NotifyResult } from '../types';
 import type { Channel } from './channels/channel';
-import { buildContext } from './context';
+import { buildContext, type PrivacyNotice } from './context';
 import { deliverMessages, type NotificationLog, silentLog } from './delivery';
 import { type Member, type RecipientDirectory, resolveRecipients, STAFF_KINDS, type UnreachedKind } from './recipients';
 import { createRenderer, type Renderer, TemplateError } from './render';
@@ -35,6 +35,8 @@ export interface NotificationDeps {
   log?: NotificationLog;
   /** The address people reach Masar at, for links in messages (`MASAR_PUBLIC_URL`). @default DEFAULT_PUBLIC_URL */
   publicUrl?: string;
+  /** The processing notice receipts carry. @default DEFAULT_PRIVACY_NOTICE */
+  privacy?: PrivacyNotice;
 }
 
 export interface NotificationActivities {
@@ -60,7 +62,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   function render(input: NotifyInput, recipient: Person, event: string = input.event): NewOutboxMessage {
     let rendered;
     try {
-      const context = buildContext(input, recipient, deps.publicUrl ? { publicUrl: deps.publicUrl } : {});
+      const context = buildContext(input, recipient, { ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}), ...(deps.privacy ? { privacy: deps.privacy } : {}) });
       rendered = renderer.render(input.template, recipient.language, context, input.override);
     } catch (err) {
       if (err instanceof TemplateError) {
