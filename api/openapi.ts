@@ -577,13 +577,13 @@ export function openApiDocument(): Json {
             '200': json(
               page({
                 type: 'object',
-                required: ['id', 'at', 'caseId', 'actor', 'what', 'transport', 'route'],
+                required: ['id', 'at', 'actor', 'what', 'transport', 'route'],
                 properties: {
                   id: { type: 'string' },
                   at: { type: 'string', format: 'date-time' },
-                  caseId: { type: 'string' },
+                  caseId: { type: 'string', description: 'Absent for payloads decrypted through the codec endpoint' },
                   actor: { type: 'object', required: ['id', 'roles'], properties: { id: { type: 'string' }, name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, unit: { type: 'string' } } },
-                  what: { type: 'string', enum: ['case', 'journal', 'documents'] },
+                  what: { type: 'string', enum: ['case', 'journal', 'documents', 'payloads'] },
                   transport: { type: 'string', description: 'api, console, cli...' },
                   route: { type: 'string', description: 'The route or page, e.g. GET /api/v1/cases/:id' },
                 },

@@ -6,14 +6,15 @@
 import type { Queryable } from './directory';
 
 /** What part of a case was read. */
-export const ACCESS_KINDS = ['case', 'journal', 'documents'] as const;
+export const ACCESS_KINDS = ['case', 'journal', 'documents', 'payloads'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 
 /** One recorded read. */
 export interface AccessEntry {
   id: string;
   at: string;
-  caseId: string;
+  /** Absent for `payloads` (decrypted through the codec endpoint: no case is named). */
+  caseId?: string;
   actor: { id: string; name?: string; roles: string[]; unit?: string };
   what: AccessKind;
   transport: string;
@@ -27,14 +28,14 @@ export async function recordAccess(db: Queryable, entry: NewAccessEntry): Promis
   await db.query(
     `INSERT INTO case_access_log (at, case_id, actor_id, actor_name, actor_roles, actor_unit, what, transport, route)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [entry.at, entry.caseId, entry.actor.id, entry.actor.name ?? null, entry.actor.roles, entry.actor.unit ?? null, entry.what, entry.transport, entry.route],
+    [entry.at, entry.caseId ?? null, entry.actor.id, entry.actor.name ?? null, entry.actor.roles, entry.actor.unit ?? null, entry.what, entry.transport, entry.route],
   );
 }
 
 interface AccessRow {
   id: string;
   at: Date;
-  case_id: string;
+  case_id: string | null;
   actor_id: string;
   actor_name: string | null;
   actor_roles: string[];
@@ -48,7 +49,7 @@ function toEntry(r: AccessRow): AccessEntry {
   return {
     id: String(r.id),
     at: r.at.toISOString(),
-    caseId: r.case_id,
+    ...(r.case_id !== null ? { caseId: r.case_id } : {}),
     actor: { id: r.actor_id, ...(r.actor_name ? { name: r.actor_name } : {}), roles: r.actor_roles, ...(r.actor_unit ? { unit: r.actor_unit } : {}) },
     what: r.what,
     transport: r.transport,

@@ -33,7 +33,7 @@ export const UNSPECIFIED_ROUTE: ReadRoute = { transport: 'unspecified', route: '
 export async function recordCaseRead(
   deps: Pick<UseCaseDeps, 'db' | 'now'>,
   p: Principal,
-  read: { caseId: string; applicantId: string; what: AccessKind },
+  read: { caseId: string; applicantId: string; what: Exclude<AccessKind, 'payloads'> },
   via: ReadRoute = UNSPECIFIED_ROUTE,
 ): Promise<void> {
   if (read.applicantId === p.sub) return;
@@ -44,6 +44,20 @@ export async function recordCaseRead(
     what: read.what,
     transport: via.transport,
     route: via.route,
+  });
+}
+
+/**
+ * Records that `p` is having `count` Temporal payloads decrypted (the codec endpoint the Web UI
+ * calls): they may hold anyone's data, so the decryption is accounted for like a read.
+ */
+export async function recordPayloadDecode(deps: Pick<UseCaseDeps, 'db' | 'now'>, p: Principal, count: number, via: ReadRoute): Promise<void> {
+  await recordAccess(deps.db, {
+    at: deps.now(),
+    actor: { id: p.sub, ...(p.name ? { name: p.name } : {}), roles: p.roles, ...(p.unit ? { unit: p.unit } : {}) },
+    what: 'payloads',
+    transport: via.transport,
+    route: `${via.route} (${count} payloads)`,
   });
 }
 

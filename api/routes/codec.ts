@@ -11,9 +11,10 @@
 import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
 import { requireAdmin } from '../../usecases/access';
+import { recordPayloadDecode } from '../../usecases/access-log';
 import { authenticate, principalOf } from '../auth';
 import { API, type RouteContext } from '../context';
-import { requireJson, route } from '../http';
+import { apiRoute, requireJson, route } from '../http';
 import { forbidden, notFound, parseOr, unprocessable } from '../problems';
 
 /** Most payloads in one call (a history page holds far fewer). */
@@ -80,6 +81,8 @@ export function registerCodecRoutes(app: Express, ctx: RouteContext): void {
         if (!settings) throw notFound('the codec endpoint is off: no payload key is configured (MASAR_PAYLOAD_KEYS or MASAR_PAYLOAD_KEY_FILE)');
         requireJson(req);
         const payloads = parseOr(CodecBody, req.body, 'body').payloads.map(fromJson);
+        // Decrypting is reading: accounted for first (a decryption that cannot be recorded is refused).
+        if (operation === 'decode') await recordPayloadDecode(ctx.useCases, principalOf(req), payloads.length, apiRoute(req));
         let out: Payload[];
         try {
           out = operation === 'decode' ? await settings.codec.decode(payloads) : await settings.codec.encode(payloads);

@@ -141,6 +141,10 @@ describe('payload encryption', () => {
       const text = res.body.payloads.map((p: { data: string }) => Buffer.from(p.data, 'base64').toString('utf8')).join('\n');
       expect(text).toContain(personal.cin);
       expect(text).toContain(personal.request);
+      // The decryption is in the access log, by whom and how many payloads.
+      const log = await request(h.app).get('/api/v1/access-log?actor=admin-1').set('Authorization', await as('admin'));
+      expect(log.body.items[0]).toMatchObject({ what: 'payloads', transport: 'api', route: `POST /api/v1/codec/decode (${payloads.length} payloads)`, actor: { id: 'admin-1' } });
+      expect(log.body.items[0].caseId).toBeUndefined();
 
       // What the UI sends for a signal comes back sealed, and decodes to itself.
       const clear = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"bonjour"').toString('base64') };
