@@ -65,10 +65,12 @@ export function parsePayloadSecret(value: string): Buffer | string {
  * keyring whose last entry encrypts. Throws one error naming `where` and every bad entry.
  */
 export function parsePayloadKeys(source: string, where: string): PayloadKeyring {
+  // Comments first (a `#` to the end of the line: a comment may hold commas), then the entries.
   const entries = source
-    .split(/[,\n]/)
+    .split('\n')
+    .flatMap((line) => line.replace(/#.*$/, '').split(','))
     .map((e) => e.trim())
-    .filter((e) => e !== '' && !e.startsWith('#'));
+    .filter((e) => e !== '');
   const problems: string[] = [];
   const decrypting = new Map<string, Buffer>();
   let last: PayloadKey | undefined;

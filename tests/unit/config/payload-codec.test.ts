@@ -106,7 +106,7 @@ describe('payload codec', () => {
 
   it('should read a key file of id:secret lines, the last one encrypting', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'masar-keys-')), 'payload-keys');
-    writeFileSync(file, `# rotated 2026-11\nold:${hex()}\n\nnew:${hex()}\n`);
+    writeFileSync(file, `# rotated 2026-11, by ops: keep old: it decrypts\nold:${hex()}  # retired\n\nnew:${hex()}\n`);
     const keys = payloadKeyring(loadTemporalConfig({ MASAR_PAYLOAD_KEY_FILE: file }));
     expect(keys?.encrypting.id).toBe('new');
     expect([...(keys?.decrypting.keys() ?? [])]).toEqual(['old', 'new']);
