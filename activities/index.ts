@@ -10,7 +10,7 @@ import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
 import { failPermanentlyWhenHopeless } from './failures';
 import type { DocumentIssuer } from '../documents/issue';
-import { createNotificationActivities, type Channel, type NotificationLog, type RecipientDirectory } from './notifications';
+import { createNotificationActivities, type Channel, type NotificationLog, type PrivacyNotice, type RecipientDirectory } from './notifications';
 import { createProjectionActivities } from './projection';
 import { createServiceActivities, type Service } from './services';
 import type { MasarActivities, WorkerActivities } from './types';
@@ -33,6 +33,8 @@ export interface ActivityDeps {
   publicUrl?: string;
   /** Issues the sealed receipt and decision attached to the applicant's messages. @default none */
   documents?: DocumentIssuer;
+  /** The processing notice receipts carry (law 09-08). @default DEFAULT_PRIVACY_NOTICE */
+  privacy?: PrivacyNotice;
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
@@ -52,6 +54,7 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
       ...(deps.log ? { log: deps.log } : {}),
       ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
       ...(deps.documents ? { documents: deps.documents } : {}),
+      ...(deps.privacy ? { privacy: deps.privacy } : {}),
     }),
     project: failPermanentlyWhenHopeless(projection.project),
     ...createAttentionActivities({ db: deps.db }),

@@ -2,6 +2,7 @@
  * What the app and every route module share: the route prefix, the app's dependencies and options,
  * and the context each route module receives. A leaf: routes import this, never `app.ts`.
  */
+import type { PayloadCodec } from '@temporalio/common';
 import type express from 'express';
 import type { Logger } from 'pino';
 import type { Directory } from '../db/directory';
@@ -28,6 +29,8 @@ export interface AppDeps {
   documents?: DocumentsConfig;
   /** Issues sealed receipts and decisions. @default none (their routes answer 503) */
   sealedDocuments?: DocumentIssuer;
+  /** The payload codec behind `/codec/decode` and `/codec/encode` (the Web UI's), and the UI's origin. @default off */
+  codec?: { codec: PayloadCodec; uiOrigin?: string };
   /** @default a silent logger */
   logger?: Logger;
   options?: AppOptions;
@@ -65,15 +68,5 @@ export interface RouteContext {
   limited: express.RequestHandler;
 }
 
-/** Paths redacted from every log line: tokens and personal data never reach the logs. */
-export const LOG_REDACT = [
-  'req.headers.authorization',
-  'headers.authorization',
-  'authorization',
-  'body',
-  'data',
-  'applicant.email',
-  'email',
-  '*.data',
-  '*.email',
-];
+/** Paths redacted from every log line (one list for every process: `config/logging.ts`). */
+export { LOG_REDACT } from '../config/logging';

@@ -11,6 +11,7 @@ import { DURATION_BOUND_TEXT } from '../definitions/duration';
 import { MAX_JSON_DEPTH } from './input-guard';
 import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
 import { ActionBody, AddMemberBody, FIELD_PATH, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
+import { CodecBody } from './routes/codec';
 
 type Json = Record<string, unknown>;
 
@@ -678,6 +679,101 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('JournalReport'), 'What was checked and the first broken entry of each broken case'), ...errors(400, 401, 403, 404, 503) },
         },
       },
+      '/api/v1/cases/{id}/readers': {
+        get: {
+          summary: 'The applicant: who from the administration consulted their case (its data, journal or documents), newest first',
+          operationId: 'listCaseReaders',
+          ...secured,
+          parameters: [pathId(), q('limit', 'Page size', int(1, 200, { default: 50 })), q('cursor', 'Next page', { type: 'string', pattern: '^[1-9][0-9]{0,17}$' })],
+          responses: {
+            '200': json(
+              page({
+                type: 'object',
+                required: ['at', 'what', 'reader'],
+                properties: {
+                  at: { type: 'string', format: 'date-time' },
+                  what: { type: 'string', enum: ['case', 'journal', 'documents'] },
+                  reader: { type: 'object', required: ['roles'], properties: { name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, unit: { type: 'string' } } },
+                },
+              }),
+              'Reads of the case by anyone but its applicant',
+            ),
+            ...errors(400, 401, 403, 404, 429, 503),
+          },
+        },
+      },
+      '/api/v1/me/personal-data': {
+        get: {
+          summary: 'The applicant: download everything Masar holds about them (cases, input, journals, messages, reads by the administration, earlier requests); recorded in the rights register',
+          operationId: 'exportPersonalData',
+          ...secured,
+          parameters: [q('format', 'json (default) or a readable page (html)', { type: 'string', enum: ['json', 'html'], default: 'json' })],
+          responses: {
+            '200': {
+              description: 'Everything held, as an attachment',
+              content: {
+                'application/json': { schema: { type: 'object', required: ['subject', 'generatedAt', 'cases', 'journal', 'messages', 'reads', 'requests'] } },
+                'text/html': { schema: { type: 'string' } },
+              },
+            },
+            ...errors(400, 401, 403, 429, 503),
+          },
+        },
+      },
+      '/api/v1/access-log': {
+        get: {
+          summary: 'Administrators: the access log (every read of a case, its journal or documents by anyone but the applicant), by person, unit or case',
+          operationId: 'queryAccessLog',
+          ...secured,
+          parameters: [
+            q('actor', 'Reads by this person (token subject)', text(200)),
+            q('unit', 'Reads by staff of this unit and the units below it', text(50)),
+            q('case', 'Reads of this case', CASE_ID),
+            q('from', 'Reads at or after', DATE_OR_INSTANT),
+            q('to', 'Reads before', DATE_OR_INSTANT),
+            q('limit', 'Page size', int(1, 500, { default: 100 })),
+            q('cursor', 'Next page', { type: 'string', pattern: '^[1-9][0-9]{0,17}$' }),
+          ],
+          responses: {
+            '200': json(
+              page({
+                type: 'object',
+                required: ['id', 'at', 'actor', 'what', 'transport', 'route'],
+                properties: {
+                  id: { type: 'string' },
+                  at: { type: 'string', format: 'date-time' },
+                  caseId: { type: 'string', description: 'Absent for payloads decrypted through the codec endpoint' },
+                  actor: { type: 'object', required: ['id', 'roles'], properties: { id: { type: 'string' }, name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, unit: { type: 'string' } } },
+                  what: { type: 'string', enum: ['case', 'journal', 'documents', 'payloads'] },
+                  transport: { type: 'string', description: 'api, console, cli...' },
+                  route: { type: 'string', description: 'The route or page, e.g. GET /api/v1/cases/:id' },
+                },
+              }),
+              'Reads, newest first',
+            ),
+            ...errors(400, 401, 403, 503),
+          },
+        },
+      },
+      ...Object.fromEntries(
+        (['decode', 'encode'] as const).map((op) => [
+          `/api/v1/codec/${op}`,
+          {
+            post: {
+              summary: `Administrators (the Temporal Web UI): ${op} Temporal payloads with the payload codec (AES-256-GCM); browsers only from MASAR_CODEC_UI_ORIGIN`,
+              operationId: `codec${op === 'decode' ? 'Decode' : 'Encode'}`,
+              ...secured,
+              requestBody: { required: true, content: { 'application/json': { schema: body(CodecBody) } } },
+              responses: { '200': json(body(CodecBody), `The payloads, ${op}d, in the same order`), ...errors(400, 401, 403, 404, 413, 415, 422) },
+            },
+            options: {
+              summary: `CORS preflight of the codec ${op} (granted to MASAR_CODEC_UI_ORIGIN only)`,
+              operationId: `codec${op === 'decode' ? 'Decode' : 'Encode'}Preflight`,
+              responses: { '204': { description: 'Preflight granted' }, ...errors(403) },
+            },
+          },
+        ]),
+      ),
       '/api/v1/units': {
         get: {
           summary: 'Territorial units',

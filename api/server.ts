@@ -22,7 +22,7 @@ import { createApp, type AppDeps } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
 import type { ApiConfig } from '../config/env';
-import { connectTemporal } from '../config/temporal';
+import { connectTemporal, payloadCodec, temporalDataConverter } from '../config/temporal';
 import { answerClientErrors } from './client-errors';
 import { documentStoreFrom } from '../documents/from-config';
 import { purgeUnattachedDocuments } from '../usecases/documents';
@@ -71,6 +71,8 @@ export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExt
   // Read before anything starts: a seal that cannot be read is a configuration error, said at once.
   const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? loadSeal(config.MASAR_SEAL_CERT, config.MASAR_SEAL_KEY) : undefined;
   if (!seal) logger.warn('MASAR_SEAL_CERT and MASAR_SEAL_KEY are not set: receipts and decisions are not issued as sealed PDFs');
+  // Keys first: a bad key file fails the start before anything is opened.
+  const codec = payloadCodec(config);
   const db = createDb({ url: config.DATABASE_URL });
   try {
     for (const name of await migrate(db)) logger.info({ migration: name }, 'migrated');
@@ -87,7 +89,7 @@ export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExt
     await db.end();
     throw err;
   }
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(codec) });
   const documents = { store: documentStoreFrom(config), maxBytes: config.MASAR_UPLOAD_MAX_BYTES };
   logger.info({ store: documents.store.description }, 'document store');
   const app = createApp({
@@ -98,6 +100,7 @@ export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExt
     directory: createDirectory(db),
     journalKeys: journalKeyring(config),
     ...(seal ? { sealedDocuments: { db, files: pgIssuedFiles(db), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } } : {}),
+    ...(codec ? { codec: { codec, ...(config.MASAR_CODEC_UI_ORIGIN ? { uiOrigin: config.MASAR_CODEC_UI_ORIGIN } : {}) } } : {}),
     verifyToken: createTokenVerifier({
       ...(config.AUTH_JWT_SECRET ? { jwtSecret: config.AUTH_JWT_SECRET } : {}),
       ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),

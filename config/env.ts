@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { JournalKeyEnv } from '../db/journal-keys';
 import { TASK_QUEUE } from '../workflows/messages';
 import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME } from './lifetime';
+import { parsePayloadKeys } from './payload-codec';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(1).max(65535);
@@ -31,6 +32,24 @@ export const TemporalEnv = {
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),
   /** The queue the API starts cases on and the worker polls: they must agree. */
   MASAR_TASK_QUEUE: z.string().min(1).max(200).default(TASK_QUEUE),
+  /**
+   * Keys of the payload codec (`config/payload-codec.ts`): `id:secret,id:secret`, secrets of 32
+   * bytes in hex or base64; the last one encrypts, the others still decrypt. Or, in a file:
+   * MASAR_PAYLOAD_KEY_FILE (one `id:secret` a line). Neither: payloads go to Temporal in clear.
+   */
+  MASAR_PAYLOAD_KEYS: z
+    .string()
+    .min(1)
+    .optional()
+    .superRefine((keys, ctx) => {
+      if (keys === undefined) return;
+      try {
+        parsePayloadKeys(keys, 'keys');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^keys: /, '') });
+      }
+    }),
+  MASAR_PAYLOAD_KEY_FILE: z.string().min(1).optional(),
 };
 
 export const LogEnv = {
@@ -114,6 +133,11 @@ export const ApiEnv = {
   ...SealEnv,
   /** Where people reach Masar: the link of each document's QR code (`/verify/{code}`). */
   MASAR_PUBLIC_URL: publicUrl,
+  /**
+   * Origin of the Temporal Web UI allowed to call the codec endpoint (`/api/v1/codec/decode`) from
+   * a browser, e.g. `https://temporal-ui.example.ma`; unset: no cross-origin call is allowed.
+   */
+  MASAR_CODEC_UI_ORIGIN: z.url({ protocol: /^https?$/, error: 'must be the Web UI origin, http(s)://host[:port] (e.g. http://127.0.0.1:8233)' }).transform((u) => new URL(u).origin).optional(),
   /** Serve the web console at `/` beside the API. */
   MASAR_CONSOLE: flag.default(true),
   /** Signs the console's session cookies (at least 32 characters). @default derived from AUTH_JWT_SECRET */
@@ -146,6 +170,10 @@ export const WorkerEnv = {
   /** Seconds between sweeps that resend queued or failed messages (0: never). */
   MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
+  /** The processing notice on receipts (law 09-08, art. 5): the controller, its CNDP number, where to exercise rights. */
+  MASAR_CONTROLLER: z.string().min(1).max(300).optional(),
+  MASAR_CNDP_NUMBER: z.string().min(1).max(100).optional(),
+  MASAR_PRIVACY_CONTACT: z.string().min(1).max(300).optional(),
   MASAR_PUBLIC_URL: publicUrl,
   ...JournalKeyEnv,
   /** The seal of the receipts and decisions attached to messages. */
@@ -200,6 +228,7 @@ function temporalPairs(env: Env): EnvIssue[] {
   const set = (name: string) => env[name] !== undefined && env[name] !== '';
   if (set('TEMPORAL_TLS_CERT') && !set('TEMPORAL_TLS_KEY')) return [{ variable: 'TEMPORAL_TLS_KEY', message: 'is required with TEMPORAL_TLS_CERT (the PEM file of the client key)' }];
   if (set('TEMPORAL_TLS_KEY') && !set('TEMPORAL_TLS_CERT')) return [{ variable: 'TEMPORAL_TLS_CERT', message: 'is required with TEMPORAL_TLS_KEY (the PEM file of the client certificate)' }];
+  if (set('MASAR_PAYLOAD_KEYS') && set('MASAR_PAYLOAD_KEY_FILE')) return [{ variable: 'MASAR_PAYLOAD_KEY_FILE', message: 'set either MASAR_PAYLOAD_KEYS or MASAR_PAYLOAD_KEY_FILE, not both (two key lists would drift)' }];
   return [];
 }
 

@@ -11,9 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import pino from 'pino';
-import { LOG_REDACT } from '../api/app';
 import { loadApiConfig, loadStartConfig, loadWorkerConfig, type StartConfig } from '../config/env';
+import { createLogger } from '../config/logging';
 import { parseLifetime } from '../api/token-lifetime';
 import { publishShippedProcedures, startApi } from '../api/server';
 import { startEmbeddedPostgres } from '../db/embedded';
@@ -88,6 +87,13 @@ function keptSecret(file: string): string {
   return secret;
 }
 
+/** A payload key file generated once in the data folder (`id:secret`, readable by its owner only). */
+function demoPayloadKeyFile(dataDir: string): string {
+  const file = path.join(dataDir, 'payload-keys');
+  if (!existsSync(file)) writeFileSync(file, `# Demo key of the payload codec, made by npm start. Rotate: add a line; the last one encrypts.\ndemo-1:${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  return file;
+}
+
 /** The JWT secret kept in the data folder, so tokens survive restarts. */
 function jwtSecret(config: StartConfig, dataDir: string): string | undefined {
   if (config.AUTH_JWT_SECRET) return config.AUTH_JWT_SECRET;
@@ -112,7 +118,7 @@ async function main(): Promise<void> {
   const config = loadStartConfig(process.env);
   const dataDir = path.resolve(config.MASAR_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
-  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
+  const logger = createLogger(config.LOG_LEVEL);
   const temporalDb = path.join(dataDir, 'temporal.db');
   // Before the ports: a dev server left by a killed run holds the Temporal port.
   await reclaimDataDir({ dataDir, dbFile: temporalDb, say });
@@ -177,6 +183,9 @@ async function main(): Promise<void> {
   // The seal of receipts and decisions: yours when set, else a self-signed demo pair in the data folder.
   const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? { cert: config.MASAR_SEAL_CERT, key: config.MASAR_SEAL_KEY } : demoSealFiles(dataDir);
   const publicUrl = process.env.MASAR_PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
+  // The payload codec's key: yours when set, else a demo key file in the data folder (the same
+  // caveat: whoever reads the folder can decrypt the Temporal histories kept beside it).
+  const payloadKeys = config.MASAR_PAYLOAD_KEYS || config.MASAR_PAYLOAD_KEY_FILE ? {} : { MASAR_PAYLOAD_KEY_FILE: demoPayloadKeyFile(dataDir) };
   const shared = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -186,6 +195,7 @@ async function main(): Promise<void> {
     MASAR_SEAL_CERT: seal.cert,
     MASAR_SEAL_KEY: seal.key,
     MASAR_PUBLIC_URL: publicUrl,
+    ...payloadKeys,
   };
 
   await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {

@@ -31,8 +31,19 @@ export interface NotificationLog {
 
 export const silentLog: NotificationLog = { info: () => undefined, warn: () => undefined };
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+/**
+ * The send error as text without the recipient: mail servers quote the address (and sometimes the
+ * name) they refuse, and this text goes to the logs, the outbox row and, through the activity's
+ * failure, into the Temporal history, which the payload codec does not seal.
+ */
+function describe(err: unknown, to: { name: string; address: string }): string {
+  let text = err instanceof Error ? err.message : String(err);
+  for (const [value, placeholder] of [[to.address, '[recipient address]'], [to.name, '[recipient name]']] as const) {
+    if (value.trim().length >= 3) text = text.split(value).join(placeholder);
+  }
+  return text.replace(EMAIL, '[email]');
 }
 
 /**
@@ -69,7 +80,7 @@ export async function deliverMessages(
         log.info({ outboxId: id, caseId: message.caseId, channel: channel.name, attempt: message.attempts + 1 }, 'notification sent');
         return { id, recipient: message.recipient, status: 'sent' as const };
       } catch (err) {
-        const error = describe(err);
+        const error = describe(err, { name: message.recipientName, address: message.address });
         await markFailed(`${channel.name}: ${error}`);
         log.warn({ outboxId: id, caseId: message.caseId, channel: channel.name, attempt: message.attempts + 1, error }, 'notification not sent');
         return { id, recipient: message.recipient, status: 'failed' as const, error };

@@ -7,5 +7,5 @@ export { deliverPending, deliverMessages, type AttachmentSource, type DeliveryRe
 export { attachmentFor, documentAttachments } from './attachments';
 export { resolveRecipients, supervisedUnit, type Member, type RecipientDirectory, type ResolvedRecipient, type SkippedRecipient } from './recipients';
 export { createRenderer, TEMPLATE_NAMES, TemplateError, type Renderer, type RenderedMessage, type TemplateName } from './render';
-export { buildContext } from './context';
+export { buildContext, DEFAULT_PRIVACY_NOTICE, type PrivacyNotice } from './context';
 export * from './channels';

@@ -21,9 +21,9 @@ import { getProcedure } from '../../db/procedures';
 import type { Label, Recipient } from '../../definitions/schema';
 import type { NotifyInput, NotifyResult } from '../types';
 import type { Channel } from './channels/channel';
-import { buildContext } from './context';
 import type { DocumentIssuer } from '../../documents/issue';
 import { attachmentFor, documentAttachments } from './attachments';
+import { buildContext, type PrivacyNotice } from './context';
 import { deliverMessages, type NotificationLog, silentLog } from './delivery';
 import { type Member, type RecipientDirectory, resolveRecipients, STAFF_KINDS, type UnreachedKind } from './recipients';
 import { createRenderer, type Renderer, TemplateError } from './render';
@@ -40,6 +40,8 @@ export interface NotificationDeps {
   publicUrl?: string;
   /** Issues the sealed receipt and decision the applicant's messages carry. @default none: no attachment */
   documents?: DocumentIssuer;
+  /** The processing notice receipts carry. @default DEFAULT_PRIVACY_NOTICE */
+  privacy?: PrivacyNotice;
 }
 
 export interface NotificationActivities {
@@ -68,7 +70,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     const attach = deps.documents ? attachmentFor(event, recipient.kinds ?? []) : undefined;
     let rendered;
     try {
-      const context = buildContext(input, recipient, deps.publicUrl ? { publicUrl: deps.publicUrl } : {});
+      const context = buildContext(input, recipient, { ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}), ...(deps.privacy ? { privacy: deps.privacy } : {}) });
       rendered = renderer.render(input.template, recipient.language, context, input.override);
     } catch (err) {
       if (err instanceof TemplateError) {

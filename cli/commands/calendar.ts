@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { broadcastCalendarChange } from '../../activities/calendar-broadcast';
 import { loadTemporalConfig } from '../../config/env';
-import { connectTemporal } from '../../config/temporal';
+import { connectTemporal, payloadCodec, temporalDataConverter } from '../../config/temporal';
 import { currentCalendar, saveCalendar } from '../../db/calendars';
 import { createDb, type Db } from '../../db/pool';
 import { daysOffInYear, describeNonWorkingDay, type Calendar } from '../../definitions/calendar';
@@ -109,9 +109,11 @@ async function reachCases(io: CommandIO, db: Db, calendar: Calendar, from: strin
     io.err(`masar calendar: the change is stored; fix the settings, then run \`masar calendar broadcast --calendar ${calendar.id} --from ${from}\``);
     return;
   }
+  // The worker's payload keys: the signal's payload is sealed like every other.
+  const dataConverter = temporalDataConverter(payloadCodec(config));
   const connection = await connectTemporal(config);
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     const report = await broadcastCalendarChange({ db, client, calendarId: calendar.id, version: calendar.version, from, ...(units ? { units } : {}) });
     io.out(`signalled ${report.signalled} running case${report.signalled === 1 ? '' : 's'} (calendar v${calendar.version}); ${report.skipped} already closed; ${report.failed.length} failed`);
     for (const f of report.failed) io.err(`  ${f.caseId}: ${f.error}`);

@@ -23,6 +23,8 @@ import { createDirectory, type UnitInput } from '../../../db/directory';
 import { pgIssuedFiles } from '../../../db/issued-documents';
 import { publishProcedure } from '../../../db/procedures';
 import type { SealKey } from '../../../documents/pdf/seal';
+import type { EncryptionCodec } from '../../../config/payload-codec';
+import { temporalDataConverter } from '../../../config/temporal';
 import { createMasarWorker } from '../../../worker/create-worker';
 import { createTestDb, type TestDb } from '../../support/db';
 import { compileYaml } from '../../support/procedures';
@@ -91,6 +93,9 @@ export interface HarnessOptions {
   sealed?: { seal: SealKey; publicUrl: string };
   /** More options of the console (an identity provider, a simulator). */
   consoleOptions?: Partial<ConsoleOptions>;
+  /** The payload codec the client, the worker and the codec endpoint use, as configured keys would give. */
+  codec?: EncryptionCodec;
+  codecUiOrigin?: string;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -104,9 +109,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   for (const extra of options.procedures ?? []) await publishProcedure(t.db, compileYaml(extra), extra, 'system');
 
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const dataConverter = temporalDataConverter(options.codec);
+  const client = new Client({ connection, dataConverter });
   const app = createApp({
     db: t.db,
+    ...(options.codec ? { codec: { codec: options.codec, ...(options.codecUiOrigin ? { uiOrigin: options.codecUiOrigin } : {}) } } : {}),
     engine: createCaseEngine(client, { taskQueue: options.taskQueue, timeoutMs: 10_000 }),
     directory,
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
@@ -140,6 +147,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       connection: await NativeConnection.connect({ address }),
       taskQueue: options.taskQueue,
       activities,
+      dataConverter,
       extra: { workflowBundle: await workflowBundle() },
     });
     running = worker.run();
