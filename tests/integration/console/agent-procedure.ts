@@ -6,8 +6,9 @@
  */
 import request from 'supertest';
 import { publishProcedure } from '../../../db/procedures';
+import { recordUpload } from '../../support/documents';
 import { compileYaml } from '../../support/procedures';
-import { TANGER, type CallerName, type Harness } from '../api/api-harness';
+import { CALLERS, TANGER, type CallerName, type Harness } from '../api/api-harness';
 
 export const PERMIT = 'console-permit';
 
@@ -125,17 +126,27 @@ export async function publishPermit(h: Harness, options: { id?: string; deadline
   await publishProcedure(h.t.db, compileYaml(source, `${options.id ?? PERMIT}.yaml`), source, 'system');
 }
 
+/** Stands for a document the filer uploads just before filing (`fileThroughApi` records it). */
+export const UPLOADED = 'upload:plan';
+
 /** The applicant's input, every field type filled. */
-export const PERMIT_DATA = { subject: 'Extension de la maison familiale', area: 120, since: '2019-05-01', urgent: false, channel: 'email', plan: 'doc-plan-7' };
+export const PERMIT_DATA = { subject: 'Extension de la maison familiale', area: 120, since: '2019-05-01', urgent: false, channel: 'email', plan: UPLOADED };
 
 /** Files a case through the API as `who`; returns its id and reference. */
-export async function fileThroughApi(h: Harness, data: Record<string, unknown> = PERMIT_DATA, procedure = PERMIT, who: CallerName = 'applicant'): Promise<{ caseId: string; reference: string }> {
+export async function fileThroughApi(
+  h: Harness,
+  data: Record<string, unknown> = PERMIT_DATA,
+  procedure = PERMIT,
+  who: CallerName = 'applicant',
+): Promise<{ caseId: string; reference: string; plan: string }> {
+  // The plan is a real upload of the filer's (the filing refuses anything else as a file).
+  const plan = data.plan === UPLOADED ? await recordUpload(h.t.db, CALLERS[who].sub, 'input.plan') : '';
   const res = await request(h.app)
     .post('/api/v1/cases')
     .set('Authorization', `Bearer ${await h.token(who)}`)
-    .send({ procedure, unit: TANGER, data });
+    .send({ procedure, unit: TANGER, data: plan ? { ...data, plan } : data });
   if (res.status !== 201) throw new Error(`filing failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { caseId: res.body.caseId as string, reference: res.body.reference as string };
+  return { caseId: res.body.caseId as string, reference: res.body.reference as string, plan };
 }
 
 /** The status the API answers `who` for the case (the console must answer the same). */

@@ -7,7 +7,8 @@
  * as the API between communes.
  */
 import { consoleAgent, csrfOf, type ConsoleAgent } from '../../support/console';
-import { startHarness, type Harness } from '../api/api-harness';
+import { recordUpload } from '../../support/documents';
+import { CALLERS, startHarness, type Harness } from '../api/api-harness';
 import { apiStatus, eventually, fileThroughApi, PERMIT, publishPermit } from './agent-procedure';
 
 let h: Harness;
@@ -70,7 +71,7 @@ describe('the journey of a case through the console', () => {
     // The case page: data, documents, clock with its basis, the diagram on the current state.
     const page = await agent.get(`/cases/${filed.caseId}`).expect(200);
     expect(page.text).toContain('Extension de la maison familiale');
-    expect(page.text).toContain('doc-plan-7');
+    expect(page.text).toContain(filed.plan);
     expect(page.text).toContain('Loi d&#x27;essai, art. 5');
     expect(page.text).toMatch(/<g class="state task masar-current" id="state-review">/);
     expect(page.text).toContain('Demander des pièces');
@@ -92,7 +93,8 @@ describe('the journey of a case through the console', () => {
     const empty = await act(applicant, filed.caseId, 'answer', { 'input.documents': '' });
     expect(empty.status).toBe(422);
     expect(empty.text).toMatch(/id="action-answer-input-documents-error"[^>]*>Ce champ est obligatoire\./);
-    const answered = await act(applicant, filed.caseId, 'answer', { 'input.documents': 'doc-cin-1\r\ndoc-plan-2' });
+    const pieces = [await recordUpload(h.t.db, CALLERS.applicant.sub, 'input.documents'), await recordUpload(h.t.db, CALLERS.applicant.sub, 'input.documents')];
+    const answered = await act(applicant, filed.caseId, 'answer', { 'input.documents': pieces.join('\r\n') });
     expect(answered.status).toBe(303);
 
     // The agent decides; the applicant reads the decision, in both languages.

@@ -8,16 +8,20 @@
 import request from 'supertest';
 import { insertOutbox } from '../../../db/outbox';
 import { consoleAgent, csrfOf, type ConsoleAgent } from '../../support/console';
-import { startHarness, type CallerName, type Harness } from '../api/api-harness';
+import { recordUpload } from '../../support/documents';
+import { CALLERS, startHarness, type CallerName, type Harness } from '../api/api-harness';
 import { apiStatus, eventually, fileThroughApi, publishPermit } from './agent-procedure';
 
 let h: Harness;
 let caseId: string;
+let plan: string;
 let agent: ConsoleAgent;
 beforeAll(async () => {
   h = await startHarness({ taskQueue: `console-case-${Date.now()}`, console: true, worker: true });
   await publishPermit(h);
-  ({ caseId } = await fileThroughApi(h));
+  ({ caseId, plan } = await fileThroughApi(h));
+  // The agent's photo of the visit: a real upload of theirs (a file field takes nothing else).
+  GOOD['input.photo'] = await recordUpload(h.t.db, CALLERS.agent.sub, 'input.photo');
   agent = await consoleAgent(h.app, 'agent');
   await eventually(() => agent.get(`/cases/${caseId}`), (r) => r.status === 200 && r.text.includes('/actions/record'), 'the case page');
 }, 120_000);
@@ -40,7 +44,7 @@ const GOOD: Record<string, string | string[]> = {
   'input.compliant': 'true',
   'input.zone': 'c',
   'input.notes': 'Construction conforme au plan déposé.',
-  'input.photo': 'doc-photo-1',
+  'input.photo': '', // set to an upload of the agent's before the tests
   'input.lots': '12\n13',
   'input.owner.name': 'Said Alaoui',
   'input.owner.phone': '+212 600 000 000',
@@ -117,7 +121,7 @@ describe('what each person sees of a case', () => {
       { id: `m-${caseId}`, caseId, occurrence: 'filed', event: 'case_filed', template: 'receipt', recipient: 'applicant', recipientName: 'Amina Benali', address: 'amina@example.ma', language: 'fr', subject: 'Accusé de dépôt CP', text: 'Bonjour', html: null },
     ]);
     const page = await agent.get(`/cases/${caseId}`).expect(200);
-    for (const shown of ['Extension de la maison familiale', '120', '1 mai 2019', 'Non', 'Courriel', 'doc-plan-7', 'Amina Benali', 'amina@example.ma']) expect([shown, page.text.includes(shown)]).toEqual([shown, true]);
+    for (const shown of ['Extension de la maison familiale', '120', '1 mai 2019', 'Non', 'Courriel', plan, 'Amina Benali', 'amina@example.ma']) expect([shown, page.text.includes(shown)]).toEqual([shown, true]);
     expect(page.text).toContain('Délai de décision');
     expect(page.text).toMatch(/masar-countdown-(due|soon)">\d+ jours? ouvrés? restants?/);
     expect(page.text).toContain('Décision tacite : Accord tacite');
@@ -134,7 +138,7 @@ describe('what each person sees of a case', () => {
     const sup = await consoleAgent(h.app, 'supervisorProvince');
     const page = await sup.get(`/cases/${caseId}`).expect(200);
     expect(page.text).toContain('Les données personnelles du demandeur ne sont visibles');
-    for (const hidden of ['Extension de la maison familiale', 'doc-plan-7', 'amina@example.ma', 'Accusé de dépôt CP']) expect([hidden, page.text.includes(hidden)]).toEqual([hidden, false]);
+    for (const hidden of ['Extension de la maison familiale', plan, 'amina@example.ma', 'Accusé de dépôt CP']) expect([hidden, page.text.includes(hidden)]).toEqual([hidden, false]);
     expect(page.text).toContain('Accusé de dépôt');
   });
 
