@@ -12,12 +12,15 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { publishProcedure } from '../../db/procedures';
 import { LANG_COOKIE } from '../../console/session';
-import { startHarness, type CallerName, type Harness } from '../integration/api/api-harness';
+import { shippedSource, startHarness, TANGER, type CallerName, type Harness } from '../integration/api/api-harness';
+import { lateProcedureYaml } from '../support/late-procedure';
 import { eventually, permitYaml } from '../integration/console/agent-procedure';
 import { compileYaml } from '../support/procedures';
 import { describeInBrowser, launchBrowser, serve } from '../support/browser';
 
 const JOURNEY = 'journey-permit';
+/** Late within seconds; the next level an hour later, so the case stays at the province meanwhile. */
+const LATE = 'journey-late';
 
 /** The console tests' procedure, without its file fields: the applicant answers in words. */
 function journeyYaml(): string {
@@ -38,6 +41,8 @@ describeInBrowser('the console journey in a real browser', () => {
     h = await startHarness({ taskQueue: `browser-journey-${Date.now()}`, console: true, worker: true });
     const source = journeyYaml();
     await publishProcedure(h.t.db, compileYaml(source, `${JOURNEY}.yaml`), source, 'system');
+    const late = lateProcedureYaml({ id: LATE, deadline: 'PT3S', interval: 'PT1H' });
+    await publishProcedure(h.t.db, compileYaml(late, `${LATE}.yaml`), late, 'system');
     site = await serve(h.app);
     browser = await launchBrowser();
   }, 120_000);
@@ -110,6 +115,47 @@ describeInBrowser('the console journey in a real browser', () => {
 
     await Promise.all([applicant.context.close(), agent.context.close(), arabic.context.close()]);
   }, 180_000);
+
+  it('should put a case nobody acts on before the province supervisor, who opens it from the dashboard', async () => {
+    const applicant = await signIn('applicant');
+    await applicant.page.goto(`/file?procedure=${LATE}&unit=${TANGER}`);
+    await applicant.page.locator('form[action="/file"] textarea, form[action="/file"] input[type="text"]').first().fill("Ouverture d'un commerce");
+    await applicant.page.getByRole('button', { name: 'Déposer la demande' }).click();
+    await applicant.page.waitForURL(/\/cases\/[^/]+\/receipt/);
+    const caseId = decodeURIComponent(new URL(applicant.page.url()).pathname.split('/')[2] as string);
+
+    // Nobody acts: the province supervisor sees the case late on the dashboard, on its commune's row.
+    const supervisor = await signIn('supervisorProvince');
+    await until(supervisor.page, '/supervision', async () => (await supervisor.page.locator(`a[href="/cases/${caseId}"]`).count()) > 0, 'the late case on the dashboard');
+    await supervisor.page.locator(`a[href="/cases/${caseId}"]`).first().click();
+    await supervisor.page.waitForURL(`**/cases/${caseId}`);
+    expect(await supervisor.page.locator('h1').first().textContent()).toBeTruthy();
+    // Another province's supervisor never sees it.
+    const other = await signIn('supervisorOtherProvince');
+    await other.page.goto('/supervision');
+    expect(await other.page.locator(`a[href="/cases/${caseId}"]`).count()).toBe(0);
+    await Promise.all([applicant.context.close(), supervisor.context.close(), other.context.close()]);
+  }, 120_000);
+
+  it('should let an administrator see an error at its line, fix it and publish the new version', async () => {
+    const v2 = shippedSource('acces-information').replace(/^version: 1$/m, 'version: 2');
+    const line = v2.split('\n').findIndex((l) => l === '        to: review') + 1;
+    const broken = v2.split('\n').map((l, i) => (i + 1 === line ? '        to: nowhere' : l)).join('\n');
+    const admin = await signIn('admin');
+    await admin.page.goto('/admin/procedures/new');
+    await admin.page.locator('#source').fill(broken);
+    await admin.page.getByRole('button', { name: 'Vérifier et publier' }).click();
+    await admin.page.waitForLoadState();
+    expect(await admin.page.locator(`li#L${line}.masar-source-marked`).count()).toBe(1);
+    expect(await admin.page.locator('main').textContent()).toContain(`Ligne ${line}`);
+    // Fixed where it was marked, then published: the catalogue offers version 2 to new cases.
+    await admin.page.locator('#source').fill(v2);
+    await admin.page.getByRole('button', { name: 'Vérifier et publier' }).click();
+    await admin.page.waitForURL(/\/admin\/procedures\/acces-information\?version=2&published=1/);
+    await admin.page.goto('/admin/procedures');
+    expect(await admin.page.locator('main').textContent()).toMatch(/acces-information[\s\S]*2/);
+    await admin.context.close();
+  }, 120_000);
 
   /** Each persona's main page in each language, for the README. */
   async function screenshots(): Promise<void> {
