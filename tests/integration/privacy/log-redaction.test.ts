@@ -14,6 +14,7 @@ import { SMTPServer } from 'smtp-server';
 import { mintToken } from '../../../api/auth';
 import { createDirectory } from '../../../db/directory';
 import { createTestDb, type TestDb } from '../../support/db';
+import { recordUpload } from '../../support/documents';
 import { TANGER, UNITS } from '../api/api-harness';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -137,7 +138,9 @@ describe('logs', () => {
     expect(review.status).toBe(200);
     const refused = await request(apiUrl).post(`/api/v1/cases/${caseId}/actions`).set('Authorization', `Bearer ${await agent()}`).send({ action: PERSONAL.cin, comment: PERSONAL.comment });
     expect(refused.status).toBeGreaterThanOrEqual(400);
-    const answered = await request(apiUrl).post(`/api/v1/cases/${caseId}/actions`).set('Authorization', `Bearer ${await agent()}`).send({ action: 'answer', input: { document: PERSONAL.request }, comment: PERSONAL.comment });
+    // The information communicated: a document the agent uploaded (a file field takes nothing else).
+    const document = await recordUpload(t.db, 'agent-tanger', 'states.review.actions.answer.input.document');
+    const answered = await request(apiUrl).post(`/api/v1/cases/${caseId}/actions`).set('Authorization', `Bearer ${await agent()}`).send({ action: 'answer', input: { document }, comment: PERSONAL.comment });
     expect(answered.status).toBe(200);
 
     // The receipt was refused by the mail server, and the worker logged the failure.
