@@ -130,6 +130,12 @@ export async function listOutbox(db: Db, caseId: string): Promise<OutboxMessage[
 }
 
 /** Ids of messages not sent yet (queued or failed), oldest first. */
+/** One message as it stands, without locking it (`undefined` when the id is unknown). */
+export async function getOutboxMessage(db: Db, id: string): Promise<OutboxMessage | undefined> {
+  const { rows } = await db.query<OutboxRow>('SELECT * FROM notification_outbox WHERE id = $1', [id]);
+  return rows[0] ? toMessage(rows[0]) : undefined;
+}
+
 export async function listPendingIds(db: Db, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM notification_outbox WHERE status <> 'sent' ORDER BY created_at, id LIMIT $1`,

@@ -4,7 +4,7 @@
  * for the exact guarantee (at least once to the mail server, deduplicated by outbox id).
  */
 import type { Db } from '../../db/pool';
-import { listPendingIds, type OutboxMessage, type OutboxStatus, withLockedMessage } from '../../db/outbox';
+import { getOutboxMessage, listPendingIds, type OutboxMessage, type OutboxStatus, withLockedMessage } from '../../db/outbox';
 import { type Channel, messageIdFor, type OutgoingMessage } from './channels/channel';
 
 /**
@@ -60,10 +60,20 @@ export async function deliverMessages(
   const log = options.log ?? silentLog;
   const reports: DeliveryReport[] = [];
   for (const id of ids) {
+    // The document a message carries is fetched (issued once) BEFORE its row is locked: issuing reads
+    // the read model on other connections, which must not wait behind the transaction the lock holds
+    // (the embedded PGlite has one session: it would wait forever; PostgreSQL would keep the row
+    // locked through the PDF's rendering). A failure to issue is this attempt's failure, below.
+    const prepared = options.attachments ? await prepareAttachments(db, id, options.attachments) : undefined;
     const report = await withLockedMessage(db, id, { wait: options.wait }, async ({ message, markSent, markFailed }) => {
       if (message.status === 'sent') return { id, recipient: message.recipient, status: 'sent' as const };
       try {
-        const attachments = message.attach && options.attachments ? await options.attachments(message) : [];
+        let attachments: Attachments = [];
+        if (message.attach && options.attachments) {
+          if (prepared === undefined) throw new Error(`the ${message.attach} to attach was not ready when the message was locked; sent on retry`);
+          if (prepared instanceof Error) throw prepared;
+          attachments = prepared;
+        }
         const sent = await channel.send({
           id,
           messageId: messageIdFor(id),
@@ -90,6 +100,19 @@ export async function deliverMessages(
     reports.push(report ?? { id, recipient: '', status: 'queued' });
   }
   return reports;
+}
+
+type Attachments = NonNullable<OutgoingMessage['attachments']>;
+
+/** The attachments of message `id` if it has any to carry and is not sent, or the error fetching them. */
+async function prepareAttachments(db: Db, id: string, source: AttachmentSource): Promise<Attachments | Error | undefined> {
+  const message = await getOutboxMessage(db, id);
+  if (!message || message.status === 'sent' || !message.attach) return undefined;
+  try {
+    return await source(message);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
 
 export interface PendingSummary {
