@@ -54,7 +54,19 @@ const layers = {
     { group: ['**/db/*', '!**/db/journal-keys'], message: 'config/ parses the environment: of db/ it imports only the journal keys\' settings.' },
     ...workflowsButContract('config/'),
   ],
+  // The document store, rendering and sealing: below the use cases, beside the activities (both use it).
+  documents: [
+    refuse(['usecases', ...transports], 'documents/ stores, renders and seals: it imports db/, definitions/, config/ and pure workflow helpers; use cases and activities call it.'),
+  ],
   worker: [refuse(['api', 'console', 'usecases', 'cli', 'scripts', 'bench', 'tests'], 'worker/ runs the engine: it never imports a transport or the use cases.')],
+  console: [
+    refuse(['activities', 'worker', 'cli', 'scripts', 'bench', 'tests'], 'console/ is a transport: it calls use cases, never the engine\'s side effects or another entry point.'),
+    // The same rules as the API: the console reaches the read model and Temporal only through use cases.
+    { ...refuse(['db'], 'console/ never reaches the database but through use cases (types are fine: `import type`).'), allowTypeImports: true },
+    // The API's HTTP plumbing it shares (the input guard, the app's dependency types); never its routes.
+    { group: ['**/api/*', '!**/api/input-guard', '!**/api/context'], message: 'console/ shares only api/input-guard and api/context with the API, never its routes.' },
+    ...workflowsButContract('console/'),
+  ],
 };
 
 const sandboxForbidden = [
@@ -90,8 +102,19 @@ export default tseslint.config(
   },
   ...Object.entries(layers).map(([layer, patterns]) => ({
     files: [`${layer}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { patterns }] },
+    // typescript-eslint's version of the rule: it knows `import type` (allowed where a pattern says so).
+    rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
   })),
+  {
+    // The API's entry point composes its process: the API and the console at `/`.
+    files: ['api/main.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [refuse(['worker', 'cli', 'scripts', 'bench', 'tests'], 'api/main.ts composes the API and the console, nothing else.'), ...workflowsButContract('api/')] },
+      ],
+    },
+  },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

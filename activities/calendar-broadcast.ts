@@ -21,6 +21,8 @@ export interface BroadcastOptions {
   version: number;
   /** First local date the change touches (YYYY-MM-DD): clocks due before it cannot move. */
   from?: string;
+  /** A closure limited to these units: only cases filed in them or at any depth below them. */
+  units?: readonly string[];
   /** Signals in flight at once. @default 32 */
   concurrency?: number;
   /** Resume after this case id (a retried activity continues where its last heartbeat was). */
@@ -43,13 +45,21 @@ export async function broadcastCalendarChange(options: BroadcastOptions): Promis
   const concurrency = options.concurrency ?? 32;
   let after = options.after ?? '';
   for (;;) {
+    // The units below a limited closure are walked down the directory once per page (a region has
+    // a few hundred communes); national changes skip the walk.
     const { rows } = await options.db.query<{ case_id: string }>(
-      `SELECT DISTINCT k.case_id FROM case_clocks k JOIN cases c USING (case_id)
+      `WITH RECURSIVE scope AS (
+         SELECT code, 0 AS depth FROM units WHERE code = ANY ($3::text[])
+         UNION ALL
+         SELECT u.code, scope.depth + 1 FROM units u JOIN scope ON u.parent_code = scope.code WHERE scope.depth < 8
+       )
+       SELECT DISTINCT k.case_id FROM case_clocks k JOIN cases c USING (case_id)
         WHERE k.status = 'running' AND c.status = 'open'
           AND ($1::date IS NULL OR k.due_date >= $1::date)
+          AND ($3::text[] IS NULL OR c.unit_code IN (SELECT code FROM scope))
           AND k.case_id > $2
         ORDER BY k.case_id LIMIT ${PAGE}`,
-      [options.from ?? null, after],
+      [options.from ?? null, after, options.units ? [...options.units] : null],
     );
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.case_id;
@@ -80,6 +90,7 @@ export interface CalendarChangeInput {
   calendarId: string;
   version: number;
   from?: string;
+  units?: string[];
 }
 
 /**
@@ -97,6 +108,7 @@ export function createCalendarBroadcastActivities({ db, client }: { db: Db; clie
         calendarId: input.calendarId,
         version: input.version,
         ...(input.from ? { from: input.from } : {}),
+        ...(input.units ? { units: input.units } : {}),
         ...(resumed?.after ? { after: resumed.after } : {}),
         onProgress: (progress, after) => context.heartbeat({ after, signalled: progress.signalled }),
       });

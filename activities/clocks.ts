@@ -6,7 +6,7 @@
  * running cases keep the instants they were given, only new computations follow the calendar).
  */
 import type { Calendar } from '../definitions/calendar';
-import { describeNonWorkingDay } from '../definitions/calendar';
+import { calendarForUnits, describeNonWorkingDay } from '../definitions/calendar';
 import {
   computeDue as computeDeadline,
   reminderInstant,
@@ -34,36 +34,40 @@ function result(calendar: Calendar, due: Due, reminders: string[] | undefined, c
     calendarVersion: calendar.version,
     skipped: due.skipped.map((s) => ({ date: s.date, reason: describeNonWorkingDay(s.reason, ['fr']) })),
     reminders: (reminders ?? []).map((spec) => reminderInstant(calendar, due.due, spec, counting).toISOString()),
+    ...(due.provisional.length > 0 ? { provisional: due.provisional } : {}),
+    ...(due.extendedFrom ? { extendedFrom: due.extendedFrom } : {}),
   };
 }
 
 export function createClockActivities({ calendars }: { calendars: CalendarSource }) {
   return {
     async computeDue(input: DueInput): Promise<DueResult> {
-      const calendar = await calendars.current(input.calendarId, input.minCalendarVersion);
+      const calendar = calendarForUnits(await calendars.current(input.calendarId, input.minCalendarVersion), input.units);
       const due = computeDeadline({
         calendar,
         from: new Date(input.from),
         duration: input.duration,
         counting: input.counting,
         extensions: input.extensions ?? [],
+        endOnNonWorkingDay: input.endOnNonWorkingDay,
       });
       return result(calendar, due, input.reminders, input.counting);
     },
 
     async remainingTime(input: RemainingInput): Promise<RemainingResult> {
-      const calendar = await calendars.current(input.calendarId);
+      const calendar = calendarForUnits(await calendars.current(input.calendarId), input.units);
       return remainingOf(calendar, input.counting, new Date(input.at), new Date(input.due));
     },
 
     async resumeDue(input: ResumeInput): Promise<DueResult> {
-      const calendar = await calendars.current(input.calendarId, input.minCalendarVersion);
+      const calendar = calendarForUnits(await calendars.current(input.calendarId, input.minCalendarVersion), input.units);
       const spec = input.duration ? effectiveDuration(input.duration, input.counting) : undefined;
       const wholeDays = spec?.kind === 'calendar' && !hasTimePart(spec);
-      let due = resumeDeadline(calendar, input.counting, new Date(input.at), input.remaining, { wholeDays });
+      const rule = input.endOnNonWorkingDay;
+      let due = resumeDeadline(calendar, input.counting, new Date(input.at), input.remaining, { wholeDays, endOnNonWorkingDay: rule });
       for (const extension of input.extensions ?? []) {
-        const next = computeDeadline({ calendar, from: due.due, duration: extension, counting: input.counting });
-        due = { ...next, skipped: [...due.skipped, ...next.skipped] };
+        const next = computeDeadline({ calendar, from: due.due, duration: extension, counting: input.counting, endOnNonWorkingDay: rule });
+        due = { ...next, skipped: [...due.skipped, ...next.skipped], provisional: [...new Set([...due.provisional, ...next.provisional])].sort() };
       }
       return result(calendar, due, input.reminders, input.counting);
     },

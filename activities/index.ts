@@ -9,7 +9,8 @@ import { createAttentionActivities } from './attention';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
 import { createClockActivities, type CalendarSource } from './clocks';
 import { failPermanentlyWhenHopeless } from './failures';
-import { createNotificationActivities, type Channel, type NotificationLog, type RecipientDirectory } from './notifications';
+import type { DocumentIssuer } from '../documents/issue';
+import { createNotificationActivities, type Channel, type NotificationLog, type PrivacyNotice, type RecipientDirectory } from './notifications';
 import { createProjectionActivities } from './projection';
 import { createServiceActivities, type Service } from './services';
 import type { MasarActivities, WorkerActivities } from './types';
@@ -30,6 +31,10 @@ export interface ActivityDeps {
   journalKey?: JournalKey;
   /** The address people reach Masar at, for links in messages. @default http://127.0.0.1:8080 */
   publicUrl?: string;
+  /** Issues the sealed receipt and decision attached to the applicant's messages. @default none */
+  documents?: DocumentIssuer;
+  /** The processing notice receipts carry (law 09-08). @default DEFAULT_PRIVACY_NOTICE */
+  privacy?: PrivacyNotice;
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
@@ -48,6 +53,8 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
       channel: deps.channel,
       ...(deps.log ? { log: deps.log } : {}),
       ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+      ...(deps.documents ? { documents: deps.documents } : {}),
+      ...(deps.privacy ? { privacy: deps.privacy } : {}),
     }),
     project: failPermanentlyWhenHopeless(projection.project),
     ...createAttentionActivities({ db: deps.db }),

@@ -4,7 +4,7 @@
  * `createActivities(deps)` in `activities/index.ts`.
  */
 import type { RemainingTime } from '../definitions/deadline';
-import type { Counting, Label, NotificationEvent, Outcome, Recipient, TemplateSource } from '../definitions/schema';
+import type { Counting, EndOnNonWorkingDay, Label, NotificationEvent, Outcome, Recipient, TemplateSource } from '../definitions/schema';
 import type { Applicant, AttentionRecord, CaseUnit, ProjectInput } from '../workflows/messages';
 
 /** Shared with db/: they live in the contract. */
@@ -58,6 +58,10 @@ export interface DueInput {
   reminders?: string[];
   /** Compute on this calendar version or a later one (a recompute after a change), never an older cached copy. */
   minCalendarVersion?: number;
+  /** The case's units (`calendarUnitsOf`): closures recorded for them count. Absent: national days off only. */
+  units?: string[];
+  /** A period ending on a non-working day: `extend` or `keep` (absent: keep, as before the rule). */
+  endOnNonWorkingDay?: EndOnNonWorkingDay;
 }
 
 export interface DueResult {
@@ -67,6 +71,10 @@ export interface DueResult {
   skipped: { date: string; reason: string }[];
   /** Reminder instants, in the order of `DueInput.reminders`. */
   reminders: string[];
+  /** Provisional religious holiday days the due date depends on (absent: none). */
+  provisional?: string[];
+  /** The due date as counted, when `extend` moved it to the next working day. */
+  extendedFrom?: string;
 }
 
 /** Time left on a suspended clock, and the new due date on resume. */
@@ -75,6 +83,8 @@ export interface RemainingInput {
   at: string;
   due: string;
   counting: Counting;
+  /** As `DueInput.units`. */
+  units?: string[];
 }
 
 export type RemainingResult = RemainingTime;
@@ -90,6 +100,10 @@ export interface ResumeInput {
   reminders?: string[];
   /** As `DueInput.minCalendarVersion`. */
   minCalendarVersion?: number;
+  /** As `DueInput.units`. */
+  units?: string[];
+  /** As `DueInput.endOnNonWorkingDay`. */
+  endOnNonWorkingDay?: EndOnNonWorkingDay;
 }
 
 /** A call to another administration's service from an automatic state. */

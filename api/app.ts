@@ -6,17 +6,22 @@
  * OpenAPI test can list them all from `app._router.stack` and fail on an undocumented one.
  */
 import express, { type Express } from 'express';
-import pino from 'pino';
 import { DEFAULT_CALENDAR_ID } from '../definitions/calendar-file';
-import { LOG_REDACT, type AppDeps, type RouteContext } from './context';
+import { createLogger } from '../config/logging';
+import { type AppDeps, type RouteContext } from './context';
 import { bodyParsers, methodNotAllowed, requestLog, securityHeaders } from './http';
 import { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problems';
 import { rateLimit } from './rate-limit';
+import { registerAccessLogRoutes } from './routes/access-log';
 import { registerActionRoutes } from './routes/actions';
 import { registerAttentionRoutes } from './routes/attention';
 import { registerCatalogueRoutes } from './routes/catalogue';
 import { registerCaseRoutes } from './routes/cases';
+import { registerDocumentRoutes } from './routes/documents';
+import { registerSealedDocumentRoutes } from './routes/sealed-documents';
+import { registerCodecRoutes } from './routes/codec';
+import { registerPersonalDataRoutes } from './routes/personal-data';
 import { registerFilingRoutes } from './routes/filing';
 import { registerInboxRoutes } from './routes/inbox';
 import { registerJournalRoutes } from './routes/journal';
@@ -28,7 +33,7 @@ import { registerReferenceRoutes } from './routes/reference';
 export { API, LOG_REDACT, type AppDeps, type AppOptions, type RouteContext } from './context';
 
 export function createApp(deps: AppDeps): Express {
-  const logger = deps.logger ?? pino({ level: 'silent', redact: LOG_REDACT });
+  const logger = deps.logger ?? createLogger('silent');
   const metrics = new Metrics();
   const app = express();
   app.disable('x-powered-by');
@@ -38,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
   const now = deps.options?.now ?? (() => new Date());
   const ctx: RouteContext = {
     deps,
-    useCases: { db: deps.db, engine: deps.engine, directory: deps.directory, now },
+    useCases: { db: deps.db, engine: deps.engine, directory: deps.directory, now, documents: deps.documents },
     logger,
     metrics,
     options: {
@@ -65,6 +70,12 @@ export function createApp(deps: AppDeps): Express {
   registerJournalRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
   registerAttentionRoutes(app, ctx);
+  registerDocumentRoutes(app, ctx);
+  registerSealedDocumentRoutes(app, ctx);
+  registerCodecRoutes(app, ctx);
+  registerAccessLogRoutes(app, ctx);
+  registerPersonalDataRoutes(app, ctx);
+  if (deps.console) app.use(deps.console(ctx.useCases, logger));
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

@@ -16,6 +16,8 @@ export interface CaseResource extends CaseView {
   data?: Record<string, unknown>;
   /** What the caller may do now (single case reads and action answers only). */
   availableActions?: AvailableAction[];
+  /** A running deadline of the case depends on a provisional religious date (see its clocks). */
+  provisionalDeadline?: true;
 }
 
 /**
@@ -28,8 +30,10 @@ export function caseResource(
   options: { personal: boolean; withData: boolean; view?: CaseView; actions?: AvailableAction[] },
 ): CaseResource {
   const { applicant, filedBy, procedureTitle, unit } = record.facts;
+  const view = options.view ?? record.view;
   return {
-    ...(options.view ?? record.view),
+    ...view,
+    ...(view.clocks.some((c) => c.provisional) ? { provisionalDeadline: true as const } : {}),
     procedureTitle,
     unitName: unit.name,
     applicant: {

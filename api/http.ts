@@ -22,6 +22,11 @@ export function route(fn: (req: Request, res: Response) => Promise<void>): Reque
   };
 }
 
+/** The transport and route of a request, as the access log records it (`GET /api/v1/cases/:id`). */
+export function apiRoute(req: Request): { transport: 'api'; route: string } {
+  return { transport: 'api', route: `${req.method} ${req.route ? `${req.baseUrl}${String(req.route.path)}` : req.path}` };
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 /**

@@ -4,15 +4,18 @@
  * Temporal is connected lazily, so the API starts while Temporal is still coming up; `/readyz`
  * says when both answer.
  */
-import pino from 'pino';
-import { LOG_REDACT } from './app';
 import { loadApiConfig } from '../config/env';
+import { createLogger } from '../config/logging';
 import { startApi } from './server';
+// The entry point composes the process: the API and, at `/`, the console.
+import { consoleFromConfig } from '../console';
+import { PROCEDURE_TEMPLATE_NAMES } from '../activities/notifications/render';
 
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
-  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
-  const api = await startApi(config, logger);
+  const logger = createLogger(config.LOG_LEVEL);
+  // The console's administrators validate definitions against the shipped templates, as the API does.
+  const api = await startApi(config, logger, { console: consoleFromConfig(config, [], { knownTemplates: PROCEDURE_TEMPLATE_NAMES }) });
   const stop = () => {
     logger.info('shutting down');
     void api.stop().finally(() => process.exit(0));

@@ -17,6 +17,7 @@ function labelText(labels: Labels): string {
 const EVENT_HELP: Record<string, string> = {
   masar_cases_filed_total: 'Cases filed through this API process, by procedure.',
   masar_actions_total: 'Actions sent to cases through this API process, by action and result.',
+  masar_documents_uploaded_total: 'Documents stored through this API process.',
 };
 
 export class Metrics {

@@ -10,7 +10,8 @@ import { MAX_EXTENSIONS } from '../definitions/deadline';
 import { DURATION_BOUND_TEXT } from '../definitions/duration';
 import { MAX_JSON_DEPTH } from './input-guard';
 import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
-import { ActionBody, AddMemberBody, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
+import { ActionBody, AddMemberBody, FIELD_PATH, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
+import { CodecBody } from './routes/codec';
 
 type Json = Record<string, unknown>;
 
@@ -64,6 +65,18 @@ const errors = (...codes: number[]): Json => {
   return Object.fromEntries(codes.map((c) => [String(c), problem(all[c] ?? 'Error')]));
 };
 const secured = { security: [{ bearer: [] }] };
+const pdf = (description: string): Json => ({ description, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } });
+const codeParam: Json = {
+  name: 'code',
+  in: 'path',
+  required: true,
+  description: 'The code printed under the QR code (any letter case)',
+  schema: { type: 'string', pattern: '^[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$' },
+};
+const verification = (description: string): Json => ({
+  description,
+  content: { 'application/json': { schema: ref('Verification') }, 'text/html': { schema: { type: 'string' } } },
+});
 const comment = (required: boolean): Json => ({ type: 'string', maxLength: 4000, description: required ? 'The reason, journaled (required)' : 'A note, journaled' });
 /** A built-in action's body: what `POST /cases/{id}/actions` accepts for it. */
 const builtin = (action: string, description: string, input: Json | undefined, reasonRequired: boolean): Json => ({
@@ -148,6 +161,20 @@ export function openApiDocument(): Json {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
+        Verification: {
+          type: 'object',
+          description: 'What the public may know of an issued document: nothing personal.',
+          required: ['code', 'kind', 'reference', 'unit', 'issuedAt', 'sha256'],
+          properties: {
+            code: { type: 'string' },
+            kind: { type: 'string', enum: ['receipt', 'decision'] },
+            reference: { type: 'string', description: 'The case reference' },
+            unit: { type: 'object', required: ['code', 'name'], properties: { code: { type: 'string' }, name: ref('Label') } },
+            issuedAt: { type: 'string', format: 'date-time' },
+            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            matches: { type: 'boolean', description: 'With a hash or a file to compare: whether it is the issued document' },
+          },
+        },
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status'],
@@ -234,7 +261,14 @@ export function openApiDocument(): Json {
             status: { type: 'string', enum: ['open', 'closed'] },
             outcome: { type: 'string' },
             tasks: { type: 'array', items: ref('Task') },
-            clocks: { type: 'array', items: { type: 'object' } },
+            clocks: {
+              type: 'array',
+              items: {
+                type: 'object',
+                description: 'A legal deadline: name, label, status, counting, dueAt/dueDate while running; `provisional: true` and `provisionalDates` when the due date depends on a religious holiday not yet announced',
+              },
+            },
+            provisionalDeadline: { type: 'boolean', enum: [true], description: 'A running deadline depends on a provisional religious date (see the clocks)' },
             escalation: ref('Escalation'),
             waitingUntil: { type: 'string', format: 'date-time', description: 'While the case waits for the applicant: until when' },
             registration: {
@@ -319,12 +353,32 @@ export function openApiDocument(): Json {
             action: { type: 'string', description: 'The `action` to send' },
             kind: { type: 'string', enum: ['procedure', 'task', 'supervisor'] },
             label: ref('Label'),
-            input: { type: 'object', description: 'Input fields' },
+            input: {
+              type: 'object',
+              description:
+                'Input fields. For `escalation.reassign`, `unit` is a choice (`picker: "unit"`) of the active units below the supervisor\'s, named in `optionLabels`: the only units the reassignment accepts.',
+            },
             reasonRequired: { type: 'boolean' },
             dueAt: { type: 'string', format: 'date-time', description: 'By when the caller must act (an applicant the case waits for)' },
           },
         },
         ...builtinActions,
+        Document: {
+          type: 'object',
+          required: ['id', 'sha256', 'size', 'mediaType', 'fileName', 'field', 'uploadedAt'],
+          properties: {
+            id: { type: 'string', format: 'uuid', description: 'Name it in a filing’s `data` or an action’s `input` file field' },
+            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Of the bytes; journaled with the filing or action that attaches it' },
+            size: { type: 'integer', minimum: 0 },
+            mediaType: { type: 'string', description: 'Read from the bytes' },
+            fileName: { type: 'string', maxLength: 150, description: 'Sanitised' },
+            field: { type: 'string', description: 'The definition field it was uploaded for' },
+            uploadedAt: { type: 'string', format: 'date-time' },
+            attachedAt: { type: ['string', 'null'], format: 'date-time' },
+            attachedAs: { type: ['string', 'null'], description: 'Where its case names it: `data.plans`, `submit_documents:input.documents.0`' },
+            location: { type: 'string', description: 'Download address' },
+          },
+        },
         JournalEntry: {
           type: 'object',
           properties: {
@@ -444,6 +498,62 @@ export function openApiDocument(): Json {
           responses: { '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('JournalEntry') }, next: { type: 'integer' } } }, 'Journal entries'), ...errors(400, 401, 403, 404, 429, 503) },
         },
       },
+      '/api/v1/cases/{id}/documents': {
+        get: {
+          summary: 'The documents attached to a case (its filing and its actions), in the order attached',
+          description: 'For whoever may see the case’s data: the applicant, staff of the unit where it was filed or its task waits, supervisors an escalation reached.',
+          operationId: 'listCaseDocuments',
+          ...secured,
+          parameters: [pathId()],
+          responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Document') } } }, 'The documents'), ...errors(400, 401, 403, 404, 429, 503) },
+        },
+      },
+      '/api/v1/documents': {
+        post: {
+          summary: 'Upload a document for a file field of a procedure; returns its id to name in a filing or an action',
+          description:
+            'One `multipart/form-data` part named `file`, streamed to the document store. The media type is read from the bytes (a PNG sent as a PDF is a PNG) ' +
+            'and must be one of the field’s `accept` (415 otherwise); the size limit is the field’s `maxSize` or the server’s MASAR_UPLOAD_MAX_BYTES (413 past it). ' +
+            'The file name is kept sanitised (no path, control or bidirectional characters, at most 150 characters). ' +
+            'The document is the uploader’s until one of their filings or actions names it; one never attached within a day is purged.',
+          operationId: 'uploadDocument',
+          ...secured,
+          parameters: [
+            { name: 'procedure', in: 'query', required: true, description: 'The procedure id', schema: PROCEDURE_ID_SCHEMA },
+            q('version', 'The procedure version (default: the latest published)', int(1)),
+            {
+              name: 'field',
+              in: 'query',
+              required: true,
+              description: 'The file field, by its path in the definition: `input.plans`, `states.awaiting.actions.submit_documents.input.documents` (a list names its items’ field)',
+              schema: { type: 'string', maxLength: 300, pattern: FIELD_PATH.source },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } } } },
+          },
+          responses: {
+            '201': { ...json(ref('Document'), 'Stored; `Location` is its download address'), headers: { Location: { schema: { type: 'string' } } } },
+            ...errors(400, 401, 403, 413, 415, 422, 429, 503),
+          },
+        },
+      },
+      '/api/v1/documents/{id}': {
+        get: {
+          summary: 'Download a document',
+          description:
+            'An attached document for whoever may see its case’s data (others get the case’s answer: 403 for staff of another unit, 404 for applicants); an unattached one for its uploader only. ' +
+            'Sent with the stored media type, `Content-Disposition: attachment` with the sanitised name (RFC 6266 `filename*`), `X-Content-Type-Options: nosniff`, `ETag` and `Repr-Digest` (its SHA-256).',
+          operationId: 'downloadDocument',
+          ...secured,
+          parameters: [pathId('id', 'Document id', { type: 'string', format: 'uuid', maxLength: 100 })],
+          responses: {
+            '200': { description: 'The document’s bytes', content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } },
+            ...errors(400, 401, 403, 404, 429, 503),
+          },
+        },
+      },
       '/api/v1/cases/{id}/actions': {
         post: {
           summary: 'Act on a case; answered at once with the new view',
@@ -477,6 +587,8 @@ export function openApiDocument(): Json {
           parameters: [
             q('procedure', 'Procedure id', text(100)),
             q('assigned', 'mine: tasks the caller holds (claimed or assigned); unassigned: tasks nobody holds', { type: 'string', enum: ['mine', 'unassigned'] }),
+            q('state', 'Only tasks of this state of their procedure', text(100)),
+            q('late', 'true: only tasks whose deadline has passed', { type: 'string', enum: ['true', 'false'] }),
             q('limit', 'Page size', int(1, 100, { default: 20 })),
             q('cursor', 'Next page', text(500)),
           ],
@@ -575,6 +687,56 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('Procedure'), 'The procedure'), ...errors(400, 401, 404, 503) },
         },
       },
+      '/api/v1/cases/{id}/receipt.pdf': {
+        get: {
+          summary: 'The case’s filing receipt as a sealed bilingual PDF (French and Arabic)',
+          description:
+            'For whoever may read the case: the applicant, and the staff of its unit (printed at the counter for a filing made there). ' +
+            'Issued once: every request, and the e-mail, carry the same bytes, sealed (PAdES) with the organisation’s certificate, ' +
+            'with a QR code and a short code leading to `/verify/{code}`. 503 when no seal is configured (MASAR_SEAL_CERT, MASAR_SEAL_KEY).',
+          operationId: 'getReceiptPdf',
+          ...secured,
+          parameters: [pathId()],
+          responses: { '200': pdf('The sealed receipt; `X-Masar-Verification-Code` gives its code, `ETag` its SHA-256'), ...errors(400, 401, 403, 404, 429, 503) },
+        },
+      },
+      '/api/v1/cases/{id}/decision.pdf': {
+        get: {
+          summary: 'The case’s decision as a sealed bilingual PDF: outcome, grounds, inputs (fee, conditions)',
+          description: 'As the receipt; 409 `not-decided` while the case has no outcome.',
+          operationId: 'getDecisionPdf',
+          ...secured,
+          parameters: [pathId()],
+          responses: { '200': pdf('The sealed decision; `X-Masar-Verification-Code` gives its code, `ETag` its SHA-256'), ...errors(400, 401, 403, 404, 409, 429, 503) },
+        },
+      },
+      '/verify': {
+        post: {
+          summary: 'Public, no login: was this PDF issued by Masar? (the file as the body)',
+          description: 'Answers the issued document whose SHA-256 is the body’s, or 404: a copy with any byte changed is not an issued document.',
+          operationId: 'verifyPdf',
+          requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { '200': verification('The document this file is'), ...errors(404, 413, 415, 422, 429) },
+        },
+      },
+      '/verify/{code}': {
+        get: {
+          summary: 'Public, no login: the verification page a document’s QR code opens',
+          description:
+            'Whether a document was issued under this code, by which unit, when, for which reference; nothing personal. ' +
+            'HTML for browsers, JSON with `Accept: application/json`. With `sha256`, whether a copy with that hash is the issued document (`matches`).',
+          operationId: 'verifyCode',
+          parameters: [codeParam, q('sha256', 'SHA-256 of a copy to compare (sha256sum)', { type: 'string', pattern: '^[0-9a-fA-F]{64}$' })],
+          responses: { '200': verification('The issued document'), ...errors(400, 404, 429) },
+        },
+        post: {
+          summary: 'Public, no login: is this PDF the document issued under this code?',
+          operationId: 'verifyPdfAgainstCode',
+          parameters: [codeParam],
+          requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { '200': verification('The issued document, `matches` false when the file is not it'), ...errors(400, 404, 413, 415, 422, 429) },
+        },
+      },
       '/api/v1/journal/verify': {
         get: {
           summary: 'Administrators: verify the journal (hash chain, signatures, head checkpoints) of one case or a page of cases',
@@ -588,6 +750,101 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('JournalReport'), 'What was checked and the first broken entry of each broken case'), ...errors(400, 401, 403, 404, 503) },
         },
       },
+      '/api/v1/cases/{id}/readers': {
+        get: {
+          summary: 'The applicant: who from the administration consulted their case (its data, journal or documents), newest first',
+          operationId: 'listCaseReaders',
+          ...secured,
+          parameters: [pathId(), q('limit', 'Page size', int(1, 200, { default: 50 })), q('cursor', 'Next page', { type: 'string', pattern: '^[1-9][0-9]{0,17}$' })],
+          responses: {
+            '200': json(
+              page({
+                type: 'object',
+                required: ['at', 'what', 'reader'],
+                properties: {
+                  at: { type: 'string', format: 'date-time' },
+                  what: { type: 'string', enum: ['case', 'journal', 'documents'] },
+                  reader: { type: 'object', required: ['roles'], properties: { name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, unit: { type: 'string' } } },
+                },
+              }),
+              'Reads of the case by anyone but its applicant',
+            ),
+            ...errors(400, 401, 403, 404, 429, 503),
+          },
+        },
+      },
+      '/api/v1/me/personal-data': {
+        get: {
+          summary: 'The applicant: download everything Masar holds about them (cases, input, journals, messages, reads by the administration, earlier requests); recorded in the rights register',
+          operationId: 'exportPersonalData',
+          ...secured,
+          parameters: [q('format', 'json (default) or a readable page (html)', { type: 'string', enum: ['json', 'html'], default: 'json' })],
+          responses: {
+            '200': {
+              description: 'Everything held, as an attachment',
+              content: {
+                'application/json': { schema: { type: 'object', required: ['subject', 'generatedAt', 'cases', 'journal', 'messages', 'reads', 'requests'] } },
+                'text/html': { schema: { type: 'string' } },
+              },
+            },
+            ...errors(400, 401, 403, 429, 503),
+          },
+        },
+      },
+      '/api/v1/access-log': {
+        get: {
+          summary: 'Administrators: the access log (every read of a case, its journal or documents by anyone but the applicant), by person, unit or case',
+          operationId: 'queryAccessLog',
+          ...secured,
+          parameters: [
+            q('actor', 'Reads by this person (token subject)', text(200)),
+            q('unit', 'Reads by staff of this unit and the units below it', text(50)),
+            q('case', 'Reads of this case', CASE_ID),
+            q('from', 'Reads at or after', DATE_OR_INSTANT),
+            q('to', 'Reads before', DATE_OR_INSTANT),
+            q('limit', 'Page size', int(1, 500, { default: 100 })),
+            q('cursor', 'Next page', { type: 'string', pattern: '^[1-9][0-9]{0,17}$' }),
+          ],
+          responses: {
+            '200': json(
+              page({
+                type: 'object',
+                required: ['id', 'at', 'actor', 'what', 'transport', 'route'],
+                properties: {
+                  id: { type: 'string' },
+                  at: { type: 'string', format: 'date-time' },
+                  caseId: { type: 'string', description: 'Absent for payloads decrypted through the codec endpoint' },
+                  actor: { type: 'object', required: ['id', 'roles'], properties: { id: { type: 'string' }, name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, unit: { type: 'string' } } },
+                  what: { type: 'string', enum: ['case', 'journal', 'documents', 'payloads'] },
+                  transport: { type: 'string', description: 'api, console, cli...' },
+                  route: { type: 'string', description: 'The route or page, e.g. GET /api/v1/cases/:id' },
+                },
+              }),
+              'Reads, newest first',
+            ),
+            ...errors(400, 401, 403, 503),
+          },
+        },
+      },
+      ...Object.fromEntries(
+        (['decode', 'encode'] as const).map((op) => [
+          `/api/v1/codec/${op}`,
+          {
+            post: {
+              summary: `Administrators (the Temporal Web UI): ${op} Temporal payloads with the payload codec (AES-256-GCM); browsers only from MASAR_CODEC_UI_ORIGIN`,
+              operationId: `codec${op === 'decode' ? 'Decode' : 'Encode'}`,
+              ...secured,
+              requestBody: { required: true, content: { 'application/json': { schema: body(CodecBody) } } },
+              responses: { '200': json(body(CodecBody), `The payloads, ${op}d, in the same order`), ...errors(400, 401, 403, 404, 413, 415, 422) },
+            },
+            options: {
+              summary: `CORS preflight of the codec ${op} (granted to MASAR_CODEC_UI_ORIGIN only)`,
+              operationId: `codec${op === 'decode' ? 'Decode' : 'Encode'}Preflight`,
+              responses: { '204': { description: 'Preflight granted' }, ...errors(403) },
+            },
+          },
+        ]),
+      ),
       '/api/v1/units': {
         get: {
           summary: 'Territorial units',
@@ -622,6 +879,7 @@ export function openApiDocument(): Json {
             { ...q('duration', 'Duration as in definitions', DURATION), required: true },
             q('extend', `An extension granted (repeat for several, at most ${MAX_EXTENSIONS})`, { type: 'array', maxItems: MAX_EXTENSIONS, items: DURATION }),
             q('counting', 'Force the counting', { type: 'string', enum: ['working_days', 'calendar'] }),
+            q('endOnNonWorkingDay', 'A period ending on a non-working day: extend to the next working day, or keep (default)', { type: 'string', enum: ['extend', 'keep'] }),
           ],
           responses: {
             '200': json(
@@ -633,6 +891,8 @@ export function openApiDocument(): Json {
                   due: { type: 'string', format: 'date-time' },
                   dueDate: { type: 'string', format: 'date' },
                   skipped: { type: 'array', items: { type: 'object' } },
+                  provisional: { type: 'array', items: { type: 'string', format: 'date' }, description: 'Provisional religious holiday days the due date depends on' },
+                  extendedFrom: { type: 'string', format: 'date', description: 'The due date as counted, when extend moved it' },
                 },
               },
               'The due instant, the local due date and the non-working days skipped',
@@ -671,7 +931,7 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('Holidays'), 'Days off'), ...errors(400, 401, 404, 503) },
         },
         post: {
-          summary: 'Record an announced religious holiday or an exceptional closure (admin)',
+          summary: 'Record an announced religious holiday, or a closure (exceptional day off or force majeure, national or limited to units) (admin)',
           operationId: 'recordHoliday',
           ...secured,
           parameters: [pathId('id', 'Calendar id', CALENDAR_ID)],

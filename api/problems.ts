@@ -104,6 +104,10 @@ export function useCaseProblem(err: UseCaseError): HttpProblem {
       return new HttpProblem(422, err.code, err.message, err.fields ?? []);
     case 'unavailable':
       return unavailable(err.message);
+    case 'too-large':
+      return new HttpProblem(413, err.code, err.message, err.fields ?? []);
+    case 'unsupported-media-type':
+      return new HttpProblem(415, err.code, err.message, err.fields ?? []);
     default: {
       const never: never = err.kind;
       throw new Error(`unknown use-case error kind ${String(never)}`);

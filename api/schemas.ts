@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { decodeCursor } from '../db/cases';
 import { MemberFields, MemberPatch } from '../db/members';
 import { Label, Language, PROCEDURE_ID } from '../definitions/schema';
-import { intBody, isoDate } from './params';
+import { intBody, intQuery, isoDate } from './params';
 import { badRequest } from './problems';
 
 /** Case ids are UUIDs in practice; anything printable and short is accepted, the rest is a 400. */
@@ -49,7 +49,13 @@ export const HolidayBody = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('closure'),
     date: isoDate(),
+    /** Last day of a closure of several days (inclusive). */
+    until: isoDate().optional(),
     name: Label,
+    /** An exceptional day off (`holiday`, the default) or `force_majeure`. */
+    cause: z.enum(['holiday', 'force_majeure']).optional(),
+    /** Limited to these units and below (a province, a region); absent: national. */
+    units: z.array(z.string().min(1).max(50)).min(1).max(200).optional(),
     source: z.string().max(500).optional(),
   }),
 ]);
@@ -82,3 +88,14 @@ export function caseListCursor(cursor: string | undefined): [string, string] | u
 export const AddMemberBody = MemberFields;
 /** The fields of a member to change (`PATCH /units/{code}/members/{id}`); `roles` replaces them. */
 export const UpdateMemberBody = MemberPatch.refine((p) => Object.keys(p).length > 0, 'give at least one field to change (name, email, language, roles, phone)');
+
+/** A file field's path in a definition: `input.plans`, `states.review.actions.complete.input.documents`. */
+export const FIELD_PATH = /^(input|states\.[a-z][a-z0-9_]*\.actions\.[a-z][a-z0-9_]*\.input)\.[a-z][a-z0-9_]*(\.fields\.[a-z][a-z0-9_]*)*$/;
+
+export const UploadQuery = z.strictObject({
+  procedure: z.string().max(100).regex(PROCEDURE_ID, 'must be a procedure id such as "permis-construire"'),
+  version: intQuery(1).optional(),
+  field: z.string().max(300).regex(FIELD_PATH, 'must be a file field of the procedure, such as input.plans or states.review.actions.complete.input.documents'),
+});
+
+export const DocumentIdParam = z.strictObject({ id: z.string().max(100) });

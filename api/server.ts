@@ -10,18 +10,22 @@ import path from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createDirectory } from '../db/directory';
+import { pgIssuedFiles } from '../db/issued-documents';
 import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
 import { publishProcedure } from '../db/procedures';
 import { compileProcedure } from '../definitions/compile';
 import { loadProcedureDirectory } from '../definitions/load';
-import { createApp } from './app';
+import { loadSeal } from '../documents/seal-files';
+import { createApp, type AppDeps } from './app';
 import { createTokenVerifier } from './auth';
 import { createCaseEngine } from '../usecases/case-engine';
 import type { ApiConfig } from '../config/env';
-import { connectTemporal } from '../config/temporal';
+import { connectTemporal, payloadCodec, temporalDataConverter } from '../config/temporal';
 import { answerClientErrors } from './client-errors';
+import { documentStoreFrom } from '../documents/from-config';
+import { purgeUnattachedDocuments } from '../usecases/documents';
 import { parseLifetime } from './token-lifetime';
 
 /** Where the shipped procedures live. */
@@ -50,12 +54,25 @@ export interface RunningApi {
   server: Server;
   /** `http://host:port` as listened on. */
   url: string;
+  /** Whether the console is served at `/`. */
+  console: boolean;
   /** Stops accepting requests, lets the ones in flight finish, then closes Temporal and the pool. */
   stop(): Promise<void>;
 }
 
+/** What the entry point composes into the API process. */
+export interface ApiExtras {
+  /** The web console (`console/`), built by the entry point: the API never imports it. */
+  console?: AppDeps['console'];
+}
+
 /** Migrates, publishes the shipped procedures (when configured) and listens on `HOST:PORT`. */
-export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExtras = {}): Promise<RunningApi> {
+  // Read before anything starts: a seal that cannot be read is a configuration error, said at once.
+  const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? loadSeal(config.MASAR_SEAL_CERT, config.MASAR_SEAL_KEY) : undefined;
+  if (!seal) logger.warn('MASAR_SEAL_CERT and MASAR_SEAL_KEY are not set: receipts and decisions are not issued as sealed PDFs');
+  // Keys first: a bad key file fails the start before anything is opened.
+  const codec = payloadCodec(config);
   const db = createDb({ url: config.DATABASE_URL });
   try {
     for (const name of await migrate(db)) logger.info({ migration: name }, 'migrated');
@@ -72,13 +89,18 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     await db.end();
     throw err;
   }
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(codec) });
+  const documents = { store: documentStoreFrom(config), maxBytes: config.MASAR_UPLOAD_MAX_BYTES };
+  logger.info({ store: documents.store.description }, 'document store');
   const app = createApp({
+    documents,
     db,
     // The queue the workers poll (MASAR_TASK_QUEUE): a case started elsewhere would wait for no one.
     engine: createCaseEngine(client, { taskQueue: config.MASAR_TASK_QUEUE }),
     directory: createDirectory(db),
     journalKeys: journalKeyring(config),
+    ...(seal ? { sealedDocuments: { db, files: pgIssuedFiles(db), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } } : {}),
+    ...(codec ? { codec: { codec, ...(config.MASAR_CODEC_UI_ORIGIN ? { uiOrigin: config.MASAR_CODEC_UI_ORIGIN } : {}) } } : {}),
     verifyToken: createTokenVerifier({
       ...(config.AUTH_JWT_SECRET ? { jwtSecret: config.AUTH_JWT_SECRET } : {}),
       ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),
@@ -87,6 +109,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       maxTokenLifetimeSeconds: parseLifetime(config.AUTH_MAX_TOKEN_LIFETIME) ?? 86_400,
     }),
     logger,
+    ...(extras.console ? { console: extras.console } : {}),
     options: {
       bodyLimit: config.BODY_LIMIT,
       rateLimit: { capacity: config.RATE_LIMIT_CAPACITY, refillPerSecond: config.RATE_LIMIT_PER_SECOND },
@@ -114,12 +137,29 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   }
   logger.info({ port: config.PORT }, 'Masar API listening');
 
+  // The API purges uploads never attached (it holds the store; the worker does not need one).
+  // Several API processes purging at once is safe: each row is deleted once, before its bytes.
+  let purging: Promise<void> | undefined;
+  const purge = () => {
+    purging ??= purgeUnattachedDocuments({ db, documents, now: () => new Date() })
+      .then((r) => {
+        if (r.purged > 0 || r.failed.length > 0) logger.info({ purged: r.purged, failed: r.failed }, 'purged unattached uploads');
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'purge of unattached uploads failed; next try at the next interval'))
+      .finally(() => (purging = undefined));
+  };
+  const purgeTimer = config.MASAR_DOCUMENT_PURGE_MINUTES > 0 ? setInterval(purge, config.MASAR_DOCUMENT_PURGE_MINUTES * 60_000) : undefined;
+  purgeTimer?.unref();
+
   let stopped: Promise<void> | undefined;
   return {
     server,
     url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`,
+    console: !!extras.console,
     stop() {
       stopped ??= (async () => {
+        if (purgeTimer) clearInterval(purgeTimer);
+        await purging;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Command> = {
   diagram: () => require('./commands/diagram').diagramCommand,
   simulate: () => require('./commands/simulate').simulateCommand,
   calendar: () => require('./commands/calendar').calendarCommand,
+  documents: () => require('./commands/documents').documentsCommand,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { JournalKeyEnv } from '../db/journal-keys';
 import { TASK_QUEUE } from '../workflows/messages';
 import { DEFAULT_MAX_TOKEN_LIFETIME, LIFETIME } from './lifetime';
+import { parsePayloadKeys } from './payload-codec';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(1).max(65535);
@@ -31,10 +32,82 @@ export const TemporalEnv = {
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),
   /** The queue the API starts cases on and the worker polls: they must agree. */
   MASAR_TASK_QUEUE: z.string().min(1).max(200).default(TASK_QUEUE),
+  /**
+   * Keys of the payload codec (`config/payload-codec.ts`): `id:secret,id:secret`, secrets of 32
+   * bytes in hex or base64; the last one encrypts, the others still decrypt. Or, in a file:
+   * MASAR_PAYLOAD_KEY_FILE (one `id:secret` a line). Neither: payloads go to Temporal in clear.
+   */
+  MASAR_PAYLOAD_KEYS: z
+    .string()
+    .min(1)
+    .optional()
+    .superRefine((keys, ctx) => {
+      if (keys === undefined) return;
+      try {
+        parsePayloadKeys(keys, 'keys');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^keys: /, '') });
+      }
+    }),
+  MASAR_PAYLOAD_KEY_FILE: z.string().min(1).optional(),
 };
 
 export const LogEnv = {
   LOG_LEVEL: logLevel.default('info'),
+};
+
+const loopback = (u: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+/** https://, or http:// to this machine only (development). */
+const providerUrl = z.url({ protocol: /^https?$/, error: 'must be an https:// URL' }).refine((v) => {
+  const u = new URL(v);
+  return u.protocol === 'https:' || loopback(u);
+}, 'must be https:// (plain http:// only to localhost)');
+const claimName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'must be a claim name such as roles or https://masar.ma/unit');
+
+/**
+ * The console's sign-in with the identity provider (OpenID Connect, authorization code with PKCE).
+ * Set OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_REDIRECT_URL together (the login page then offers
+ * the provider); the roles and unit come from the claims named here.
+ */
+export const OidcEnv = {
+  OIDC_ISSUER_URL: providerUrl.optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+  /** Absent: a public client (PKCE alone). */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** This console's callback as registered with the provider, e.g. https://masar.example.ma/login/oidc/callback. */
+  OIDC_REDIRECT_URL: providerUrl.optional(),
+  /** Where the provider sends people after signing out (registered with it). */
+  OIDC_POST_LOGOUT_REDIRECT_URL: providerUrl.optional(),
+  OIDC_SCOPE: z.string().regex(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must start with openid, scopes separated by spaces').default('openid profile email'),
+  OIDC_ROLES_CLAIM: claimName.default('roles'),
+  OIDC_UNIT_CLAIM: claimName.default('unit'),
+};
+
+/**
+ * The organisation's seal (law 43-20): PEM files of the certificate (then any intermediates) and
+ * its private key, both or neither. Without them, receipts and decisions are not issued as PDFs.
+ */
+export const SealEnv = {
+  MASAR_SEAL_CERT: z.string().min(1).optional(),
+  MASAR_SEAL_KEY: z.string().min(1).optional(),
+};
+
+const publicUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080');
+
+/**
+ * The document store: the filesystem under MASAR_DOCUMENTS_DIR, or an S3-compatible bucket when
+ * MASAR_S3_URL is set (path-style: `https://host/bucket[/prefix]`, with its access key).
+ */
+export const DocumentsEnv = {
+  MASAR_DOCUMENTS_DIR: z.string().min(1).default('data/documents'),
+  MASAR_S3_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL naming the bucket (https://s3.example.ma/masar-documents)' }).optional(),
+  MASAR_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MASAR_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  MASAR_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Largest upload for a file field that sets no `maxSize`, in bytes. @default 20 MiB */
+  MASAR_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  /** Minutes between purges of uploads never attached within a day (0: the API never purges; use `masar documents purge`). */
+  MASAR_DOCUMENT_PURGE_MINUTES: z.coerce.number().int().min(0).default(60),
 };
 
 /** The REST API's own part. */
@@ -56,6 +129,24 @@ export const ApiEnv = {
   MASAR_SEED_PROCEDURES: flag.default(true),
   /** The journal's keys: the verify endpoint checks signatures with them. */
   ...JournalKeyEnv,
+  ...DocumentsEnv,
+  ...SealEnv,
+  /** Where people reach Masar: the link of each document's QR code (`/verify/{code}`). */
+  MASAR_PUBLIC_URL: publicUrl,
+  /**
+   * Origin of the Temporal Web UI allowed to call the codec endpoint (`/api/v1/codec/decode`) from
+   * a browser, e.g. `https://temporal-ui.example.ma`; unset: no cross-origin call is allowed.
+   */
+  MASAR_CODEC_UI_ORIGIN: z.url({ protocol: /^https?$/, error: 'must be the Web UI origin, http(s)://host[:port] (e.g. http://127.0.0.1:8233)' }).transform((u) => new URL(u).origin).optional(),
+  /** Serve the web console at `/` beside the API. */
+  MASAR_CONSOLE: flag.default(true),
+  /** Signs the console's session cookies (at least 32 characters). @default derived from AUTH_JWT_SECRET */
+  MASAR_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /** Session cookies `Secure`: `auto` when the request came over TLS (see TRUST_PROXY), or always/never. */
+  MASAR_SECURE_COOKIES: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
+  /** Offer the demo personas on the console's login page (development only: anyone can be anyone). */
+  MASAR_CONSOLE_DEMO_LOGINS: flag.default(false),
+  ...OidcEnv,
 };
 
 /** The worker's own part. */
@@ -79,8 +170,14 @@ export const WorkerEnv = {
   /** Seconds between sweeps that resend queued or failed messages (0: never). */
   MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
-  MASAR_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (e.g. https://masar.example.ma)' }).default('http://127.0.0.1:8080'),
+  /** The processing notice on receipts (law 09-08, art. 5): the controller, its CNDP number, where to exercise rights. */
+  MASAR_CONTROLLER: z.string().min(1).max(300).optional(),
+  MASAR_CNDP_NUMBER: z.string().min(1).max(100).optional(),
+  MASAR_PRIVACY_CONTACT: z.string().min(1).max(300).optional(),
+  MASAR_PUBLIC_URL: publicUrl,
   ...JournalKeyEnv,
+  /** The seal of the receipts and decisions attached to messages. */
+  ...SealEnv,
 };
 
 /** `npm start`'s own part: where it keeps data and the ports of what it starts itself. */
@@ -107,6 +204,8 @@ export const StartEnv = {
   MASAR_JOURNAL_KEY: JournalKeyEnv.MASAR_JOURNAL_KEY,
   MASAR_SEED_DIRECTORY: flag.default(true),
   LOG_LEVEL: logLevel.default('warn'),
+  /** Unset: `npm start` makes a self-signed demo seal in the data folder. */
+  ...SealEnv,
 };
 
 export const TemporalConfig = z.object(TemporalEnv);
@@ -129,7 +228,29 @@ function temporalPairs(env: Env): EnvIssue[] {
   const set = (name: string) => env[name] !== undefined && env[name] !== '';
   if (set('TEMPORAL_TLS_CERT') && !set('TEMPORAL_TLS_KEY')) return [{ variable: 'TEMPORAL_TLS_KEY', message: 'is required with TEMPORAL_TLS_CERT (the PEM file of the client key)' }];
   if (set('TEMPORAL_TLS_KEY') && !set('TEMPORAL_TLS_CERT')) return [{ variable: 'TEMPORAL_TLS_CERT', message: 'is required with TEMPORAL_TLS_KEY (the PEM file of the client certificate)' }];
+  if (set('MASAR_PAYLOAD_KEYS') && set('MASAR_PAYLOAD_KEY_FILE')) return [{ variable: 'MASAR_PAYLOAD_KEY_FILE', message: 'set either MASAR_PAYLOAD_KEYS or MASAR_PAYLOAD_KEY_FILE, not both (two key lists would drift)' }];
   return [];
+}
+
+function sealPair(env: Env): EnvIssue[] {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  if (set('MASAR_SEAL_CERT') && !set('MASAR_SEAL_KEY')) return [{ variable: 'MASAR_SEAL_KEY', message: 'is required with MASAR_SEAL_CERT (the PEM file of the seal\'s private key)' }];
+  if (set('MASAR_SEAL_KEY') && !set('MASAR_SEAL_CERT')) return [{ variable: 'MASAR_SEAL_CERT', message: 'is required with MASAR_SEAL_KEY (the PEM file of the seal\'s certificate)' }];
+  return [];
+}
+
+function sessionSecret(env: Env): EnvIssue[] {
+  const consoleOff = env.MASAR_CONSOLE === 'false' || env.MASAR_CONSOLE === '0';
+  // Without any authentication source, `authSource` already says what to set.
+  if (consoleOff || env.MASAR_SESSION_SECRET || env.AUTH_JWT_SECRET || !env.AUTH_JWKS_URL) return [];
+  return [{ variable: 'MASAR_SESSION_SECRET', message: 'the console signs its sessions with it: set it (openssl rand -hex 32), or MASAR_CONSOLE=false' }];
+}
+
+function oidcTogether(env: Env): EnvIssue[] {
+  const names = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_REDIRECT_URL'] as const;
+  const set = names.filter((n) => env[n]);
+  if (set.length === 0 || set.length === names.length) return [];
+  return names.filter((n) => !env[n]).map((variable) => ({ variable, message: `is required with ${set.join(', ')} (sign-in with the identity provider needs the issuer, the client id and the redirect URL)` }));
 }
 
 function authSource(env: Env): EnvIssue[] {
@@ -150,8 +271,21 @@ function load<T extends z.ZodObject>(what: string, schema: T, env: Env, checks: 
   throw new Error(`invalid ${what} configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
 }
 
-export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource]);
-export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs]);
-export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs]);
+/** MASAR_S3_URL needs its access key: both parts or neither. */
+function s3Credentials(env: Env): EnvIssue[] {
+  if (!env.MASAR_S3_URL) return [];
+  return ['MASAR_S3_ACCESS_KEY_ID', 'MASAR_S3_SECRET_ACCESS_KEY']
+    .filter((name) => !env[name])
+    .map((variable) => ({ variable, message: 'is required with MASAR_S3_URL (the bucket\'s access key)' }));
+}
+
+export const DocumentsConfig = z.object({ ...DatabaseEnv, ...DocumentsEnv });
+export type DocumentsConfig = z.infer<typeof DocumentsConfig>;
+
+export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource, sessionSecret, s3Credentials, sealPair, oidcTogether]);
+/** PostgreSQL and the document store, for `masar documents`. */
+export const loadDocumentsConfig = (env: Env): DocumentsConfig => load('documents', DocumentsConfig, env, [s3Credentials]);
+export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs, sealPair]);
+export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs, sealPair]);
 /** The Temporal part alone, for the CLI commands that reach running cases. */
 export const loadTemporalConfig = (env: Env): TemporalConfig => load('Temporal', TemporalConfig, env, [temporalPairs]);

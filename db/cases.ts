@@ -272,11 +272,28 @@ const INBOX_ORDER = `COALESCE(t.due_at, 'infinity'::timestamptz), t.case_id, t.p
  */
 export async function listInbox(
   db: Db,
-  filter: { unit: string; roles: string[]; procedureId?: string; assignee?: { id: string } | 'none' },
+  filter: {
+    unit: string;
+    roles: string[];
+    procedureId?: string;
+    assignee?: { id: string } | 'none';
+    /** Only tasks of this state of their procedure. */
+    state?: string;
+    /** Only tasks whose due instant passed before this one (late). */
+    dueBefore?: Date;
+  },
   page: { limit: number; cursor?: (string | number | null)[] },
 ): Promise<Page<InboxItem>> {
   const params: unknown[] = [filter.unit, [...new Set(filter.roles)], page.limit + 1];
   const where = ['t.unit_code = $1', 't.role = r.role'];
+  if (filter.state) {
+    params.push(filter.state);
+    where.push(`t.state = $${params.length}`);
+  }
+  if (filter.dueBefore) {
+    params.push(filter.dueBefore);
+    where.push(`t.due_at < $${params.length}`);
+  }
   if (filter.assignee === 'none') where.push('t.assignee IS NULL');
   else if (filter.assignee) {
     params.push(filter.assignee.id);

@@ -150,9 +150,11 @@ export function createDirectory(db: Queryable) {
     }
     const province = above.find((u) => PROVINCE_LEVEL_KINDS.includes(u.kind));
     const region = above.find((u) => u.kind === 'region');
+    const commune = unit.kind === 'arrondissement' ? above.find((u) => u.kind === 'commune') : undefined;
     return {
       code: unit.code,
       name: unit.name,
+      ...(commune && { commune: commune.code }),
       ...(province && { province: province.code }),
       ...(region && { region: region.code }),
       ministry: ministry.code,

@@ -31,6 +31,8 @@ export interface NewOutboxMessage {
   subject: string;
   text: string;
   html: string | null;
+  /** The case document sent along (`receipt`, `decision`), issued once and attached to every attempt. */
+  attach?: 'receipt' | 'decision' | null;
 }
 
 export interface OutboxMessage extends NewOutboxMessage {
@@ -56,6 +58,7 @@ interface OutboxRow {
   subject: string;
   text: string;
   html: string | null;
+  attach: 'receipt' | 'decision' | null;
   status: OutboxStatus;
   attempts: number;
   last_error: string | null;
@@ -78,6 +81,7 @@ function toMessage(row: OutboxRow): OutboxMessage {
     subject: row.subject,
     text: row.text,
     html: row.html,
+    attach: row.attach,
     status: row.status,
     attempts: row.attempts,
     lastError: row.last_error,
@@ -98,18 +102,18 @@ export function outboxId(caseId: string, occurrence: string, event: string, reci
 /** Records messages; ids already present are left untouched (their first rendering wins). */
 export async function insertOutbox(db: Db, messages: NewOutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  const columns = 13;
+  const columns = 14;
   const values: unknown[] = [];
   const tuples = messages.map((m, i) => {
     values.push(m.id, m.caseId, m.occurrence, m.event, m.template, m.recipient, m.recipientName, m.address);
-    values.push(m.language, m.subject, m.text, m.html, OutboxStatus.queued);
+    values.push(m.language, m.subject, m.text, m.html, OutboxStatus.queued, m.attach ?? null);
     const base = i * columns;
     return `(${Array.from({ length: columns }, (_, k) => `$${base + k + 1}`).join(', ')})`;
   });
   await db.query(
     `INSERT INTO notification_outbox
        (id, case_id, occurrence, event, template, recipient, recipient_name, address,
-        language, subject, text, html, status)
+        language, subject, text, html, status, attach)
      VALUES ${tuples.join(', ')}
      ON CONFLICT (id) DO NOTHING`,
     values,
@@ -126,6 +130,12 @@ export async function listOutbox(db: Db, caseId: string): Promise<OutboxMessage[
 }
 
 /** Ids of messages not sent yet (queued or failed), oldest first. */
+/** One message as it stands, without locking it (`undefined` when the id is unknown). */
+export async function getOutboxMessage(db: Db, id: string): Promise<OutboxMessage | undefined> {
+  const { rows } = await db.query<OutboxRow>('SELECT * FROM notification_outbox WHERE id = $1', [id]);
+  return rows[0] ? toMessage(rows[0]) : undefined;
+}
+
 export async function listPendingIds(db: Db, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM notification_outbox WHERE status <> 'sent' ORDER BY created_at, id LIMIT $1`,

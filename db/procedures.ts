@@ -110,3 +110,24 @@ export async function latestCompiled(db: Db): Promise<CompiledProcedure[]> {
   );
   return res.rows.map((r) => r.compiled);
 }
+
+/** Open cases of one version of a procedure. */
+export interface VersionCaseCount {
+  id: string;
+  version: number;
+  running: number;
+}
+
+/**
+ * How many open cases run on each published version (of one procedure, or of all): one grouped
+ * query, whatever the number of procedures and versions. Versions without a running case are absent.
+ */
+export async function countRunningCases(db: Db, id?: string): Promise<VersionCaseCount[]> {
+  const res = await db.query<{ procedure_id: string; procedure_version: number; running: string }>(
+    `SELECT procedure_id, procedure_version, count(*) AS running FROM cases
+     WHERE status = 'open' AND ($1::text IS NULL OR procedure_id = $1)
+     GROUP BY procedure_id, procedure_version`,
+    [id ?? null],
+  );
+  return res.rows.map((r) => ({ id: r.procedure_id, version: r.procedure_version, running: Number(r.running) }));
+}

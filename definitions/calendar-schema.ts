@@ -5,7 +5,7 @@
 import { Document, isMap, isSeq, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { isLocalDate, WEEKDAYS } from './local-time';
-import { IDENTIFIER, Label } from './schema';
+import { IDENTIFIER, Label, LegalBasis } from './schema';
 
 /** Calendar ids are kebab-case, as in file names and case inputs (`ma-administration`). */
 export const CALENDAR_ID = /^[a-z][a-z0-9-]*$/;
@@ -28,6 +28,8 @@ export const FixedHoliday = z.strictObject({
   since: z.number().int().optional(),
   /** Last Gregorian year it applies, if abolished. */
   until: z.number().int().optional(),
+  /** The text that makes it a holiday of the public administrations (decree 2.77.169 as amended). */
+  source: z.string().optional(),
 });
 export type FixedHoliday = z.infer<typeof FixedHoliday>;
 
@@ -51,13 +53,40 @@ export const ReligiousDate = z.strictObject({
 });
 export type ReligiousDate = z.infer<typeof ReligiousDate>;
 
-/** An exceptional closure day decided by the Head of Government. */
+/**
+ * Why administrations close on a day that is neither a weekend nor a holiday of the calendar:
+ * `holiday`: an exceptional day off decided by the Head of Government (decree 2.05.916, art. 2);
+ * `force_majeure`: offices closed by an event (flood, earthquake, epidemic), by the authority's decision.
+ */
+export const ClosureCause = z.enum(['holiday', 'force_majeure']);
+export type ClosureCause = z.infer<typeof ClosureCause>;
+
+/** Unit codes as the directory writes them (`01`, `01.511`, `01.511.01.03`, `DGCT`). */
+const unitCode = z.string().regex(/^(\d{2}(\.\d{3}(\.(\d{2}|PA|CA|AN)\.\d{2})?)?|[A-Z]{2,12})$/, 'must be a unit code of the directory (e.g. 01.511 or 01.511.01.03)');
+
+/**
+ * A closure: one day, or `date` to `until` inclusive. National when `units` is absent; otherwise
+ * only cases filed in those units or below them (a province, a region, a commune) count it.
+ */
 export const Closure = z.strictObject({
   date: localDate,
+  /** Last day of a closure of several days (inclusive). */
+  until: localDate.optional(),
   name: Label,
+  /**
+   * The kind of closure (named `cause`: in the API a change's `kind` already says it is a closure).
+   * @default 'holiday'
+   */
+  cause: ClosureCause.default('holiday'),
+  /** The units whose cases it concerns, with their descendants; absent: the whole country. */
+  units: z.array(unitCode).min(1).max(200).optional(),
   source: z.string().optional(),
 });
 export type Closure = z.infer<typeof Closure>;
+export type ClosureInput = z.input<typeof Closure>;
+
+/** Longest closure recorded at once: a longer one is a typo in `until`. */
+export const MAX_CLOSURE_DAYS = 31;
 
 export const CalendarSchema = z
   .strictObject({
@@ -65,6 +94,8 @@ export const CalendarSchema = z
     /** Bumped on every change, so running clocks know their due dates must be recomputed. */
     version: z.number().int().positive(),
     title: Label,
+    /** The texts that ground the calendar (decrees on the holidays and on the working week). */
+    legalBasis: z.array(LegalBasis).default([]),
     timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone known to Intl (e.g. Africa/Casablanca)'),
     weekend: z.array(z.enum(WEEKDAYS)).max(6),
     fixedHolidays: z.record(identifier, FixedHoliday).default({}),
@@ -95,14 +126,30 @@ export const CalendarSchema = z
         });
       } else seen.set(key, i);
     });
-    const closures = new Map<string, number>();
     calendar.closures.forEach((closure, i) => {
-      const first = closures.get(closure.date);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['closures', i, 'date'], message: `${closure.date} is already a closure at closures[${first}]` });
-      } else closures.set(closure.date, i);
+      const problem = closureProblem(closure);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['closures', i, problem.path], message: problem.message });
+      const first = calendar.closures.findIndex((other, j) => j < i && closuresOverlap(other, closure));
+      if (first >= 0) {
+        ctx.addIssue({ code: 'custom', path: ['closures', i, 'date'], message: `${closure.date} is already a closure for the same units at closures[${first}]` });
+      }
     });
   });
+
+/** What is wrong with one closure on its own (`until` before `date`, too long), if anything. */
+export function closureProblem(closure: Pick<Closure, 'date' | 'until'>): { path: 'until'; message: string } | undefined {
+  if (closure.until === undefined) return undefined;
+  if (closure.until < closure.date) return { path: 'until', message: `until ${closure.until} is before date ${closure.date}` };
+  const days = Math.round((Date.parse(closure.until) - Date.parse(closure.date)) / 86_400_000) + 1;
+  if (days > MAX_CLOSURE_DAYS) return { path: 'until', message: `${days} days from ${closure.date} to ${closure.until}: a closure is at most ${MAX_CLOSURE_DAYS} days (record a longer one in parts, or check the dates)` };
+  return undefined;
+}
+
+/** Two closures for the same units (both national, or the same set of units) on a common day. */
+export function closuresOverlap(a: Pick<Closure, 'date' | 'until' | 'units'>, b: Pick<Closure, 'date' | 'until' | 'units'>): boolean {
+  const sameUnits = [...(a.units ?? [])].sort().join(',') === [...(b.units ?? [])].sort().join(',');
+  return sameUnits && a.date <= (b.until ?? b.date) && b.date <= (a.until ?? a.date);
+}
 
 /** A validated working-day calendar. Treat as immutable: changes go through `calendar.ts`. */
 export type Calendar = z.infer<typeof CalendarSchema>;
@@ -167,6 +214,7 @@ export function serializeCalendar(calendar: Calendar): string {
     id: calendar.id,
     version: calendar.version,
     title: calendar.title,
+    legalBasis: calendar.legalBasis,
     timeZone: calendar.timeZone,
     weekend: calendar.weekend,
     fixedHolidays: calendar.fixedHolidays,

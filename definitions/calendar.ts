@@ -6,7 +6,8 @@
  * A calendar is never mutated: every change returns a new calendar with `version + 1`, so a
  * running clock can tell whether its due date was computed on the current calendar.
  */
-import type { Calendar, Closure, HolidayStatus, ReligiousDate } from './calendar-schema';
+import type { Calendar, Closure, ClosureCause, ClosureInput, HolidayStatus, ReligiousDate } from './calendar-schema';
+import { Closure as ClosureSchema, closureProblem, closuresOverlap } from './calendar-schema';
 import { provisionalHolidayStart, hijriYearsOverlapping } from './islamic-dates';
 import type { LocalDate, Weekday } from './local-time';
 import { addDays, daysBetween, isLocalDate, weekdayOf } from './local-time';
@@ -29,7 +30,14 @@ export type NonWorkingReason =
       days: number;
       hijriYear?: number;
     }
-  | { kind: 'closure'; name: Label };
+  | {
+      kind: 'closure';
+      name: Label;
+      /** An exceptional day off, or force majeure. */
+      cause: ClosureCause;
+      /** The units it was recorded for, when not national. */
+      units?: string[];
+    };
 
 const WEEKDAY_NAMES: Record<Weekday, Label> = {
   monday: { fr: 'lundi', ar: 'الإثنين' },
@@ -83,10 +91,47 @@ function buildYear(calendar: Calendar, year: number): YearIndex {
       }
     }
   }
-  for (const closure of calendar.closures) {
-    if (inYear(closure.date) && !index.has(closure.date)) index.set(closure.date, { kind: 'closure', name: closure.name });
+  // Closures limited to units count only in the calendar of those units (`calendarForUnits`).
+  for (const closure of calendar.closures as ScopedClosure[]) {
+    if (closure.units) continue;
+    for (let date = closure.date; date <= (closure.until ?? closure.date); date = addDays(date, 1)) {
+      if (inYear(date) && !index.has(date)) index.set(date, { kind: 'closure', name: closure.name, cause: closure.cause, ...(closure.scope ? { units: closure.scope } : {}) });
+    }
   }
   return index;
+}
+
+/** A closure made national inside the calendar of the units it concerns, remembering its units. */
+type ScopedClosure = Closure & { scope?: string[] };
+
+// Per calendar object, the derived calendars of the unit chains asked for (a few thousand at most:
+// cases share their chains), so indexes are built once per chain and calendar version.
+const byUnits = new WeakMap<Calendar, Map<string, Calendar>>();
+
+/**
+ * The calendar as it applies to a case filed at `units[0]`, whose ancestors are the rest of
+ * `units` (the unit, its commune, prefecture/province, region, ministry): national days off, plus
+ * the closures recorded for any of those units. Without units, or when no closure is limited to
+ * units, the calendar itself.
+ */
+export function calendarForUnits(calendar: Calendar, units: readonly string[] | undefined): Calendar {
+  if (!units || units.length === 0 || !calendar.closures.some((c) => c.units)) return calendar;
+  const key = units.join('>');
+  let derived = byUnits.get(calendar);
+  if (!derived) byUnits.set(calendar, (derived = new Map()));
+  const hit = derived.get(key);
+  if (hit) return hit;
+  const closures: ScopedClosure[] = [];
+  for (const closure of calendar.closures) {
+    if (!closure.units) closures.push(closure);
+    else if (closure.units.some((u) => units.includes(u))) {
+      const { units: scope, ...national } = closure;
+      closures.push({ ...national, scope });
+    }
+  }
+  const view: Calendar = { ...calendar, closures };
+  derived.set(key, view);
+  return view;
 }
 
 function yearIndex(calendar: Calendar, year: number): YearIndex {
@@ -169,16 +214,28 @@ export function recordHoliday(calendar: Calendar, record: HolidayRecord): Calend
 }
 
 /**
- * Records an exceptional closure day (decided by the Head of Government) and returns a new
- * calendar, version + 1.
- * @throws Error when the date is invalid or already a closure.
+ * Records a closure (an exceptional day off decided by the Head of Government, or force majeure),
+ * national or limited to units, of one day or `date` to `until`, and returns a new calendar,
+ * version + 1.
+ * @throws Error when a date is invalid, the span too long, or the same units already closed then.
  */
-export function recordClosure(calendar: Calendar, closure: Closure): Calendar {
-  if (!isLocalDate(closure.date)) throw new Error(`calendar ${calendar.id}: closure date "${closure.date}" must be a real date written YYYY-MM-DD`);
-  if (calendar.closures.some((c) => c.date === closure.date)) {
-    throw new Error(`calendar ${calendar.id}: ${closure.date} is already a closure day`);
+export function recordClosure(calendar: Calendar, input: ClosureInput): Calendar {
+  // The stored calendar is validated again when read: refuse here what it would refuse then.
+  const parsed = ClosureSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || 'closure';
+    throw new Error(`calendar ${calendar.id}: closure ${field}: ${issue?.message ?? 'invalid'}`);
   }
-  const closures = [...calendar.closures, { ...closure }].sort((a, b) => a.date.localeCompare(b.date));
+  const closure: Closure = parsed.data;
+  const problem = closureProblem(closure);
+  if (problem) throw new Error(`calendar ${calendar.id}: closure ${problem.message}`);
+  const clash = calendar.closures.find((c) => closuresOverlap(c, closure));
+  if (clash) {
+    const where = closure.units ? `units ${closure.units.join(', ')}` : 'the whole country';
+    throw new Error(`calendar ${calendar.id}: ${clash.date}${clash.until ? ` to ${clash.until}` : ''} is already a closure for ${where}`);
+  }
+  const closures = [...calendar.closures, closure].sort((a, b) => a.date.localeCompare(b.date));
   return { ...calendar, version: calendar.version + 1, closures };
 }
 
@@ -194,8 +251,10 @@ export function describeNonWorkingDay(reason: NonWorkingReason, languages: reado
       return `weekend (${name})`;
     case 'holiday':
       return `${name}${reason.days > 1 ? `, day ${reason.day} of ${reason.days}` : ''} [${reason.status}]`;
-    case 'closure':
-      return `exceptional closure: ${name}`;
+    case 'closure': {
+      const what = reason.cause === 'force_majeure' ? 'closure (force majeure)' : 'exceptional closure';
+      return `${what}: ${name}${reason.units ? ` [units ${reason.units.join(', ')}]` : ''}`;
+    }
     default: {
       const never: never = reason;
       return JSON.stringify(never);

@@ -12,6 +12,8 @@ export interface InputError {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A document id: a lowercase UUID (documents/store.ts makes them). */
+export const DOCUMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Keys that could reach a prototype if a careless consumer merged the input into an object. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -69,9 +71,10 @@ function checkField(field: Field, value: unknown, path: string, errors: InputErr
       return;
     }
     case 'file':
-      // A file reference: an id returned by the document store, never the content itself.
-      if (typeof value !== 'string' || value.trim() === '')
-        errors.push({ path, message: `expected a file reference, got ${describe(value)}` });
+      // A document id returned by POST /api/v1/documents, never the content itself. Whether the
+      // document exists, is the caller's and fits `accept` is checked by the use cases (I/O).
+      if (typeof value !== 'string' || !DOCUMENT_ID.test(value))
+        errors.push({ path, message: `expected a document id (as POST /api/v1/documents returns), got ${describe(value)}` });
       return;
     case 'list':
       if (!Array.isArray(value)) return void errors.push({ path, message: `expected a list, got ${describe(value)}` });

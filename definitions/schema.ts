@@ -86,6 +86,11 @@ const fieldBase = {
   help: Label.optional(),
 };
 
+/** A media type or a range of one top-level type, as `accept` lists them. */
+const MEDIA_RANGE = /^[a-z]+\/(\*|[a-z0-9][a-z0-9.+-]*)$/;
+/** `20 MB`, `512KB`, `1000 B`. */
+export const FILE_SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB)$/i;
+
 export const ChoiceOption = z.strictObject({ value: z.string().min(1), label: Label });
 
 export type Field =
@@ -94,7 +99,7 @@ export type Field =
   | { type: 'date'; label: Label; required: boolean; help?: Label }
   | { type: 'boolean'; label: Label; required: boolean; help?: Label }
   | { type: 'choice'; label: Label; required: boolean; help?: Label; options: z.infer<typeof ChoiceOption>[] }
-  | { type: 'file'; label: Label; required: boolean; help?: Label; accept?: string[] }
+  | { type: 'file'; label: Label; required: boolean; help?: Label; accept?: string[]; maxSize?: number | string }
   | { type: 'list'; label: Label; required: boolean; help?: Label; of: Field; minItems?: number; maxItems?: number }
   | { type: 'group'; label: Label; required: boolean; help?: Label; fields: Record<string, Field> };
 
@@ -117,7 +122,14 @@ export const Field: z.ZodType<Field> = z.lazy(() =>
     z.strictObject({ type: z.literal('date'), ...fieldBase }),
     z.strictObject({ type: z.literal('boolean'), ...fieldBase }),
     z.strictObject({ type: z.literal('choice'), ...fieldBase, options: z.array(ChoiceOption).min(1) }),
-    z.strictObject({ type: z.literal('file'), ...fieldBase, accept: z.array(z.string()).optional() }),
+    z.strictObject({
+      type: z.literal('file'),
+      ...fieldBase,
+      /** Media types the document may be (sniffed from its bytes): `application/pdf`, `image/*`. */
+      accept: z.array(z.string().regex(MEDIA_RANGE, 'must be a media type such as application/pdf or image/*')).min(1).optional(),
+      /** Largest upload: bytes, or a size such as `20 MB` (units B, KB, MB; 1 KB = 1024 B). */
+      maxSize: z.union([z.number().int().positive(), z.string().regex(FILE_SIZE, 'must be bytes or a size such as 20 MB')]).optional(),
+    }),
     z.strictObject({
       type: z.literal('list'),
       ...fieldBase,

@@ -38,34 +38,57 @@ export interface DemoTokenOptions {
   audience?: string;
 }
 
-/** Mints the applicant, agent, supervisor and administrator tokens. */
-export async function mintDemoTokens(secret: string, options: DemoTokenOptions): Promise<DemoToken[]> {
+/** One demo person: the banner's token and the console's demo login are both made from it. */
+export interface DemoPerson {
+  /** Stable id (the console's login form posts it). */
+  id: 'applicant' | 'agent' | 'supervisor' | 'admin';
+  /** Shell variable the banner exports the token as, e.g. `MASAR_APPLICANT_TOKEN`. */
+  variable: string;
+  who: string;
+  claims: { sub: string; name: string; email?: string; roles: string[]; unit?: string; lang: 'fr' | 'ar' };
+}
+
+/** The applicant, agent, supervisor and administrator of the demo directory. */
+export function demoPeople(): DemoPerson[] {
   const agent = demoMember(DEMO_AGENT_ID);
   const supervisor = demoMember(DEMO_SUPERVISOR_ID);
-  const people = [
+  return [
     {
+      id: 'applicant',
       variable: 'MASAR_APPLICANT_TOKEN',
       who: 'applicant Amina El Amrani',
       claims: { sub: 'demo-applicant', name: 'Amina El Amrani', email: 'amina.elamrani@masar.local', roles: ['applicant'], lang: 'fr' as const },
     },
     {
+      id: 'agent',
       variable: 'MASAR_AGENT_TOKEN',
       who: `agent ${agent.name} at ${agent.unitCode}`,
       claims: { sub: agent.id, name: agent.name, email: agent.email, roles: [...agent.roles], unit: agent.unitCode, lang: agent.language },
     },
     {
+      id: 'supervisor',
       variable: 'MASAR_SUPERVISOR_TOKEN',
       who: `supervisor ${supervisor.name} at ${supervisor.unitCode}`,
       claims: { sub: supervisor.id, name: supervisor.name, email: supervisor.email, roles: [...supervisor.roles], unit: supervisor.unitCode, lang: supervisor.language },
     },
     {
+      id: 'admin',
       variable: 'MASAR_ADMIN_TOKEN',
       who: 'administrator',
       claims: { sub: 'demo-admin', name: 'Administrateur Masar', roles: ['admin'], lang: 'fr' as const },
     },
   ];
+}
+
+/** The demo people as the console's demo logins. */
+export function demoPersonas(): { id: string; principal: DemoPerson['claims'] }[] {
+  return demoPeople().map((p) => ({ id: p.id, principal: p.claims }));
+}
+
+/** Mints the applicant, agent, supervisor and administrator tokens. */
+export async function mintDemoTokens(secret: string, options: DemoTokenOptions): Promise<DemoToken[]> {
   return Promise.all(
-    people.map(async (p) => ({
+    demoPeople().map(async (p) => ({
       variable: p.variable,
       who: p.who,
       token: await mintToken({
@@ -81,6 +104,8 @@ export async function mintDemoTokens(secret: string, options: DemoTokenOptions):
 
 export interface BannerFacts {
   apiUrl: string;
+  /** The console's demo logins, when the console is on with them. */
+  console?: { people: DemoPerson[] };
   temporal: { address: string; uiUrl?: string; external: boolean };
   database: { where: string; external: boolean };
   mail: { where: string; external: boolean };
@@ -97,6 +122,12 @@ export function bannerLines(f: BannerFacts): string[] {
     '',
     `  ${READY_LINE}`,
     '',
+    ...(f.console
+      ? [
+          `  Console         ${f.apiUrl}/   (open it in a browser)`,
+          `    demo logins   ${f.console.people.map((p) => `${p.id} (${p.claims.name}${p.claims.unit ? `, ${p.claims.unit}` : ''})`).join('; ')}`,
+        ]
+      : []),
     `  API             ${f.apiUrl}/api/v1`,
     `  API docs        ${f.apiUrl}/api/v1/docs`,
     `  Temporal        ${f.temporal.external ? `${f.temporal.address} (TEMPORAL_ADDRESS)` : `${f.temporal.address}, Web UI ${f.temporal.uiUrl ?? '(headless)'}`}`,

@@ -11,9 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import pino from 'pino';
-import { LOG_REDACT } from '../api/app';
 import { loadApiConfig, loadStartConfig, loadWorkerConfig, type StartConfig } from '../config/env';
+import { createLogger } from '../config/logging';
 import { parseLifetime } from '../api/token-lifetime';
 import { publishShippedProcedures, startApi } from '../api/server';
 import { startEmbeddedPostgres } from '../db/embedded';
@@ -23,7 +22,11 @@ import { seedDirectory } from '../db/seed/seed-directory';
 import { startDevServer } from '../worker/dev-server';
 import { startWorker } from '../worker/run';
 import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
-import { bannerLines, mintDemoTokens } from './start-banner';
+import { consoleFromConfig } from '../console';
+import { demoSealFiles } from '../documents/seal-files';
+import { PROCEDURE_TEMPLATE_NAMES } from '../activities/notifications/render';
+import { createProcedureSimulator } from '../cli/simulate/simulator';
+import { bannerLines, demoPeople, demoPersonas, mintDemoTokens } from './start-banner';
 import { reclaimDataDir, recordDevServer, releaseDataDir } from './start-leftovers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -84,6 +87,13 @@ function keptSecret(file: string): string {
   return secret;
 }
 
+/** A payload key file generated once in the data folder (`id:secret`, readable by its owner only). */
+function demoPayloadKeyFile(dataDir: string): string {
+  const file = path.join(dataDir, 'payload-keys');
+  if (!existsSync(file)) writeFileSync(file, `# Demo key of the payload codec, made by npm start. Rotate: add a line; the last one encrypts.\ndemo-1:${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  return file;
+}
+
 /** The JWT secret kept in the data folder, so tokens survive restarts. */
 function jwtSecret(config: StartConfig, dataDir: string): string | undefined {
   if (config.AUTH_JWT_SECRET) return config.AUTH_JWT_SECRET;
@@ -108,7 +118,7 @@ async function main(): Promise<void> {
   const config = loadStartConfig(process.env);
   const dataDir = path.resolve(config.MASAR_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
-  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACT });
+  const logger = createLogger(config.LOG_LEVEL);
   const temporalDb = path.join(dataDir, 'temporal.db');
   // Before the ports: a dev server left by a killed run holds the Temporal port.
   await reclaimDataDir({ dataDir, dbFile: temporalDb, say });
@@ -170,13 +180,28 @@ async function main(): Promise<void> {
   // The journal's signing key: yours when set, else one generated in the data folder (demo only:
   // whoever reads the folder can re-sign; production keeps the key out of the database's reach).
   const journalKey = config.MASAR_JOURNAL_KEY ?? keptSecret(path.join(dataDir, 'journal-key'));
-  const shared = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: config.LOG_LEVEL, MASAR_JOURNAL_KEY: journalKey };
+  // The seal of receipts and decisions: yours when set, else a self-signed demo pair in the data folder.
+  const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? { cert: config.MASAR_SEAL_CERT, key: config.MASAR_SEAL_KEY } : demoSealFiles(dataDir);
+  const publicUrl = process.env.MASAR_PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
+  // The payload codec's key: yours when set, else a demo key file in the data folder (the same
+  // caveat: whoever reads the folder can decrypt the Temporal histories kept beside it).
+  const payloadKeys = config.MASAR_PAYLOAD_KEYS || config.MASAR_PAYLOAD_KEY_FILE ? {} : { MASAR_PAYLOAD_KEY_FILE: demoPayloadKeyFile(dataDir) };
+  const shared = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    LOG_LEVEL: config.LOG_LEVEL,
+    MASAR_JOURNAL_KEY: journalKey,
+    MASAR_SEAL_CERT: seal.cert,
+    MASAR_SEAL_KEY: seal.key,
+    MASAR_PUBLIC_URL: publicUrl,
+    ...payloadKeys,
+  };
 
   await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {
     if (!config.SMTP_URL) mkdirSync(mailDir, { recursive: true });
-    // Links in messages point at this API unless the operator says where the public reaches it.
-    const publicUrl = process.env.MASAR_PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
-    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir, MASAR_PUBLIC_URL: publicUrl }), logger);
+    // Links in messages and QR codes point at this API unless the operator says where the public reaches it.
+    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir }), logger);
     running.push({ name: 'the worker', stop: () => worker.stop() });
     worker.done.catch((err: unknown) => {
       if (stopping) return;
@@ -191,9 +216,15 @@ async function main(): Promise<void> {
       PORT: String(config.PORT),
       HOST: config.HOST,
       MASAR_SEED_PROCEDURES: 'false', // published in step 3
+      // Uploads under the data folder, unless the operator names a bucket or a folder.
+      MASAR_DOCUMENTS_DIR: process.env.MASAR_DOCUMENTS_DIR ?? path.join(dataDir, 'documents'),
       ...(secret ? { AUTH_JWT_SECRET: secret } : {}),
+      // The console's login page offers the demo people (this is a developer's machine).
+      MASAR_CONSOLE_DEMO_LOGINS: process.env.MASAR_CONSOLE_DEMO_LOGINS ?? 'true',
     });
-    const started = await startApi(apiConfig, logger);
+    // Administrators may play a definition on the time-skipping test server before publishing it (development only).
+    const simulator = createProcedureSimulator({ testServerPath: ensureTemporalToolchain({ env: process.env, root: ROOT, install: false }).testServer });
+    const started = await startApi(apiConfig, logger, { console: consoleFromConfig(apiConfig, demoPersonas(), { knownTemplates: PROCEDURE_TEMPLATE_NAMES, simulator }) });
     running.push({ name: 'the API', stop: () => started.stop() });
     return started;
   });
@@ -210,6 +241,7 @@ async function main(): Promise<void> {
     : undefined;
   const lines = bannerLines({
     apiUrl: api.url,
+    ...(api.console ? { console: { people: demoPeople() } } : {}),
     temporal: { address: temporal.address, ...(temporal.uiUrl ? { uiUrl: temporal.uiUrl } : {}), external: !!config.TEMPORAL_ADDRESS },
     database: { where: config.DATABASE_URL ? new URL(config.DATABASE_URL).host : `127.0.0.1:${config.MASAR_PG_PORT}, data in ${path.join(dataDir, 'pg')}`, external: !!config.DATABASE_URL },
     mail: { where: config.SMTP_URL ? new URL(config.SMTP_URL).host : mailDir, external: !!config.SMTP_URL },

@@ -10,13 +10,16 @@ import { createHash } from 'node:crypto';
 import type { CaseRecord } from '../db/cases';
 import { UnitLookupError } from '../db/directory';
 import { claimActionKey } from '../db/idempotency';
+import { getProcedure } from '../db/procedures';
 import { canonicalJson } from '../definitions/compile';
-import { SupervisorActions, type ActRequest, type CaseView, type UnitChain } from '../workflows/messages';
+import { ownValue } from '../definitions/compiled';
+import { SupervisorActions, type ActRequest, type AttachedDocument, type CaseView, type UnitChain } from '../workflows/messages';
 import type { CaseEngine } from './case-engine';
 import { visibleCase, type CaseAccess } from './access';
 import { actionsFor, type AvailableAction } from './available-actions';
 import type { UseCaseDeps } from './deps';
-import { conflict, invalid } from './errors';
+import { attach, checkDocuments, detach } from './documents';
+import { conflict, invalid, UseCaseError } from './errors';
 import type { Principal } from './principal';
 
 /** Input fields of built-in actions that name a unit: resolved here, scope-checked by the workflow. */
@@ -33,7 +36,8 @@ export async function resolveNamedUnits(
   input: Record<string, unknown> | undefined,
 ): Promise<Record<string, UnitChain>> {
   const units: Record<string, UnitChain> = {};
-  for (const field of UNIT_FIELDS[action] ?? []) {
+  // An action name is outside input: own entries only (`constructor` names no unit fields).
+  for (const field of ownValue(UNIT_FIELDS, action) ?? []) {
     const code = input?.[field];
     if (typeof code !== 'string' || code === '') continue;
     try {
@@ -45,6 +49,20 @@ export async function resolveNamedUnits(
     }
   }
   return units;
+}
+
+/**
+ * The documents an action's input names, checked against the action of the case's current state
+ * (the workflow checks the rest of the input). A built-in action or an unknown one names none.
+ */
+async function actionDocuments(db: UseCaseDeps['db'], p: Principal, record: CaseRecord, input: ActInput): Promise<AttachedDocument[]> {
+  if (!input.input || Object.keys(input.input).length === 0) return [];
+  const { id, version } = record.view.procedure;
+  const published = await getProcedure(db, id, version);
+  const state = published?.compiled.states[record.view.state];
+  const action = state && Object.prototype.hasOwnProperty.call(state.actions, input.action) ? state.actions[input.action] : undefined;
+  if (!action) return [];
+  return checkDocuments(db, p, action.input, input.input, 'input', record.view.caseId);
 }
 
 /** An action as the caller asks it. */
@@ -74,7 +92,7 @@ async function claimKey(db: UseCaseDeps['db'], caller: string, key: string, case
  * that key to this one request.
  */
 export async function actOnCase(
-  deps: Pick<UseCaseDeps, 'db' | 'directory'> & { engine: Pick<CaseEngine, 'act'> },
+  deps: Pick<UseCaseDeps, 'db' | 'directory'> & Partial<Pick<UseCaseDeps, 'now'>> & { engine: Pick<CaseEngine, 'act'> },
   p: Principal,
   caseId: string,
   input: ActInput,
@@ -87,6 +105,7 @@ export async function actOnCase(
   }
   // Bad input (an unknown unit) is refused before the key is claimed: it changes nothing.
   const units = await resolveNamedUnits(deps.directory, input.action, input.input);
+  const documents = await actionDocuments(deps.db, p, record, input);
   if (key) await claimKey(deps.db, p.sub, key, caseId, input);
   const request: ActRequest = {
     action: input.action,
@@ -94,7 +113,18 @@ export async function actOnCase(
     ...(input.input ? { input: input.input } : {}),
     ...(input.comment !== undefined ? { comment: input.comment } : {}),
     ...(Object.keys(units).length ? { units } : {}),
+    ...(documents.length ? { documents } : {}),
   };
-  const view = await deps.engine.act(caseId, request, updateId);
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  await attach(deps.db, caseId, documents, `${input.action}:input`, at);
+  let view: CaseView;
+  try {
+    view = await deps.engine.act(caseId, request, updateId);
+  } catch (err) {
+    // Refused by the workflow: the documents go back to their uploader, who may name them again.
+    // Not on a timeout or an outage: the action may have been applied, naming them for good.
+    if (err instanceof UseCaseError && err.kind !== 'unavailable') await detach(deps.db, caseId, documents, at).catch(() => undefined);
+    throw err;
+  }
   return { record, access, view, actions: await actionsFor(deps, p, record, view) };
 }

@@ -120,7 +120,7 @@ const compiledCache = new Map<string, CompiledProcedure>();
 const COMPILED_CACHE_MAX = 200;
 
 /** What `p` may do on the stored case as `view` shows it, under the procedure version it runs. */
-export async function actionsFor(deps: Pick<UseCaseDeps, 'db'>, p: Principal, record: CaseRecord, view: CaseView): Promise<AvailableAction[]> {
+export async function actionsFor(deps: Pick<UseCaseDeps, 'db' | 'directory'>, p: Principal, record: CaseRecord, view: CaseView): Promise<AvailableAction[]> {
   const { id, version, hash } = view.procedure;
   const key = `${id}@${version}#${hash}`;
   let compiled = compiledCache.get(key);
@@ -131,5 +131,24 @@ export async function actionsFor(deps: Pick<UseCaseDeps, 'db'>, p: Principal, re
     if (compiledCache.size >= COMPILED_CACHE_MAX) compiledCache.clear();
     compiledCache.set(key, compiled);
   }
-  return availableActions(view, compiled, p, record.applicantId);
+  const actions = availableActions(view, compiled, p, record.applicantId);
+  const reassign = actions.find((a) => a.action === SupervisorActions.reassign);
+  if (reassign && p.unit) reassign.input = { ...reassign.input, unit: await unitPicker(deps.directory, p.unit) };
+  return actions;
+}
+
+/**
+ * The `unit` of a reassignment as a choice of the active units below the supervisor's (the only ones
+ * the workflow accepts), with their names: a form offers these and nothing else. `picker: 'unit'`
+ * tells a client it is a unit choice (labels in `optionLabels`).
+ */
+async function unitPicker(directory: Pick<UseCaseDeps['directory'], 'descendants'>, unit: string): Promise<Record<string, unknown>> {
+  const units = (await directory.descendants(unit)).filter((u) => u.active);
+  return {
+    type: 'choice',
+    picker: 'unit',
+    description: `a unit inside ${unit} (at least one of unit, assignee)`,
+    options: units.map((u) => u.code),
+    optionLabels: Object.fromEntries(units.map((u) => [u.code, { fr: `${u.name.fr} (${u.code})`, ar: `${u.name.ar} (${u.code})` }])),
+  };
 }

@@ -5,10 +5,10 @@
  */
 import { currentCalendar, saveCalendar } from '../db/calendars';
 import { recordClosure, recordHoliday, religiousDateOf, type Calendar, type HolidayRecord } from '../definitions/calendar';
-import type { Closure } from '../definitions/calendar-schema';
+import type { ClosureInput } from '../definitions/calendar-schema';
 import { computeDue, type Due } from '../definitions/deadline';
 import { DurationError } from '../definitions/duration';
-import type { Counting } from '../definitions/schema';
+import type { Counting, EndOnNonWorkingDay } from '../definitions/schema';
 import type { LocalDate } from '../definitions/local-time';
 import { requireAdmin } from './access';
 import type { UseCaseDeps } from './deps';
@@ -16,7 +16,7 @@ import { conflict, invalid, notFound } from './errors';
 import type { Principal } from './principal';
 
 /** A change to a calendar: an announced religious holiday, or an exceptional closure. */
-export type CalendarChange = ({ kind: 'religious' } & HolidayRecord) | ({ kind: 'closure' } & Closure);
+export type CalendarChange = ({ kind: 'religious' } & HolidayRecord) | ({ kind: 'closure' } & ClosureInput);
 
 /** The calendar in force, or not-found. */
 export async function readCalendar(deps: Pick<UseCaseDeps, 'db'>, id: string): Promise<Calendar> {
@@ -32,13 +32,22 @@ export interface DeadlineQuery {
   duration: string;
   extensions: string[];
   counting?: Counting | undefined;
+  /** A period ending on a non-working day: `extend` or `keep` (default). */
+  endOnNonWorkingDay?: EndOnNonWorkingDay | undefined;
 }
 
 /** When a deadline falls on calendar `id`; an uncountable duration is `invalid` at `duration`. */
 export async function computeDeadline(deps: Pick<UseCaseDeps, 'db'>, id: string, query: DeadlineQuery): Promise<{ calendar: Calendar; due: Due }> {
   const calendar = await readCalendar(deps, id);
   try {
-    const due = computeDue({ calendar, from: query.from, duration: query.duration, extensions: query.extensions, ...(query.counting ? { counting: query.counting } : {}) });
+    const due = computeDue({
+      calendar,
+      from: query.from,
+      duration: query.duration,
+      extensions: query.extensions,
+      endOnNonWorkingDay: query.endOnNonWorkingDay,
+      ...(query.counting ? { counting: query.counting } : {}),
+    });
     return { calendar, due };
   } catch (err) {
     if (err instanceof DurationError) throw invalid(err.message, [{ path: 'duration', message: err.message }]);
@@ -57,13 +66,36 @@ export function applyCalendarChange(calendar: Calendar, change: CalendarChange):
     next =
       change.kind === 'religious'
         ? recordHoliday(calendar, { holiday: change.holiday, hijriYear: change.hijriYear, start: change.start, ...(change.status ? { status: change.status } : {}), ...(change.source ? { source: change.source } : {}) })
-        : recordClosure(calendar, { date: change.date, name: change.name, ...(change.source ? { source: change.source } : {}) });
+        : recordClosure(calendar, closureOf(change));
   } catch (err) {
-    throw invalid((err as Error).message, [{ path: change.kind === 'religious' ? 'start' : 'date', message: (err as Error).message }]);
+    const message = (err as Error).message;
+    const path = change.kind === 'religious' ? 'start' : / until /.test(message) ? 'until' : 'date';
+    throw invalid(message, [{ path, message }]);
   }
   const changed = change.kind === 'religious' ? change.start : change.date;
   const replaced = change.kind === 'religious' ? religiousDateOf(calendar, change.holiday, change.hijriYear).start : changed;
   return { next, from: replaced < changed ? replaced : changed };
+}
+
+function closureOf(change: { kind: 'closure' } & ClosureInput): ClosureInput {
+  const { kind: _kind, ...closure } = change;
+  return Object.fromEntries(Object.entries(closure).filter(([, v]) => v !== undefined)) as ClosureInput;
+}
+
+/**
+ * Units of a closure must be in the directory: a typo would silently close nobody. Each unknown
+ * one is `invalid` at `units[i]`.
+ */
+async function checkClosureUnits(deps: Pick<UseCaseDeps, 'directory'>, units: readonly string[]): Promise<void> {
+  const errors: { path: string; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const [i, code] of units.entries()) {
+    if (seen.has(code)) errors.push({ path: `units[${i}]`, message: `unit "${code}" is listed twice` });
+    seen.add(code);
+    if (!(await deps.directory.getUnit(code))) errors.push({ path: `units[${i}]`, message: `unit "${code}" is not in the directory (give the code of a province, prefecture, region or commune, e.g. 01.511)` });
+  }
+  const first = errors[0];
+  if (first) throw invalid(`closure: ${first.message}`, errors);
 }
 
 /** Only admins record holidays and closures. */
@@ -74,18 +106,21 @@ export const authorizeCalendarChange = (p: Principal): void => requireAdmin(p, '
  * running cases' deadlines (one workflow per calendar version). A concurrent change is a conflict.
  */
 export async function recordCalendarChange(
-  deps: Pick<UseCaseDeps, 'db' | 'engine'>,
+  deps: Pick<UseCaseDeps, 'db' | 'engine' | 'directory'>,
   p: Principal,
   id: string,
   change: CalendarChange,
 ): Promise<{ calendar: Calendar; changed: LocalDate; recomputeWorkflowId: string }> {
   authorizeCalendarChange(p);
+  if (change.kind === 'closure' && change.units) await checkClosureUnits(deps, change.units);
   const calendar = await readCalendar(deps, id);
   const { next, from } = applyCalendarChange(calendar, change);
   if (!(await saveCalendar(deps.db, next, calendar.version))) {
     throw conflict('calendar-changed', `calendar ${id} changed while recording (now past version ${calendar.version}); retry`);
   }
   // Running cases recompute their deadlines in the background, durably (one workflow per version).
-  const recomputeWorkflowId = await deps.engine.calendarChanged({ calendarId: id, version: next.version, from });
+  // A closure limited to units reaches only the cases filed in them or below them.
+  const units = change.kind === 'closure' ? change.units : undefined;
+  const recomputeWorkflowId = await deps.engine.calendarChanged({ calendarId: id, version: next.version, from, ...(units ? { units } : {}) });
   return { calendar: next, changed: change.kind === 'religious' ? change.start : change.date, recomputeWorkflowId };
 }

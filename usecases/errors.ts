@@ -13,7 +13,7 @@ export interface FieldError {
   column?: number;
 }
 
-export type UseCaseErrorKind = 'not-found' | 'forbidden' | 'conflict' | 'invalid' | 'unavailable';
+export type UseCaseErrorKind = 'not-found' | 'forbidden' | 'conflict' | 'invalid' | 'unavailable' | 'too-large' | 'unsupported-media-type';
 
 /** A use case's refusal; `code` is a stable slug (`case-closed`, `invalid-definition`...). */
 export class UseCaseError extends Error {
@@ -35,3 +35,8 @@ export const forbidden = (message: string) => new UseCaseError('forbidden', 'for
 export const conflict = (code: string, message: string) => new UseCaseError('conflict', code, message);
 export const invalid = (message: string, fields: FieldError[], code = 'invalid-input') => new UseCaseError('invalid', code, message, fields);
 export const unavailable = (message: string) => new UseCaseError('unavailable', 'unavailable', message);
+/** Content larger than the limit that applies to it (an upload past its field's `maxSize`). */
+export const tooLarge = (message: string, fields: FieldError[]) => new UseCaseError('too-large', 'payload-too-large', message, fields);
+/** Content of a type the target does not take (a document whose bytes are not of the field's `accept`). */
+export const unsupportedMediaType = (message: string, fields: FieldError[]) =>
+  new UseCaseError('unsupported-media-type', 'unsupported-media-type', message, fields);

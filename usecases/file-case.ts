@@ -14,6 +14,7 @@ import { canonicalJson } from '../definitions/compile';
 import { validateInput } from '../definitions/input-validate';
 import type { Actor, Applicant, CaseInput, CaseRegistration, CaseUnit } from '../workflows/messages';
 import { isApplicant, isStaff } from './access';
+import { attach, checkDocuments, detach } from './documents';
 import type { UseCaseDeps } from './deps';
 import { conflict, forbidden, invalid } from './errors';
 import type { Principal } from './principal';
@@ -126,11 +127,14 @@ export async function fileCase(
     );
   }
 
+  const idem = options.idempotency;
+  // A retried filing names documents its first try attached to this very case: they pass.
+  const documents = await checkDocuments(db, p, procedure.input, input.data, 'data', idem ? caseIdFromKey(p.sub, idem.key) : undefined);
+
   const year = deps.now().getUTCFullYear();
   let caseId: string;
   let reference: string;
   let replayed = false;
-  const idem = options.idempotency;
   if (idem) {
     const candidate = { caseId: caseIdFromKey(p.sub, idem.key), reference: formatReference(procedure.id, year, await nextReferenceNumber(db)) };
     const claim = await claimIdempotencyKey(db, p.sub, idem.key, idem.requestHash, candidate);
@@ -144,15 +148,36 @@ export async function fileCase(
     reference = formatReference(procedure.id, year, await nextReferenceNumber(db));
   }
 
-  const filing: CaseInput = { caseId, reference, procedure, unit, applicant, data: input.data, filedBy, calendarId: options.calendarId };
+  const filing: CaseInput = {
+    caseId,
+    reference,
+    procedure,
+    unit,
+    applicant,
+    data: input.data,
+    filedBy,
+    calendarId: options.calendarId,
+    ...(documents.length ? { documents } : {}),
+  };
   // A 2xx must mean the case can be read: its row exists before its workflow does. A procedure
   // that keeps a register gets the case's number in that same transaction.
-  const registration = await recordFiling(db, filing, deps.now().toISOString());
+  const filedAt = deps.now().toISOString();
+  const registration = await recordFiling(db, filing, filedAt);
   const caseInput: CaseInput = registration ? { ...filing, registration } : filing;
+  try {
+    // Attached before the workflow starts: once it runs, the case names them for good.
+    await attach(db, caseId, documents, 'data', filedAt);
+  } catch (err) {
+    if (!replayed) await forgetFiling(db, caseId).catch(() => undefined);
+    throw err;
+  }
   try {
     await engine.start(caseInput);
   } catch (err) {
-    if (!replayed) await forgetFiling(db, caseId).catch(() => undefined);
+    if (!replayed) {
+      await detach(db, caseId, documents, filedAt).catch(() => undefined);
+      await forgetFiling(db, caseId).catch(() => undefined);
+    }
     throw err;
   }
   const filed = { caseId, reference, replayed, procedureId: procedure.id, ...(registration ? { registration } : {}) };

@@ -23,12 +23,16 @@ export function authorizeEscalations(p: Principal): void {
 
 /** The caller's inbox, one keyset page (`cursor` as the previous page's `next` decoded). */
 export async function taskInbox(
-  deps: Pick<UseCaseDeps, 'db'>,
+  deps: Pick<UseCaseDeps, 'db' | 'now'>,
   p: Principal,
   filter: {
     procedure?: string | undefined;
     /** `mine`: tasks the caller holds (claimed, assigned, taken over); `unassigned`: tasks nobody holds. */
     assigned?: 'mine' | 'unassigned' | undefined;
+    /** Only tasks of this state (`review`...). */
+    state?: string | undefined;
+    /** Only tasks whose deadline has passed. */
+    late?: boolean | undefined;
   },
   page: { limit: number; cursor?: (string | number | null)[] | undefined },
 ): Promise<{ items: InboxItem[]; next?: string }> {
@@ -40,6 +44,8 @@ export async function taskInbox(
       roles: staffRoles(p),
       ...(filter.procedure ? { procedureId: filter.procedure } : {}),
       ...(filter.assigned ? { assignee: filter.assigned === 'mine' ? { id: p.sub } : ('none' as const) } : {}),
+      ...(filter.state ? { state: filter.state } : {}),
+      ...(filter.late ? { dueBefore: deps.now() } : {}),
     },
     { limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}) },
   );

@@ -8,6 +8,7 @@ import type { Member } from '../db/directory-model';
 import {
   addMember as add,
   knownRoles,
+  MemberFields as MemberFieldsSchema,
   listUnitMembers,
   MemberError,
   type MemberFields,
@@ -54,6 +55,17 @@ async function refused<T>(work: () => Promise<T>): Promise<T> {
 export async function listMembers(deps: Pick<UseCaseDeps, 'db'>, p: Principal, unit: string): Promise<Member[]> {
   requireAdmin(p, 'listing the members of a unit');
   return refused(() => listUnitMembers(deps.db, unit));
+}
+
+/**
+ * A member's fields as a form or a body gives them (`roles` one or many), checked by the directory's
+ * own schema: every bad field is `invalid` at its name, with what to write instead.
+ */
+export function parseMemberFields(input: unknown): MemberFields {
+  const parsed = MemberFieldsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((i) => ({ path: String(i.path[0] ?? 'body'), message: i.message }));
+  throw invalid(`the member is not valid: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
 }
 
 /** Adds a member with roles to a unit (admins). */

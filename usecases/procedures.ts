@@ -6,7 +6,16 @@
  * `authorizeValidate`/`authorizePublish` are exported so that a transport can refuse a caller who
  * may not before it even reads the body; the use cases check again.
  */
-import { getProcedure, listProcedures as listPublished, listVersions, publishProcedure as publish, type ProcedureSummary, type ProcedureVersionSummary, type PublishedProcedure } from '../db/procedures';
+import {
+  countRunningCases,
+  getProcedure,
+  listProcedures as listPublished,
+  listVersions,
+  publishProcedure as publish,
+  type ProcedureSummary,
+  type ProcedureVersionSummary,
+  type PublishedProcedure,
+} from '../db/procedures';
 import { roleWarnings, type RoleWarning } from '../db/role-coverage';
 import { compileProcedure } from '../definitions/compile';
 import type { CompiledProcedure } from '../definitions/compiled';
@@ -118,4 +127,58 @@ export async function publishProcedure(
  */
 export async function procedureWarnings(deps: Pick<UseCaseDeps, 'db'>, compiled: CompiledProcedure): Promise<RoleWarning[]> {
   return roleWarnings(deps.db, compiled);
+}
+
+/** One version in the administrators' catalogue: whether new cases get it, how many cases run on it. */
+export interface CatalogueVersion {
+  version: number;
+  /** New cases are filed on the latest version. */
+  current: boolean;
+  /** Open cases on this version. */
+  running: number;
+}
+
+/** A procedure in the administrators' catalogue. */
+export interface CatalogueProcedure {
+  id: string;
+  title: ProcedureSummary['title'];
+  /** The version new cases get. */
+  current: number;
+  /** Newest first. */
+  versions: CatalogueVersion[];
+  /** Open cases over every version. */
+  running: number;
+}
+
+const versionsWithCounts = (versions: number[], latest: number, counts: Map<number, number>): CatalogueVersion[] =>
+  versions.map((version) => ({ version, current: version === latest, running: counts.get(version) ?? 0 }));
+
+/** Every procedure with its versions and the open cases on each (admins): two set-based queries. */
+export async function procedureCatalogue(deps: Pick<UseCaseDeps, 'db'>, p: Principal): Promise<CatalogueProcedure[]> {
+  requireAdmin(p, 'the catalogue of procedures with their running cases');
+  const [procedures, counts] = await Promise.all([listPublished(deps.db), countRunningCases(deps.db)]);
+  const byProcedure = new Map<string, Map<number, number>>();
+  for (const c of counts) {
+    const versions = byProcedure.get(c.id) ?? new Map<number, number>();
+    versions.set(c.version, c.running);
+    byProcedure.set(c.id, versions);
+  }
+  return procedures.map((s) => {
+    const versions = versionsWithCounts(s.versions, s.latestVersion, byProcedure.get(s.id) ?? new Map());
+    return { id: s.id, title: s.title, current: s.latestVersion, versions, running: versions.reduce((n, v) => n + v.running, 0) };
+  });
+}
+
+/** One procedure's versions with their publication and the open cases on each (admins). */
+export async function procedureVersions(
+  deps: Pick<UseCaseDeps, 'db'>,
+  p: Principal,
+  id: string,
+): Promise<(ProcedureVersionSummary & CatalogueVersion)[]> {
+  requireAdmin(p, 'the versions of a procedure with their running cases');
+  const [versions, counts] = await Promise.all([listVersions(deps.db, id), countRunningCases(deps.db, id)]);
+  if (versions.length === 0) throw notFound(`no procedure ${id}`);
+  const running = new Map(counts.map((c) => [c.version, c.running]));
+  const latest = versions[0]?.version;
+  return versions.map((v) => ({ ...v, current: v.version === latest, running: running.get(v.version) ?? 0 }));
 }

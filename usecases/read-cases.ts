@@ -5,7 +5,9 @@
  */
 import { listCases as listStoredCases, type CaseFilter, type CaseRecord, type CaseSort } from '../db/cases';
 import { readJournal, type JournalRow } from '../db/journal';
+import { listOutbox } from '../db/outbox';
 import { isStaff, unitScope, visibleCase, type CaseAccess } from './access';
+import { recordCaseRead, type ReadRoute } from './access-log';
 import { actionsFor, type AvailableAction } from './available-actions';
 import type { UseCaseDeps } from './deps';
 import { forbidden } from './errors';
@@ -46,29 +48,69 @@ export async function listCases(
   };
 }
 
-/** One case the caller may see, with what the caller may do on it; with `consistent`, the workflow's own view as well. */
+/**
+ * One case the caller may see, with what the caller may do on it; with `consistent`, the workflow's
+ * own view as well. A read by anyone but the applicant is recorded in the access log with `via`.
+ */
 export async function readCase(
-  deps: Pick<UseCaseDeps, 'db' | 'directory' | 'engine'>,
+  deps: Pick<UseCaseDeps, 'db' | 'directory' | 'engine' | 'now'>,
   p: Principal,
   caseId: string,
-  options: { consistent?: boolean | undefined } = {},
+  options: { consistent?: boolean | undefined; via?: ReadRoute | undefined } = {},
 ): Promise<{ record: CaseRecord; access: CaseAccess; view?: CaseView; actions: AvailableAction[] }> {
   const { record, access } = await visibleCase(deps, p, caseId);
+  await recordCaseRead(deps, p, { caseId, applicantId: record.applicantId, what: 'case' }, options.via);
   const view = options.consistent ? await deps.engine.view(caseId) : undefined;
   const actions = await actionsFor(deps, p, record, view ?? record.view);
   return { record, access, actions, ...(view ? { view } : {}) };
 }
 
-/** A page of the journal of a case the caller may see; `next` is the last sequence when more follow. */
+/**
+ * A page of the journal of a case the caller may see; `next` is the last sequence when more follow.
+ * A read by anyone but the applicant is recorded in the access log with `via`.
+ */
 export async function readCaseJournal(
-  deps: Pick<UseCaseDeps, 'db' | 'directory'>,
+  deps: Pick<UseCaseDeps, 'db' | 'directory' | 'now'>,
   p: Principal,
   caseId: string,
   page: { after: number; limit: number },
+  via?: ReadRoute,
 ): Promise<{ items: JournalRow[]; next?: number }> {
-  await visibleCase(deps, p, caseId);
+  const { record } = await visibleCase(deps, p, caseId);
+  await recordCaseRead(deps, p, { caseId, applicantId: record.applicantId, what: 'journal' }, via);
   const rows = await readJournal(deps.db, caseId, { after: page.after, limit: page.limit + 1 });
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
   return { items, ...(rows.length > page.limit && last ? { next: last.sequence } : {}) };
+}
+
+/** A message sent (or queued, or failed) about a case, as its timeline shows it. */
+export interface CaseMessage {
+  /** What it told: `case_filed`, `information_requested`, `decided`... */
+  event: string;
+  /** `applicant`, or the member's id for staff. */
+  recipient: string;
+  status: 'queued' | 'sent' | 'failed';
+  createdAt: string;
+  sentAt?: string;
+  /** Subject and address: personal data, only for those who may see it. */
+  subject?: string;
+  address?: string;
+}
+
+/**
+ * The messages sent about a case the caller may see, oldest first. Subjects and addresses are
+ * personal data: left out for callers who may see the case but not its personal data.
+ */
+export async function readCaseMessages(deps: Pick<UseCaseDeps, 'db' | 'directory'>, p: Principal, caseId: string): Promise<CaseMessage[]> {
+  const { access } = await visibleCase(deps, p, caseId);
+  const messages = await listOutbox(deps.db, caseId);
+  return messages.map((m) => ({
+    event: m.event,
+    recipient: m.recipient,
+    status: m.status,
+    createdAt: m.createdAt.toISOString(),
+    ...(m.sentAt ? { sentAt: m.sentAt.toISOString() } : {}),
+    ...(access.personal ? { subject: m.subject, address: m.address } : {}),
+  }));
 }

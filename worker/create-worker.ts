@@ -3,6 +3,7 @@
  * prebuilt bundle (`npm run build:workflows`) so a worker starts fast and runs exactly the code
  * that was reviewed; development and tests bundle from source.
  */
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { MasarActivities, WorkerActivities } from '../activities/types';
 import { TASK_QUEUE } from '../workflows/messages';
@@ -18,6 +19,8 @@ export interface MasarWorkerOptions {
   /** Path of a prebuilt workflow bundle; bundles `workflows/` from source when absent. */
   workflowBundlePath?: string;
   identity?: string;
+  /** The payload codec (`temporalDataConverter`); clients of the same cases must use the same keys. */
+  dataConverter?: DataConverter;
   /** Extra worker options (tests: reuse a bundle, tune concurrency). */
   /** Options over the defaults; a `workflowBundle` here replaces the default `workflowsPath`. */
   extra?: Partial<WorkerOptions>;
@@ -38,6 +41,7 @@ export async function createMasarWorker(options: MasarWorkerOptions): Promise<Wo
         ? {}
         : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     // Graceful shutdown: running activities get this long to finish before they are cancelled.
     shutdownGraceTime: '10 seconds',
     ...options.extra,

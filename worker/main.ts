@@ -1,11 +1,11 @@
 /** Entry point of `npm run worker`: one worker process, stopped cleanly by SIGINT or SIGTERM. */
-import pino from 'pino';
 import { loadWorkerConfig } from '../config/env';
+import { createLogger } from '../config/logging';
 import { startWorker } from './run';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL);
   const running = await startWorker(config, logger);
   // The SDK's Runtime already turns SIGINT/SIGTERM into a graceful worker shutdown.
   await running.done;

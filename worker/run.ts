@@ -7,11 +7,13 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
-import { createMailChannel, deliverPending } from '../activities/notifications';
+import { createMailChannel, DEFAULT_PRIVACY_NOTICE, deliverPending, documentAttachments } from '../activities/notifications';
 import type { WorkerConfig } from '../config/env';
-import { connectTemporal, temporalConnectionOptions } from '../config/temporal';
+import { connectTemporal, payloadCodec, temporalConnectionOptions, temporalDataConverter } from '../config/temporal';
 import { createDbCalendarSource } from '../db/calendars';
 import { createDirectory } from '../db/directory';
+import { pgIssuedFiles } from '../db/issued-documents';
+import { loadSeal } from '../documents/seal-files';
 import { pruneIdempotencyKeys } from '../db/idempotency';
 import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
@@ -44,23 +46,30 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     });
     runtimeInstalled = true;
   }
+  // Keys first: a bad key file fails the start before anything is opened.
+  const dataConverter = temporalDataConverter(payloadCodec(config));
+  if (!dataConverter.payloadCodecs) logger.warn('no payload key (MASAR_PAYLOAD_KEYS or MASAR_PAYLOAD_KEY_FILE): applicants\' data goes to Temporal in clear (see docs/operations.md)');
   const db = createDb({ url: config.DATABASE_URL });
   for (const name of await migrate(db)) logger.info({ migration: name }, 'migrated');
   const channel = createMailChannel({ ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}), mailDir: config.MAIL_DIR, from: config.MAIL_FROM });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // A client for the calendar broadcast's signals (the worker's native connection cannot make one).
   const clientConnection = await connectTemporal(config);
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const mailLog = {
     info: (fields: Record<string, unknown>, m: string) => logger.info(fields, m),
     warn: (fields: Record<string, unknown>, m: string) => logger.warn(fields, m),
   };
   const journalKey = journalKeyring(config).signing;
+  const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? loadSeal(config.MASAR_SEAL_CERT, config.MASAR_SEAL_KEY) : undefined;
+  if (!seal) logger.warn('MASAR_SEAL_CERT and MASAR_SEAL_KEY are not set: receipt and decision messages go without their sealed PDF');
+  const documents = seal ? { db, files: pgIssuedFiles(db), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } : undefined;
   if (!journalKey) logger.warn('MASAR_JOURNAL_KEY is not set: journal entries are written unsigned, so a re-hashed edit would go unnoticed (see docs/operations.md)');
   const worker = await createMasarWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.MASAR_TASK_QUEUE,
+    dataConverter,
     activities: createActivities({
       db,
       directory: createDirectory(db),
@@ -69,7 +78,13 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       client,
       log: mailLog,
       publicUrl: config.MASAR_PUBLIC_URL,
+      privacy: {
+        controller: config.MASAR_CONTROLLER ?? DEFAULT_PRIVACY_NOTICE.controller,
+        cndpNumber: config.MASAR_CNDP_NUMBER ?? DEFAULT_PRIVACY_NOTICE.cndpNumber,
+        contact: config.MASAR_PRIVACY_CONTACT ?? DEFAULT_PRIVACY_NOTICE.contact,
+      },
       ...(journalKey ? { journalKey } : {}),
+      ...(documents ? { documents } : {}),
     }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
     extra: {
@@ -80,7 +95,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const sweeper =
     config.MAIL_SWEEP_SECONDS > 0
       ? setInterval(() => {
-          deliverPending(db, channel, { log: mailLog })
+          deliverPending(db, channel, { log: mailLog, attachments: documents ? documentAttachments(documents, mailLog) : undefined })
             .then((r) => r.sent + r.failed > 0 && logger.info(r, 'mail outbox swept'))
             .catch((err: unknown) => logger.warn({ err }, 'mail outbox sweep failed'));
         }, config.MAIL_SWEEP_SECONDS * 1000)
@@ -101,7 +116,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     await clientConnection.close();
     await db.end();
   });
-  logger.info({ taskQueue: config.MASAR_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Masar worker polling');
+  logger.info({ taskQueue: config.MASAR_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'Masar worker polling');
   return {
     worker,
     done,

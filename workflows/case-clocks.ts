@@ -41,4 +41,6 @@ export function applyDue(c: ClockRuntime, r: DueResult, nowMs: number): void {
   c.dueDate = r.dueDate;
   c.calendarVersion = r.calendarVersion;
   c.reminders = r.reminders.filter((at) => Date.parse(at) > nowMs).sort();
+  if (r.provisional && r.provisional.length > 0) c.provisional = r.provisional;
+  else delete c.provisional;
 }

@@ -116,7 +116,15 @@ export function notifyRequest(input: CaseInput, s: CaseState, message: Message, 
       filedAt: s.filedAt,
       ...(s.outcome ? { outcome: s.outcome } : {}),
       ...(clockName && clock
-        ? { clock: clockName, clockLabel: procedure.clocks[clockName]?.label, dueAt: clock.dueAt, dueDate: clock.dueDate, extensions: clock.extensions }
+        ? {
+            clock: clockName,
+            clockLabel: procedure.clocks[clockName]?.label,
+            dueAt: clock.dueAt,
+            dueDate: clock.dueDate,
+            extensions: clock.extensions,
+            // The due date hangs on a religious holiday not yet announced: receipts say so.
+            ...(clock.provisional ? { provisionalDates: clock.provisional } : {}),
+          }
         : {}),
       ...(s.escalation ? { escalation: { level: s.escalation.level, unit: s.escalation.unit } } : {}),
       // The applicant's own deadline while the case waits for them (a waiting state's timeout),

@@ -13,6 +13,7 @@ import { actionVars, messagesFor, notifyRequest, type Message } from './case-not
 import type { CaseState, ClockRuntime } from './case-state';
 import { buildView, unitAtLevel } from './case-state';
 import type { ActRequest, Actor, CaseInput, CaseView } from './messages';
+import { calendarUnitsOf } from './messages';
 import { parseBuiltinAction } from './authorize';
 
 /** Behaviour added while cases were running; a case gets it only in runs started after its patch. */
@@ -69,7 +70,8 @@ export class CaseRuntime {
   /** Files the case: enters the initial state, starts its clocks, sends the receipt. */
   async file(): Promise<void> {
     const step = this.machine.initial();
-    this.journal({ actor: journalActor(this.input.filedBy), kind: 'filed', toState: step.state });
+    const documents = this.input.documents;
+    this.journal({ actor: journalActor(this.input.filedBy), kind: 'filed', toState: step.state, ...(documents?.length ? { data: { documents } } : {}) });
     await this.applyStep(step);
     // The receipt states the deadline, so it goes once the clocks have their due dates.
     this.notifyEvent('case_filed');
@@ -143,7 +145,9 @@ export class CaseRuntime {
           fromState: s.state,
           toState: step.state,
           reason,
-          ...(req.input && Object.keys(req.input).length ? { data: { input: req.input } } : {}),
+          ...(req.input && Object.keys(req.input).length
+            ? { data: { input: req.input, ...(req.documents?.length ? { documents: req.documents } : {}) } }
+            : {}),
         });
         this.actionExtra = actionVars(this.input, s.state, req);
         try {
@@ -226,7 +230,7 @@ export class CaseRuntime {
       const r =
         'from' in c.basis
           ? await this.activities.computeDue({
-              calendarId: this.input.calendarId,
+              ...this.calendarOf(def),
               from: c.basis.from,
               duration: c.basis.duration,
               counting: def.counting,
@@ -235,7 +239,7 @@ export class CaseRuntime {
               minCalendarVersion: version,
             })
           : await this.activities.resumeDue({
-              calendarId: this.input.calendarId,
+              ...this.calendarOf(def),
               duration: def.duration,
               at: c.basis.resumedAt,
               remaining: c.basis.remaining,
@@ -342,7 +346,7 @@ export class CaseRuntime {
       case 'waiting':
         if (def.timeout) {
           const r = await this.activities.computeDue({
-            calendarId: this.input.calendarId,
+            ...this.calendarOf(def.timeout),
             from: now(),
             duration: def.timeout.after,
             counting: defaultCounting(def.timeout.after),
@@ -403,6 +407,19 @@ export class CaseRuntime {
     }
   }
 
+  /**
+   * The calendar arguments of a due-date activity: the case's calendar and units (closures recorded
+   * for them count), and the period's end rule as compiled (absent in procedures compiled before
+   * the rule: the activity then keeps the end as computed, as it always did).
+   */
+  private calendarOf(period: { endOnNonWorkingDay?: CompiledClock['endOnNonWorkingDay'] }) {
+    return {
+      calendarId: this.input.calendarId,
+      units: calendarUnitsOf(this.input.unit),
+      ...(period.endOnNonWorkingDay ? { endOnNonWorkingDay: period.endOnNonWorkingDay } : {}),
+    };
+  }
+
   private stopClock(name: string, c: ClockRuntime): void {
     c.status = 'stopped';
     c.reminders = [];
@@ -413,7 +430,7 @@ export class CaseRuntime {
     const s = this.state;
     const def = this.clockDef(name);
     const c = s.clocks[name] as ClockRuntime;
-    const base = { calendarId: this.input.calendarId, counting: def.counting, reminders: def.reminders };
+    const base = { ...this.calendarOf(def), counting: def.counting, reminders: def.reminders };
     const at = now();
     switch (op) {
       case 'start':
@@ -433,7 +450,7 @@ export class CaseRuntime {
       }
       case 'suspend': {
         if (c.status !== 'running' || !c.dueAt) return;
-        c.remaining = await this.activities.remainingTime({ calendarId: this.input.calendarId, at, due: c.dueAt, counting: def.counting });
+        c.remaining = await this.activities.remainingTime({ ...this.calendarOf({}), at, due: c.dueAt, counting: def.counting });
         c.status = 'suspended';
         c.suspensions = (c.suspensions ?? 0) + 1;
         c.reminders = [];
@@ -515,7 +532,7 @@ export class CaseRuntime {
     let nextAt: string | undefined;
     if (step + 1 < policy.levels.length) {
       const r = await this.activities.computeDue({
-        calendarId: this.input.calendarId,
+        ...this.calendarOf({}),
         from: at,
         duration: policy.interval,
         counting: defaultCounting(policy.interval),

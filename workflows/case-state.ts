@@ -22,6 +22,8 @@ export interface ClockRuntime {
   expiredAt?: string;
   /** How many times the clock was suspended (documents requests): bounded by the definition. */
   suspensions?: number;
+  /** Provisional religious holiday days the due date depends on (`DueResult.provisional`). */
+  provisional?: string[];
 }
 
 export interface TaskRuntime {
@@ -132,6 +134,7 @@ export function buildView(input: CaseInput, s: CaseState): CaseView {
       counting: procedure.clocks[name]?.counting ?? 'calendar',
       ...(c.startedAt ? { startedAt: c.startedAt } : {}),
       ...(c.dueAt && (c.status === 'running' || c.status === 'expired') ? { dueAt: c.dueAt, dueDate: c.dueDate } : {}),
+      ...(c.provisional && c.status === 'running' ? { provisional: true as const, provisionalDates: c.provisional } : {}),
       ...(c.remaining && c.status === 'suspended' ? { remaining: c.remaining } : {}),
       extensions: c.extensions,
       ...(c.expiredAt ? { expiredAt: c.expiredAt } : {}),

@@ -20,6 +20,8 @@ export interface CaseUnit {
   code: string;
   name: Label;
   /** Unit codes of the levels above, as the directory knew them at filing time. */
+  /** The commune of an arrondissement (a closure recorded for the commune concerns its arrondissements). */
+  commune?: string;
   province?: string;
   region?: string;
   ministry: string;
@@ -43,6 +45,19 @@ export interface Actor {
   unit?: string;
 }
 
+/**
+ * A document a filing or an action names, as its journal entry records it: the SHA-256 says which
+ * bytes were filed, whatever happens to the store later. No file name (personal data).
+ */
+export interface AttachedDocument {
+  id: string;
+  /** Where the input names it: `plans`, `documents.1`. */
+  path: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+}
+
 export interface CaseInput {
   caseId: string;
   /** Human reference printed on the receipt, e.g. `AI-2026-000123`. */
@@ -57,6 +72,8 @@ export interface CaseInput {
   calendarId: string;
   /** The case's entry in its unit's register, when the procedure keeps one (assigned at filing). */
   registration?: CaseRegistration;
+  /** The documents `data` names, attached to the case by the filing; journaled with the filing. */
+  documents?: AttachedDocument[];
   /** Operational knobs; tests use them to force continue-as-new early. */
   tuning?: {
     /** Continue as new once history reaches this many events, if Temporal has not suggested it first. @default 10000 */
@@ -86,6 +103,8 @@ export interface ActRequest {
    * A named unit missing here is refused as unknown.
    */
   units?: Record<string, UnitChain>;
+  /** The documents `input` names, attached to the case by the API; journaled with the action. */
+  documents?: AttachedDocument[];
 }
 
 /** Error types of rejected actions, carried by `ApplicationFailure.type`; the API maps them to HTTP. */
@@ -121,6 +140,13 @@ export interface ClockView {
   dueAt?: string | undefined;
   /** Local due date in the unit's calendar (YYYY-MM-DD). */
   dueDate?: string | undefined;
+  /**
+   * Present when the due date depends on a religious holiday's date that is still provisional
+   * (computed, not yet announced): it may move by a day or more once the date is announced.
+   */
+  provisional?: true;
+  /** The provisional holiday days concerned (YYYY-MM-DD), with `provisional`. */
+  provisionalDates?: string[];
   /** Remaining time kept while suspended, in the clock's counting unit. */
   remaining?: RemainingTime;
   extensions: number;
@@ -284,6 +310,17 @@ export interface CalendarChangeRequest {
   version: number;
   /** First local date the change touches (YYYY-MM-DD). */
   from?: string;
+  /** A closure limited to these units: only cases filed in them or below them are reached. */
+  units?: string[];
+}
+
+/**
+ * The units whose calendar a case follows, nearest first: its own, its commune (for an
+ * arrondissement), its prefecture/province, region and the ministry. A closure recorded for any
+ * of them moves the case's deadlines.
+ */
+export function calendarUnitsOf(unit: Omit<CaseUnit, 'name'>): string[] {
+  return [unit.code, unit.commune, unit.province, unit.region, unit.ministry].filter((u): u is string => !!u);
 }
 
 export const calendarChangeWorkflowId = (calendarId: string, version: number): string => `calendar-${calendarId}-v${version}`;

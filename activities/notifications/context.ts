@@ -9,9 +9,32 @@ import type { NotifyInput } from '../types';
 /** Where Masar answers when no public URL is configured: the API of `npm start`. */
 export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8080';
 
+/**
+ * The processing notice of law 09-08 (art. 5) that receipts carry: who controls the data, under
+ * which CNDP authorisation or declaration, and where to exercise the rights. Configuration, so each
+ * deployment states its own.
+ */
+export interface PrivacyNotice {
+  /** The controller (responsable du traitement), e.g. "Commune de Tanger". */
+  controller: string;
+  /** The CNDP authorisation or declaration number. */
+  cndpNumber: string;
+  /** Where a person exercises access, rectification and opposition (an address, a page). */
+  contact: string;
+}
+
+/** What a deployment that configured nothing says: true, and visibly incomplete. */
+export const DEFAULT_PRIVACY_NOTICE: PrivacyNotice = {
+  controller: 'la collectivité territoriale auprès de laquelle la demande est déposée',
+  cndpNumber: 'à configurer (MASAR_CNDP_NUMBER)',
+  contact: 'le bureau d\'ordre de cette collectivité',
+};
+
 export interface ContextOptions {
   /** The address people reach Masar at (`MASAR_PUBLIC_URL`), without a trailing slash. @default DEFAULT_PUBLIC_URL */
   publicUrl?: string;
+  /** @default DEFAULT_PRIVACY_NOTICE */
+  privacy?: PrivacyNotice;
 }
 
 /** Links a message may give, under the public URL: the case, the caller's tasks, the escalations. */
@@ -38,6 +61,7 @@ export function buildContext(input: NotifyInput, recipient: { name: string }, op
     applicant: { id: input.applicant.id, name: input.applicant.name },
     recipient: { name: recipient.name },
     links: linksFor(input.caseId, options.publicUrl),
+    privacy: options.privacy ?? DEFAULT_PRIVACY_NOTICE,
     // Absent, not undefined: a template that needs a task then fails loudly in strict mode.
     ...(input.task ? { task: input.task } : {}),
   };

@@ -4,8 +4,14 @@
  * for the exact guarantee (at least once to the mail server, deduplicated by outbox id).
  */
 import type { Db } from '../../db/pool';
-import { listPendingIds, type OutboxStatus, withLockedMessage } from '../../db/outbox';
-import { type Channel, messageIdFor } from './channels/channel';
+import { getOutboxMessage, listPendingIds, type OutboxMessage, type OutboxStatus, withLockedMessage } from '../../db/outbox';
+import { type Channel, messageIdFor, type OutgoingMessage } from './channels/channel';
+
+/**
+ * The files a message carries (its `attach` document), fetched at each attempt. Throws (a transient
+ * failure: the message is marked failed and sent again later) when the document cannot be had yet.
+ */
+export type AttachmentSource = (message: OutboxMessage) => Promise<NonNullable<OutgoingMessage['attachments']>>;
 
 /** The fate of one message after a delivery pass. */
 export interface DeliveryReport {
@@ -25,8 +31,19 @@ export interface NotificationLog {
 
 export const silentLog: NotificationLog = { info: () => undefined, warn: () => undefined };
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+/**
+ * The send error as text without the recipient: mail servers quote the address (and sometimes the
+ * name) they refuse, and this text goes to the logs, the outbox row and, through the activity's
+ * failure, into the Temporal history, which the payload codec does not seal.
+ */
+function describe(err: unknown, to: { name: string; address: string }): string {
+  let text = err instanceof Error ? err.message : String(err);
+  for (const [value, placeholder] of [[to.address, '[recipient address]'], [to.name, '[recipient name]']] as const) {
+    if (value.trim().length >= 3) text = text.split(value).join(placeholder);
+  }
+  return text.replace(EMAIL, '[email]');
 }
 
 /**
@@ -38,14 +55,25 @@ export async function deliverMessages(
   db: Db,
   channel: Channel,
   ids: string[],
-  options: { wait: boolean; log?: NotificationLog },
+  options: { wait: boolean; log?: NotificationLog; attachments?: AttachmentSource | undefined },
 ): Promise<DeliveryReport[]> {
   const log = options.log ?? silentLog;
   const reports: DeliveryReport[] = [];
   for (const id of ids) {
+    // The document a message carries is fetched (issued once) BEFORE its row is locked: issuing reads
+    // the read model on other connections, which must not wait behind the transaction the lock holds
+    // (the embedded PGlite has one session: it would wait forever; PostgreSQL would keep the row
+    // locked through the PDF's rendering). A failure to issue is this attempt's failure, below.
+    const prepared = options.attachments ? await prepareAttachments(db, id, options.attachments) : undefined;
     const report = await withLockedMessage(db, id, { wait: options.wait }, async ({ message, markSent, markFailed }) => {
       if (message.status === 'sent') return { id, recipient: message.recipient, status: 'sent' as const };
       try {
+        let attachments: Attachments = [];
+        if (message.attach && options.attachments) {
+          if (prepared === undefined) throw new Error(`the ${message.attach} to attach was not ready when the message was locked; sent on retry`);
+          if (prepared instanceof Error) throw prepared;
+          attachments = prepared;
+        }
         const sent = await channel.send({
           id,
           messageId: messageIdFor(id),
@@ -54,6 +82,7 @@ export async function deliverMessages(
           subject: message.subject,
           text: message.text,
           html: message.html,
+          ...(attachments.length > 0 ? { attachments } : {}),
         });
         // Hazard: if this update (or the commit) fails, the server already has the message and a
         // later pass sends it again with the same Message-ID: the documented duplicate window.
@@ -61,7 +90,7 @@ export async function deliverMessages(
         log.info({ outboxId: id, caseId: message.caseId, channel: channel.name, attempt: message.attempts + 1 }, 'notification sent');
         return { id, recipient: message.recipient, status: 'sent' as const };
       } catch (err) {
-        const error = describe(err);
+        const error = describe(err, { name: message.recipientName, address: message.address });
         await markFailed(`${channel.name}: ${error}`);
         log.warn({ outboxId: id, caseId: message.caseId, channel: channel.name, attempt: message.attempts + 1, error }, 'notification not sent');
         return { id, recipient: message.recipient, status: 'failed' as const, error };
@@ -71,6 +100,19 @@ export async function deliverMessages(
     reports.push(report ?? { id, recipient: '', status: 'queued' });
   }
   return reports;
+}
+
+type Attachments = NonNullable<OutgoingMessage['attachments']>;
+
+/** The attachments of message `id` if it has any to carry and is not sent, or the error fetching them. */
+async function prepareAttachments(db: Db, id: string, source: AttachmentSource): Promise<Attachments | Error | undefined> {
+  const message = await getOutboxMessage(db, id);
+  if (!message || message.status === 'sent' || !message.attach) return undefined;
+  try {
+    return await source(message);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
 
 export interface PendingSummary {
@@ -87,10 +129,10 @@ export interface PendingSummary {
 export async function deliverPending(
   db: Db,
   channel: Channel,
-  options: { limit?: number; log?: NotificationLog } = {},
+  options: { limit?: number; log?: NotificationLog; attachments?: AttachmentSource | undefined } = {},
 ): Promise<PendingSummary> {
   const ids = await listPendingIds(db, options.limit ?? 500);
-  const reports = await deliverMessages(db, channel, ids, { wait: false, ...(options.log ? { log: options.log } : {}) });
+  const reports = await deliverMessages(db, channel, ids, { wait: false, attachments: options.attachments, ...(options.log ? { log: options.log } : {}) });
   return {
     sent: reports.filter((r) => r.status === 'sent').length,
     failed: reports.filter((r) => r.status === 'failed').length,

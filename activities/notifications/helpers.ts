@@ -28,9 +28,10 @@ const OUTCOMES: Record<string, Record<Lang, string>> = {
 };
 
 const LEVELS: Record<string, Record<Lang, string>> = {
-  unit: { fr: 'la collectivité de dépôt', ar: 'الجماعة الترابية التي أودع لديها الطلب' },
-  province: { fr: 'la préfecture ou province', ar: 'العمالة أو الإقليم' },
-  region: { fr: 'la wilaya de la région', ar: 'ولاية الجهة' },
+  // The State's authority of each level (supervision goes to it, never to a council): db/authorities.ts.
+  unit: { fr: 'la collectivité de dépôt', ar: 'الجماعة الترابية التي أودع بها الطلب' },
+  province: { fr: 'les services du gouverneur de la préfecture ou province', ar: 'مصالح عامل العمالة أو الإقليم' },
+  region: { fr: 'les services du wali de la région', ar: 'مصالح والي الجهة' },
   ministry: { fr: "le ministère de l'Intérieur (DGCT)", ar: 'وزارة الداخلية (المديرية العامة للجماعات الترابية)' },
 };
 

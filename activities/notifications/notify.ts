@@ -13,14 +13,17 @@
  * makes Temporal retry the activity with backoff.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { supervisingAuthority, unitTitle } from '../../db/authorities';
 import { recordProblems } from '../../db/notification-problems';
 import { insertOutbox, type NewOutboxMessage, outboxId } from '../../db/outbox';
 import type { Db } from '../../db/pool';
 import { getProcedure } from '../../db/procedures';
-import type { Label } from '../../definitions/schema';
+import type { Label, Recipient } from '../../definitions/schema';
 import type { NotifyInput, NotifyResult } from '../types';
 import type { Channel } from './channels/channel';
-import { buildContext } from './context';
+import type { DocumentIssuer } from '../../documents/issue';
+import { attachmentFor, documentAttachments } from './attachments';
+import { buildContext, type PrivacyNotice } from './context';
 import { deliverMessages, type NotificationLog, silentLog } from './delivery';
 import { type Member, type RecipientDirectory, resolveRecipients, STAFF_KINDS, type UnreachedKind } from './recipients';
 import { createRenderer, type Renderer, TemplateError } from './render';
@@ -35,6 +38,10 @@ export interface NotificationDeps {
   log?: NotificationLog;
   /** The address people reach Masar at, for links in messages (`MASAR_PUBLIC_URL`). @default DEFAULT_PUBLIC_URL */
   publicUrl?: string;
+  /** Issues the sealed receipt and decision the applicant's messages carry. @default none: no attachment */
+  documents?: DocumentIssuer;
+  /** The processing notice receipts carry. @default DEFAULT_PRIVACY_NOTICE */
+  privacy?: PrivacyNotice;
 }
 
 export interface NotificationActivities {
@@ -57,10 +64,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   const log = deps.log ?? silentLog;
   const { directory } = deps;
 
-  function render(input: NotifyInput, recipient: Person, event: string = input.event): NewOutboxMessage {
+  const attachments = deps.documents ? documentAttachments(deps.documents, log) : undefined;
+
+  function render(input: NotifyInput, recipient: Person & { kinds?: Recipient[] }, event: string = input.event): NewOutboxMessage {
+    const attach = deps.documents ? attachmentFor(event, recipient.kinds ?? []) : undefined;
     let rendered;
     try {
-      const context = buildContext(input, recipient, deps.publicUrl ? { publicUrl: deps.publicUrl } : {});
+      const context = buildContext(input, recipient, { ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}), ...(deps.privacy ? { privacy: deps.privacy } : {}) });
       rendered = renderer.render(input.template, recipient.language, context, input.override);
     } catch (err) {
       if (err instanceof TemplateError) {
@@ -81,6 +91,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,
+      ...(attach ? { attach } : {}),
     };
   }
 
@@ -88,14 +99,25 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     return code ? (await directory.getUnit(code))?.name : undefined;
   }
 
-  /** Units are named in messages by their name, never their code: look the names up once here. */
+  /**
+   * Units are named in messages by their name and kind, never their code: look them up once here.
+   * `unitTitle`: the case's unit by kind (`la commune de Tanger`); `escalation.unitName`,
+   * `escalation.unitTitle` and `escalation.authority`: the unit the case climbed to and the State's
+   * authority there (`les services du gouverneur de la préfecture de Tanger-Assilah`).
+   */
   async function withUnitNames(input: NotifyInput): Promise<NotifyInput> {
     const vars = { ...input.vars };
+    const own = input.unit?.code ? await directory.getUnit(input.unit.code) : undefined;
+    if (own?.kind && vars.unitTitle === undefined) vars.unitTitle = unitTitle({ kind: own.kind, name: own.name });
     const escalation = vars.escalation;
     if (typeof escalation === 'object' && escalation !== null && !Array.isArray(escalation)) {
       const e = escalation as Record<string, unknown>;
-      const name = typeof e.unit === 'string' && !e.unitName ? await unitName(e.unit) : undefined;
-      if (name) vars.escalation = { ...e, unitName: name };
+      const unit = typeof e.unit === 'string' && !e.unitName ? await directory.getUnit(e.unit) : undefined;
+      const named = unit?.kind ? { kind: unit.kind, name: unit.name } : undefined;
+      const authority = named && supervisingAuthority(named.kind);
+      if (unit) {
+        vars.escalation = { ...e, unitName: unit.name, ...(named ? { unitTitle: unitTitle(named) } : {}), ...(named && authority ? { authority: authority.name(named) } : {}) };
+      }
     }
     const taskUnitName = input.task ? await unitName(input.task.unit) : undefined;
     return { ...input, vars, ...(input.task ? { task: { ...input.task, ...(taskUnitName ? { unitName: taskUnitName } : {}) } } : {}) };
@@ -176,7 +198,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       const all = [...messages, ...raised.messages];
       await insertOutbox(deps.db, all);
 
-      const reports = await deliverMessages(deps.db, deps.channel, all.map((m) => m.id), { wait: true, log });
+      const reports = await deliverMessages(deps.db, deps.channel, all.map((m) => m.id), { wait: true, log, attachments });
       const failed = reports.filter((r) => r.status !== 'sent');
       if (failed.length > 0) {
         const errors = [...new Set(failed.map((r) => r.error ?? 'held by another sender'))].join('; ');

@@ -3,6 +3,7 @@
  * `supervisors`) resolved to people with an address and a language. A person named by two kinds
  * (the assignee is also a unit agent) gets one message.
  */
+import type { UnitKind } from '../../db/directory-model';
 import { z } from 'zod';
 import type { Label, Recipient } from '../../definitions/schema';
 import type { NotifyInput } from '../types';
@@ -28,7 +29,8 @@ export interface RecipientDirectory {
   /** One active member by id (a task's assignee), wherever they sit. */
   member(id: string): Promise<Member | undefined>;
   /** A unit by code, for its name in both languages and its parent. */
-  getUnit(code: string): Promise<{ code: string; name: Label; parentCode: string | null } | undefined>;
+  /** `kind` names the unit in messages (`la préfecture de ...`); a directory without it gives bare names. */
+  getUnit(code: string): Promise<{ code: string; name: Label; parentCode: string | null; kind?: UnitKind } | undefined>;
 }
 
 export interface ResolvedRecipient {

@@ -27,7 +27,7 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
       // Scoped by caller: two callers choosing the same key never share an Update id.
       const key = idempotencyKeyOf(req);
       const updateId = key ? `${p.sub}/${key}` : randomUUID();
-      const { db, directory, engine } = ctx.useCases;
+      const { db, directory, engine, now } = ctx.useCases;
       const act: CaseEngine['act'] = (...args) =>
         engine.act(...args).catch((err: unknown) => {
           // Counted when the workflow refuses, not when the case is hidden or closed. No action
@@ -35,7 +35,7 @@ export function registerActionRoutes(app: Express, ctx: RouteContext): void {
           ctx.metrics.count('masar_actions_total', { result: 'rejected' });
           throw err;
         });
-      const acted = await actOnCase({ db, directory, engine: { act } }, p, id, body, updateId, key);
+      const acted = await actOnCase({ db, directory, now, engine: { act } }, p, id, body, updateId, key);
       ctx.metrics.count('masar_actions_total', { action: body.action, result: 'applied' });
       res.json(caseResource(acted.record, { personal: acted.access.personal, withData: true, view: acted.view, actions: acted.actions }));
     }),

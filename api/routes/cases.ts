@@ -9,7 +9,7 @@ import { listCases, readCase, readCaseJournal } from '../../usecases/read-cases'
 import { authenticate, principalOf } from '../auth';
 import { caseResource } from '../case-resource';
 import { API, type RouteContext } from '../context';
-import { route } from '../http';
+import { apiRoute, route } from '../http';
 import { parseOr } from '../problems';
 import { intQuery, isoDateOrInstant } from '../params';
 import { CaseIdParam, caseListCursor } from '../schemas';
@@ -78,7 +78,7 @@ export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
       const p = principalOf(req);
       const { id } = parseOr(CaseIdParam, req.params, 'params');
       const { consistent } = parseOr(ConsistentQuery, req.query, 'query');
-      const { record, access, view, actions } = await readCase(ctx.useCases, p, id, { consistent });
+      const { record, access, view, actions } = await readCase(ctx.useCases, p, id, { consistent, via: apiRoute(req) });
       res.json(caseResource(record, { personal: access.personal, withData: true, actions, ...(view ? { view } : {}) }));
     }),
   );
@@ -91,7 +91,7 @@ export function registerCaseRoutes(app: Express, ctx: RouteContext): void {
       const p = principalOf(req);
       const { id } = parseOr(CaseIdParam, req.params, 'params');
       const q = parseOr(JournalQuery, req.query, 'query');
-      res.json(await readCaseJournal(ctx.useCases, p, id, { after: q.after, limit: q.limit }));
+      res.json(await readCaseJournal(ctx.useCases, p, id, { after: q.after, limit: q.limit }, apiRoute(req)));
     }),
   );
 }

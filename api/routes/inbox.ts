@@ -20,6 +20,9 @@ const TasksQuery = z.strictObject({
   procedure: z.string().max(100).optional(),
   /** `mine`: tasks the caller holds (claimed or assigned); `unassigned`: tasks nobody holds. */
   assigned: z.enum(['mine', 'unassigned']).optional(),
+  state: z.string().max(100).optional(),
+  /** `true`: only tasks whose deadline has passed. */
+  late: z.enum(['true', 'false']).optional(),
   limit: intQuery(1, 100).default(20),
   cursor: z.string().max(500).optional(),
 });
@@ -42,7 +45,7 @@ export function registerInboxRoutes(app: Express, ctx: RouteContext): void {
       const q = parseOr(TasksQuery, req.query, 'query');
       const cursor = q.cursor ? decodeCursor(q.cursor, 3) : undefined;
       if (q.cursor && !cursor) throw badCursor();
-      const page = await taskInbox(ctx.useCases, p, { procedure: q.procedure, assigned: q.assigned }, { limit: q.limit, cursor });
+      const page = await taskInbox(ctx.useCases, p, { procedure: q.procedure, assigned: q.assigned, state: q.state, late: q.late === 'true' }, { limit: q.limit, cursor });
       res.json({ items: page.items.map(inboxResource), ...(page.next ? { next: page.next } : {}) });
     }),
   );

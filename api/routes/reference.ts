@@ -17,7 +17,7 @@ import { parseOr } from '../problems';
 import { intQuery, isoInstant } from '../params';
 import { MAX_EXTENSIONS } from '../../definitions/deadline';
 import { HolidayBody } from '../schemas';
-import { Counting } from '../../definitions/schema';
+import { Counting, EndOnNonWorkingDay } from '../../definitions/schema';
 
 const UnitsQuery = z.strictObject({
   parent: z.string().max(50).optional(),
@@ -38,6 +38,7 @@ const DeadlineQuery = z.strictObject({
   duration: DurationText,
   extend: z.union([DurationText, z.array(DurationText).max(MAX_EXTENSIONS)]).optional(),
   counting: Counting.optional(),
+  endOnNonWorkingDay: EndOnNonWorkingDay.optional(),
 });
 
 function holidaysView(calendar: Calendar, year: number) {
@@ -89,8 +90,21 @@ export function registerReferenceRoutes(app: Express, ctx: RouteContext): void {
       const { id } = parseOr(CalendarParam, req.params, 'params');
       const q = parseOr(DeadlineQuery, req.query, 'query');
       const extensions = q.extend === undefined ? [] : Array.isArray(q.extend) ? q.extend : [q.extend];
-      const { calendar, due } = await computeDeadline(ctx.useCases, id, { from: new Date(q.from), duration: q.duration, extensions, counting: q.counting });
-      res.json({ calendar: { id: calendar.id, version: calendar.version }, due: due.due.toISOString(), dueDate: due.dueDate, skipped: due.skipped });
+      const { calendar, due } = await computeDeadline(ctx.useCases, id, {
+        from: new Date(q.from),
+        duration: q.duration,
+        extensions,
+        counting: q.counting,
+        endOnNonWorkingDay: q.endOnNonWorkingDay,
+      });
+      res.json({
+        calendar: { id: calendar.id, version: calendar.version },
+        due: due.due.toISOString(),
+        dueDate: due.dueDate,
+        skipped: due.skipped,
+        provisional: due.provisional,
+        ...(due.extendedFrom ? { extendedFrom: due.extendedFrom } : {}),
+      });
     }),
   );
 

@@ -18,7 +18,7 @@ import type { ScenarioContext } from './context';
 const MAIN_PATHS: Record<string, { data: Record<string, unknown>; actions: { action: string; input?: Record<string, unknown> }[] }> = {
   'acces-information': {
     data: { subject: 'Budget communal 2025', format: 'electronic' },
-    actions: [{ action: 'start_review' }, { action: 'answer', input: { document: 'doc-1' } }],
+    actions: [{ action: 'start_review' }, { action: 'answer', input: { document: '3b0f6f2c-8a1e-4d5b-9c3a-1f2e3d4c5b6a' } }],
   },
   'bureau-ordre': {
     data: { direction: 'incoming', correspondent: 'Amina Benali', subject: 'Demande de rendez-vous', document: 'scan-1' },

@@ -7,12 +7,13 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { broadcastCalendarChange } from '../../activities/calendar-broadcast';
 import { loadTemporalConfig } from '../../config/env';
-import { connectTemporal } from '../../config/temporal';
+import { connectTemporal, payloadCodec, temporalDataConverter } from '../../config/temporal';
 import { currentCalendar, saveCalendar } from '../../db/calendars';
 import { createDb, type Db } from '../../db/pool';
 import { daysOffInYear, describeNonWorkingDay, type Calendar } from '../../definitions/calendar';
 import { CALENDARS_DIR, DEFAULT_CALENDAR_ID, loadCalendarFile, writeCalendarFile } from '../../definitions/calendar-file';
-import { CALENDAR_ID, CalendarError, HolidayStatus } from '../../definitions/calendar-schema';
+import { CALENDAR_ID, CalendarError, ClosureCause, HolidayStatus } from '../../definitions/calendar-schema';
+import { createDirectory } from '../../db/directory';
 import { weekdayOf } from '../../definitions/local-time';
 import { applyCalendarChange, type CalendarChange } from '../../usecases/calendar';
 import type { Command, CommandIO } from '../command';
@@ -20,14 +21,17 @@ import { parseCommandArgs } from '../args';
 import { UsageError } from '../command';
 
 const usage = `usage: masar calendar set-holiday --holiday <key> --hijri-year <year> --start <YYYY-MM-DD> [--status official|provisional] [--source <text>]
-       masar calendar add-closure --date <YYYY-MM-DD> --name-fr <text> --name-ar <text> [--source <text>]
+       masar calendar add-closure --date <YYYY-MM-DD> [--until <YYYY-MM-DD>] --name-fr <text> --name-ar <text>
+                                  [--cause holiday|force_majeure] [--units <code>,<code>...] [--source <text>]
        masar calendar show [--year <YYYY>]
        masar calendar broadcast [--from <YYYY-MM-DD>]
   common: [--calendar <id>] (default ${DEFAULT_CALENDAR_ID}) [--file <path>] (default definitions/calendars/<id>.yaml)
 
   set-holiday  records the announced first day of a religious holiday (eid_al_fitr, eid_al_adha,
                islamic_new_year, mawlid) for a Hijri year; official unless --status provisional
-  add-closure  records an exceptional closure day decided by the Head of Government
+  add-closure  records a closure: an exceptional day off decided by the Head of Government
+               (--cause holiday, the default) or force majeure, national or limited to --units
+               (a province, a region, a commune: their cases and those of the units below them)
   show         the days off of a year (default: this year) with their reasons, and the recorded dates
   broadcast    signals running cases whose clocks are due on or after --from to recompute them
 
@@ -78,13 +82,19 @@ async function withDb<T>(url: string, work: (db: Db) => Promise<T>): Promise<T> 
 }
 
 /** Tells running cases, or says how many wait and how to tell them. */
-async function reachCases(io: CommandIO, db: Db, calendar: Calendar, from: string): Promise<void> {
+async function reachCases(io: CommandIO, db: Db, calendar: Calendar, from: string, units?: readonly string[]): Promise<void> {
   const address = io.env.TEMPORAL_ADDRESS;
   if (!address) {
     const { rows } = await db.query<{ n: string }>(
-      `SELECT count(DISTINCT k.case_id) AS n FROM case_clocks k JOIN cases c USING (case_id)
-        WHERE k.status = 'running' AND c.status = 'open' AND k.due_date >= $1::date`,
-      [from],
+      `WITH RECURSIVE scope AS (
+         SELECT code, 0 AS depth FROM units WHERE code = ANY ($2::text[])
+         UNION ALL
+         SELECT u.code, scope.depth + 1 FROM units u JOIN scope ON u.parent_code = scope.code WHERE scope.depth < 8
+       )
+       SELECT count(DISTINCT k.case_id) AS n FROM case_clocks k JOIN cases c USING (case_id)
+        WHERE k.status = 'running' AND c.status = 'open' AND k.due_date >= $1::date
+          AND ($2::text[] IS NULL OR c.unit_code IN (SELECT code FROM scope))`,
+      [from, units ? [...units] : null],
     );
     const n = Number(rows[0]?.n ?? 0);
     io.out(`${n} running case${n === 1 ? '' : 's'} to recompute: run \`masar calendar broadcast --calendar ${calendar.id} --from ${from}\` with TEMPORAL_ADDRESS set`);
@@ -99,10 +109,12 @@ async function reachCases(io: CommandIO, db: Db, calendar: Calendar, from: strin
     io.err(`masar calendar: the change is stored; fix the settings, then run \`masar calendar broadcast --calendar ${calendar.id} --from ${from}\``);
     return;
   }
+  // The worker's payload keys: the signal's payload is sealed like every other.
+  const dataConverter = temporalDataConverter(payloadCodec(config));
   const connection = await connectTemporal(config);
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const report = await broadcastCalendarChange({ db, client, calendarId: calendar.id, version: calendar.version, from });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+    const report = await broadcastCalendarChange({ db, client, calendarId: calendar.id, version: calendar.version, from, ...(units ? { units } : {}) });
     io.out(`signalled ${report.signalled} running case${report.signalled === 1 ? '' : 's'} (calendar v${calendar.version}); ${report.skipped} already closed; ${report.failed.length} failed`);
     for (const f of report.failed) io.err(`  ${f.caseId}: ${f.error}`);
   } finally {
@@ -139,6 +151,15 @@ async function record(io: CommandIO, ids: { id: string; file: string }, change: 
     return 0;
   }
   return withDb(url, async (db) => {
+    if (change.kind === 'closure' && change.units) {
+      const directory = createDirectory(db);
+      for (const code of change.units) {
+        if (!(await directory.getUnit(code))) {
+          io.err(`masar calendar: --units: unit "${code}" is not in the directory (give the code of a province, prefecture, region or commune, e.g. 01.511)`);
+          return 1;
+        }
+      }
+    }
     // The stored copy wins over the file when it is ahead (changes recorded through the API).
     const stored = await currentCalendar(db, ids.id);
     const base = stored && stored.version >= fromFile.version ? stored : fromFile;
@@ -151,7 +172,7 @@ async function record(io: CommandIO, ids: { id: string; file: string }, change: 
     }
     writeCalendarFile(ids.file, next);
     io.out(`${shown(io, ids.file)}: ${ids.id} version ${base.version} -> ${next.version}, stored in the calendars table`);
-    await reachCases(io, db, next, from);
+    await reachCases(io, db, next, from, change.kind === 'closure' ? change.units : undefined);
     return 0;
   });
 }
@@ -176,11 +197,23 @@ async function setHoliday(args: string[], io: CommandIO): Promise<number> {
 }
 
 async function addClosure(args: string[], io: CommandIO): Promise<number> {
-  const { values } = parse(args, ['date', 'name-fr', 'name-ar', 'source']);
+  const { values } = parse(args, ['date', 'until', 'name-fr', 'name-ar', 'cause', 'units', 'source']);
   const date = required(values, 'date', '2027-03-15');
   const fr = required(values, 'name-fr', '"Jour de congé exceptionnel"');
   const ar = required(values, 'name-ar', '"عطلة استثنائية"');
-  return record(io, calendarFile(io, values), { kind: 'closure', date, name: { fr, ar }, ...(typeof values.source === 'string' ? { source: values.source } : {}) });
+  const cause = values.cause === undefined ? undefined : ClosureCause.safeParse(values.cause);
+  if (cause && !cause.success) throw new UsageError(`--cause "${String(values.cause)}": must be holiday or force_majeure`);
+  const units = values.units === undefined ? undefined : values.units.split(',').map((u) => u.trim()).filter(Boolean);
+  if (units && units.length === 0) throw new UsageError('--units is empty: give unit codes separated by commas (e.g. --units 01.511,01.571)');
+  return record(io, calendarFile(io, values), {
+    kind: 'closure',
+    date,
+    name: { fr, ar },
+    ...(typeof values.until === 'string' ? { until: values.until } : {}),
+    ...(cause?.data ? { cause: cause.data } : {}),
+    ...(units ? { units } : {}),
+    ...(typeof values.source === 'string' ? { source: values.source } : {}),
+  });
 }
 
 async function show(args: string[], io: CommandIO): Promise<number> {

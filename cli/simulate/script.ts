@@ -6,7 +6,7 @@
  *   steps:
  *     - act: { action: start_review, as: agent }
  *     - wait: P30D                      # or "10 working days", PT2H
- *     - act: { action: answer, as: agent, input: { document: doc-1 }, comment: ... }
+ *     - act: { action: answer, as: agent, input: { document: 3b0f6f2c-8a1e-4d5b-9c3a-1f2e3d4c5b6a }, comment: ... }
  *     - until: 2027-04-01               # a local date (09:00 in Casablanca) or an ISO instant
  *
  * A bare list of steps is a script too. Parsed once with zod; errors name the step.

@@ -64,10 +64,31 @@ export async function createTestDb(options: { pglite?: boolean } = {}): Promise<
     url,
     async drop() {
       await db.end();
-      const c = new Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await dropDatabase(name);
     },
   };
+}
+
+/**
+ * `DROP ... WITH (FORCE)` terminates the database's other backends, and refuses (42501) when one is not
+ * the caller's to signal: an autovacuum worker that happens to be vacuuming the test database (it has no
+ * role). Such a worker finishes or yields within moments, so the drop is tried again for a few seconds.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  const c = new Client({ connectionString: TEST_DATABASE_URL });
+  await c.connect();
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        return;
+      } catch (err) {
+        const insufficientPrivilege = (err as { code?: string }).code === '42501';
+        if (!insufficientPrivilege || attempt >= 50) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    await c.end();
+  }
 }

@@ -15,5 +15,5 @@ export function restrictedImports(file: string, code: string): string[] {
     { cwd: ROOT, input: code, encoding: 'utf8' },
   );
   const results = JSON.parse(run.stdout) as { messages: { ruleId: string | null; message: string }[] }[];
-  return (results[0]?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (results[0]?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
 }

@@ -81,7 +81,7 @@ describe('legal time', () => {
     const handle = await fileAccessRequest(casablanca('2027-02-22', 10));
     await act(handle, { action: 'start_review', actor: AGENT });
     await skipTo(env, casablanca('2027-03-24', 15, 0));
-    const view = await act(handle, { action: 'answer', actor: AGENT, input: { document: 'doc-1' } });
+    const view = await act(handle, { action: 'answer', actor: AGENT, input: { document: '3b0f6f2c-8a1e-4d5b-9c3a-1f2e3d4c5b6a' } });
     expect(view).toEqual(expect.objectContaining({ state: 'answered', outcome: 'answered', status: 'closed' }));
     expect(view.escalation).toBeUndefined();
     await handle.result();
@@ -161,7 +161,7 @@ describe('legal time', () => {
     await skipTo(env, casablanca('2027-03-25', 9));
     const taken = await act(handle, { action: 'escalation.take_over', actor: SUPERVISOR_PROVINCE, comment: 'I answer myself' });
     expect(taken.tasks[0]).toEqual(expect.objectContaining({ assignee: SUPERVISOR_PROVINCE.id }));
-    const answered = await act(handle, { action: 'answer', actor: SUPERVISOR_PROVINCE, input: { document: 'doc-9' } });
+    const answered = await act(handle, { action: 'answer', actor: SUPERVISOR_PROVINCE, input: { document: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' } });
     expect(answered).toEqual(expect.objectContaining({ state: 'answered', status: 'closed' }));
     await handle.result();
   });

@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { EncryptionCodec, parsePayloadKeys } from '../../config/payload-codec';
+import { temporalDataConverter } from '../../config/temporal';
 import { workflowBundle } from '../support/temporal';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
@@ -29,5 +31,13 @@ describe('recorded histories', () => {
   it.each(files)('should replay %s without nondeterminism', async (file) => {
     const history = temporal.api.history.v1.History.decode(readFileSync(path.join(DIR, file)));
     await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
+  });
+
+  // Histories written before payload keys were configured hold clear payloads: a worker with the
+  // codec must still replay them (the codec passes through what it did not seal).
+  it.each(files)('should replay %s with the payload codec turned on', async (file) => {
+    const history = temporal.api.history.v1.History.decode(readFileSync(path.join(DIR, file)));
+    const dataConverter = temporalDataConverter(new EncryptionCodec(parsePayloadKeys(`k1:${'ab'.repeat(32)}`, 'test key')));
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, history, file)).resolves.toBeUndefined();
   });
 });

@@ -16,6 +16,8 @@ export interface OutgoingMessage {
   subject: string;
   text: string;
   html: string | null;
+  /** Files sent along (the case's sealed receipt or decision). */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 export interface Channel {
@@ -43,6 +45,7 @@ export function toMailOptions(message: OutgoingMessage, from: string): Mail.Opti
     subject: message.subject,
     text: message.text,
     ...(message.html === null ? {} : { html: message.html }),
+    ...(message.attachments?.length ? { attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })) } : {}),
     messageId: message.messageId,
     headers: {
       'Content-Language': message.language,

@@ -15,9 +15,16 @@ import type { NotifyInput } from '../../../activities/types';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
 import { createCaseEngine } from '../../../usecases/case-engine';
+import type { DocumentsConfig } from '../../../usecases/deps';
+import { createConsole, type ConsoleOptions, type DemoPersona } from '../../../console';
+import { PROCEDURE_TEMPLATE_NAMES } from '../../../activities/notifications/render';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
+import { pgIssuedFiles } from '../../../db/issued-documents';
 import { publishProcedure } from '../../../db/procedures';
+import type { SealKey } from '../../../documents/pdf/seal';
+import type { EncryptionCodec } from '../../../config/payload-codec';
+import { temporalDataConverter } from '../../../config/temporal';
 import { createMasarWorker } from '../../../worker/create-worker';
 import { createTestDb, type TestDb } from '../../support/db';
 import { compileYaml } from '../../support/procedures';
@@ -67,7 +74,31 @@ export function shippedSource(id: string): string {
   return readFileSync(path.join(__dirname, '..', '..', '..', 'definitions', 'procedures', `${id}.yaml`), 'utf8');
 }
 
-export async function startHarness(options: { worker?: boolean; taskQueue: string }): Promise<Harness> {
+/** Secret of the console's session cookies in tests. */
+export const SESSION_SECRET = 'console-session-secret-0123456789abcdef';
+
+/** Every test caller as a demo login of the console (its id is the caller's name). */
+export const CONSOLE_PERSONAS: DemoPersona[] = Object.entries(CALLERS).map(([id, claims]) => ({ id, principal: { lang: 'fr' as const, ...claims } }));
+
+export interface HarnessOptions {
+  worker?: boolean;
+  taskQueue: string;
+  /** The document store and upload limit. @default none (document routes answer 503) */
+  documents?: DocumentsConfig;
+  /** More procedures to publish (YAML sources) besides acces-information. */
+  procedures?: string[];
+  /** Serve the console beside the API. */
+  console?: boolean;
+  /** Issue sealed receipts and decisions with this seal. @default none (their routes answer 503) */
+  sealed?: { seal: SealKey; publicUrl: string };
+  /** More options of the console (an identity provider, a simulator). */
+  consoleOptions?: Partial<ConsoleOptions>;
+  /** The payload codec the client, the worker and the codec endpoint use, as configured keys would give. */
+  codec?: EncryptionCodec;
+  codecUiOrigin?: string;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const address = process.env.MASAR_TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('MASAR_TEST_TEMPORAL_ADDRESS is not set: jest global setup did not start the dev server');
   const t = await createTestDb();
@@ -75,15 +106,23 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
   await directory.upsertUnits(UNITS);
   const source = shippedSource('acces-information');
   await publishProcedure(t.db, compileYaml(source, 'acces-information.yaml'), source, 'system');
+  for (const extra of options.procedures ?? []) await publishProcedure(t.db, compileYaml(extra), extra, 'system');
 
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const dataConverter = temporalDataConverter(options.codec);
+  const client = new Client({ connection, dataConverter });
   const app = createApp({
     db: t.db,
+    ...(options.codec ? { codec: { codec: options.codec, ...(options.codecUiOrigin ? { uiOrigin: options.codecUiOrigin } : {}) } } : {}),
     engine: createCaseEngine(client, { taskQueue: options.taskQueue, timeoutMs: 10_000 }),
     directory,
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
+    ...(options.sealed ? { sealedDocuments: { db: t.db, files: pgIssuedFiles(t.db), ...options.sealed, now: () => new Date() } } : {}),
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
+    ...(options.documents ? { documents: options.documents } : {}),
+    ...(options.console
+      ? { console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: SESSION_SECRET, demoPersonas: CONSOLE_PERSONAS, calendarId: 'ma-administration', knownTemplates: PROCEDURE_TEMPLATE_NAMES, ...options.consoleOptions }) }
+      : {}),
   });
 
   const notifications: NotifyInput[] = [];
@@ -108,6 +147,7 @@ export async function startHarness(options: { worker?: boolean; taskQueue: strin
       connection: await NativeConnection.connect({ address }),
       taskQueue: options.taskQueue,
       activities,
+      dataConverter,
       extra: { workflowBundle: await workflowBundle() },
     });
     running = worker.run();

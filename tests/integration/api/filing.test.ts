@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { verifyJournal } from '../../../db/journal-verify';
+import { recordUpload } from '../../support/documents';
 import { startHarness, TANGER, type CallerName, type Harness } from './api-harness';
 
 let h: Harness;
@@ -69,7 +70,7 @@ describe('filing a case', () => {
     const review = await post('agent', `/api/v1/cases/${caseId}/actions`, { action: 'start_review' });
     expect(review.status).toBe(200);
     expect(review.body.state).toBe('review');
-    const answer = await post('agent', `/api/v1/cases/${caseId}/actions`, { action: 'answer', input: { document: 'doc-42' } });
+    const answer = await post('agent', `/api/v1/cases/${caseId}/actions`, { action: 'answer', input: { document: await recordUpload(h.t.db, 'agent-tanger') } });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ state: 'answered', status: 'closed', outcome: 'answered' });
 
@@ -79,7 +80,7 @@ describe('filing a case', () => {
     expect(journal.body.items.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['start_review', 'answer']));
     expect(await verifyJournal(h.t.db, caseId)).toMatchObject({ ok: true });
 
-    const late = await post('agent', `/api/v1/cases/${caseId}/actions`, { action: 'answer', input: { document: 'doc-43' } });
+    const late = await post('agent', `/api/v1/cases/${caseId}/actions`, { action: 'answer', input: { document: await recordUpload(h.t.db, 'agent-tanger') } });
     expect(late.status).toBe(409);
   });
 

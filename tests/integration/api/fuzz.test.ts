@@ -11,6 +11,8 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
+import { readSealKey } from '../../../documents/pdf/seal';
+import { selfSignedSeal } from '../../../documents/seal-files';
 import { random } from '../../support/hostile';
 import { fuzzRequest, operations, type FuzzRequest, type Known } from '../../support/openapi-fuzz';
 import { shippedSource, startHarness, TANGER, type CallerName, type Harness } from './api-harness';
@@ -23,7 +25,9 @@ type Json = Record<string, unknown>;
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: true, taskQueue: `fuzz-${Date.now()}` });
+  // Sealed PDFs are issued too: their routes are fuzzed like every other.
+  const pair = selfSignedSeal('Masar fuzz seal');
+  h = await startHarness({ worker: true, taskQueue: `fuzz-${Date.now()}`, sealed: { seal: readSealKey(pair.certPem, pair.keyPem), publicUrl: 'https://masar.example.ma' } });
 }, 120_000);
 afterAll(async () => {
   await h?.close();

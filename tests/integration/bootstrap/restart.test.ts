@@ -159,10 +159,15 @@ describe('npm start', () => {
     expect(before).toMatchObject({ state: 'received', tasks: [{ role: 'information_officer', unit: '01.511.01.01' }] });
     expect(before?.clocks.find((c) => c.name === 'answer')).toMatchObject({ status: 'running', dueAt: expect.any(String) });
 
-    // The receipt goes to the mail folder, not to the internet.
+    // The receipt (with its sealed PDF) and the agent's task message go to the mail folder, not to the
+    // internet. Both are waited for: rendering the PDF keeps the process busy for a moment, and tsx
+    // kills a child that does not acknowledge a relayed signal within 30 ms (a terminal's Ctrl-C
+    // reaches the whole process group and is not affected).
     const mailDir = path.join(dataDir, 'mail');
-    for (let i = 0; i < 50 && !readdirSync(mailDir).some((f) => f.endsWith('.eml')); i++) await new Promise((r) => setTimeout(r, 200));
-    expect(readdirSync(mailDir).some((f) => f.endsWith('.eml'))).toBe(true);
+    const mails = () => (existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length : 0);
+    for (let i = 0; i < 150 && mails() < 2; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(mails()).toBe(2);
+    await new Promise((r) => setTimeout(r, 1_000));
 
     const firstStop = await stop(first);
     expect(firstStop.code).toBe(0);

@@ -103,7 +103,7 @@ describe('a case with real activities', () => {
     await until('the receipt', async () => smtp.to(APPLICANT.email).find((m) => m.subject.includes(input.reference)));
     await handle.executeUpdate(actUpdate, { args: [{ action: 'start_review', actor: AGENT }] });
     await smtp.stop();
-    const answered = await handle.executeUpdate(actUpdate, { args: [{ action: 'answer', actor: AGENT, input: { document: 'doc-77' } }] });
+    const answered = await handle.executeUpdate(actUpdate, { args: [{ action: 'answer', actor: AGENT, input: { document: '77777777-7777-4777-8777-777777777777' } }] });
     expect(answered).toEqual(expect.objectContaining({ state: 'answered', status: 'closed' }));
     // The decision waits in the outbox; the case itself is already decided in the read model.
     await until('failed outbox rows', async () => (await listOutbox(testDb.db, input.caseId)).some((m) => m.status === 'failed'));

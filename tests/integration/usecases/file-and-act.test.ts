@@ -6,6 +6,7 @@
 import { createDirectory } from '../../../db/directory';
 import { createCaseEngine } from '../../../usecases/case-engine';
 import type { UseCaseDeps } from '../../../usecases/deps';
+import { recordUpload } from '../../support/documents';
 import { actOnCase } from '../../../usecases/act';
 import { UseCaseError, type UseCaseErrorKind } from '../../../usecases/errors';
 import { fileCase, requestHash, type FileCaseInput, type FileCaseOptions } from '../../../usecases/file-case';
@@ -58,7 +59,7 @@ describe('fileCase and actOnCase', () => {
     const review = await actOnCase(deps, as('agent'), filed.caseId, { action: 'start_review' }, `u-${filed.caseId}-1`);
     expect(review.view.state).toBe('review');
     expect(review.access.personal).toBe(true);
-    const answer = await actOnCase(deps, as('agent'), filed.caseId, { action: 'answer', input: { document: 'doc-1' } }, `u-${filed.caseId}-2`);
+    const answer = await actOnCase(deps, as('agent'), filed.caseId, { action: 'answer', input: { document: await recordUpload(deps.db, as('agent').sub) } }, `u-${filed.caseId}-2`);
     expect(answer.view).toMatchObject({ state: 'answered', status: 'closed' });
 
     // Once the read model shows it closed, the use case refuses before asking the workflow.

@@ -46,7 +46,7 @@ describe('calendar files', () => {
     writeCalendarFile(path, changed);
     const reloaded = loadCalendarFile(path);
     expect(reloaded.version).toBe(changed.version);
-    expect(reloaded.closures.map((c) => c.date)).toEqual(['2025-06-09', '2025-12-26']);
+    expect(reloaded.closures.map((c) => c.date)).toEqual(['2024-04-12', '2025-06-09', '2025-12-26']);
   });
 
   it('should read a minimal calendar with defaults', () => {

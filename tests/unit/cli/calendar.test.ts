@@ -76,16 +76,16 @@ describe('masar calendar', () => {
       const env = { PATH: process.env.PATH, DATABASE_URL: test.url };
       const first = await masar(['calendar', 'add-closure', '--date', '2027-03-15', '--name-fr', 'Fermeture', '--name-ar', 'عطلة', '--file', file], { env });
       expect(first.code).toBe(0);
-      expect(first.out[0]).toMatch(/ma-administration version 1 -> 2, stored in the calendars table$/);
+      expect(first.out[0]).toMatch(/ma-administration version 2 -> 3, stored in the calendars table$/);
       expect(first.out[1]).toBe('0 running cases to recompute: run `masar calendar broadcast --calendar ma-administration --from 2027-03-15` with TEMPORAL_ADDRESS set');
-      expect((await currentCalendar(test.db, 'ma-administration'))?.version).toBe(2);
+      expect((await currentCalendar(test.db, 'ma-administration'))?.version).toBe(3);
       // The stored copy is the base of the next change, even when the file is older.
       copyFileSync(path.join(CALENDARS_DIR, 'ma-administration.yaml'), file);
       const second = await masar(['calendar', 'set-holiday', '--holiday', 'eid_al_fitr', '--hijri-year', '1448', '--start', '2027-03-10', '--file', file], { env });
-      expect(second.out[0]).toMatch(/version 2 -> 3, stored in the calendars table$/);
+      expect(second.out[0]).toMatch(/version 3 -> 4, stored in the calendars table$/);
       const stored = await currentCalendar(test.db, 'ma-administration');
       expect(stored?.closures.map((c) => c.date)).toContain('2027-03-15');
-      expect(loadCalendarFile(file).version).toBe(3);
+      expect(loadCalendarFile(file).version).toBe(4);
     });
   });
 });

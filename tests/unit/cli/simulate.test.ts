@@ -72,12 +72,12 @@ describe('masar simulate', () => {
     writeFileSync(
       path.join(dir, 'script.yaml'),
       [
-        'data: { project: Maison R+1, land_title: T-1234, floor_area: 120, plans: plans.pdf }',
+        'data: { project: Maison R+1, land_title: T-1234, floor_area: 120, plans: 0a1b2c3d-1111-4222-8333-444455556666 }',
         'steps:',
         '  - wait: 10 days',
         '  - act: { action: request_documents, as: agent, comment: Plan de masse manquant, input: { documents: [site_plan] } }',
         '  - wait: "5 working days"',
-        '  - act: { action: submit_documents, as: applicant, input: { documents: [plan-masse.pdf] } }',
+        '  - act: { action: submit_documents, as: applicant, input: { documents: [0b1b2c3d-1111-4222-8333-444455556666] } }',
         '  - until: 2027-02-01',
         '  - act: { action: favourable_opinion, as: agent }',
         '  - act: { action: approve, as: agent }',

@@ -73,8 +73,13 @@ describe('one error listing every bad variable', () => {
     expect(badVariables(() => loadStartConfig(env))).toEqual(['TEMPORAL_TLS_CERT', 'MASAR_PG_PORT', 'DATABASE_URL', 'AUTH_JWT_SECRET']);
   });
 
-  it('should accept the API without a secret when a JWKS URL is set', () => {
-    expect(loadApiConfig({ ...DB, AUTH_JWKS_URL: 'https://id.example.ma/jwks.json' }).AUTH_JWKS_URL).toBe('https://id.example.ma/jwks.json');
+  it('should accept the API without a token secret when a JWKS URL is set, if the console has its own secret or is off', () => {
+    const jwks = { ...DB, AUTH_JWKS_URL: 'https://id.example.ma/jwks.json' };
+    expect(loadApiConfig({ ...jwks, MASAR_SESSION_SECRET: 's'.repeat(32) }).AUTH_JWKS_URL).toBe('https://id.example.ma/jwks.json');
+    expect(loadApiConfig({ ...jwks, MASAR_CONSOLE: 'false' }).MASAR_CONSOLE).toBe(false);
+    // The console signs its sessions: with tokens verified by JWKS alone, nothing would sign them.
+    expect(badVariables(() => loadApiConfig(jwks))).toEqual(['MASAR_SESSION_SECRET']);
+    expect(badVariables(() => loadApiConfig({ ...jwks, MASAR_SESSION_SECRET: 'short' }))).toEqual(['MASAR_SESSION_SECRET']);
   });
 });
 

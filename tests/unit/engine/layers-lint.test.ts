@@ -21,6 +21,11 @@ describe('layer lint', () => {
     ['api/routes/example.ts', "import { createMasarWorker } from '../../worker/create-worker';", 'never imports another transport or the worker'],
     ['worker/example.ts', "import { createApp } from '../api/app';", 'never imports a transport or the use cases'],
     ['workflows/example.ts', "import { fileCase } from '../usecases/file-case';", 'only sandbox-safe'],
+    ['console/pages/example.ts', "import { getCase } from '../../db/cases';", 'never reaches the database but through use cases'],
+    ['console/pages/example.ts', "import { registerCaseRoutes } from '../../api/routes/cases';", 'never its routes'],
+    ['console/pages/example.ts', "import { createActivities } from '../../activities';", 'console/ is a transport'],
+    ['console/pages/example.ts', "import { procedureCase } from '../../workflows';", 'only the contract of workflows/'],
+    ['api/server.ts', "import { createConsole } from '../console';", 'never imports another transport'],
   ])('should refuse in %s: `%s`', (file, code, message) => {
     expect(lint(file, code)).toContain(message);
   });
@@ -33,6 +38,10 @@ describe('layer lint', () => {
     ['api/routes/example.ts', "import { fileCase } from '../../usecases/file-case';"],
     ['cli/commands/example.ts', "import { mintToken } from '../../api/auth';"],
     ['scripts/example.ts', "import { startApi } from '../api/server';"],
+    ['console/pages/example.ts', "import { taskInbox } from '../../usecases/inbox';"],
+    ['console/pages/example.ts', "import type { InboxItem } from '../../db/cases';"],
+    ['console/example.ts', "import { guardRequest } from '../api/input-guard';"],
+    ['api/main.ts', "import { consoleFromConfig } from '../console';"],
   ])('should accept in %s: `%s`', (file, code) => {
     expect(lint(file, code)).toBe('');
   });

@@ -15,7 +15,7 @@ async function lintAs(file: string, code: string): Promise<string[]> {
     { cwd: ROOT, input: code, encoding: 'utf8' },
   );
   const results = JSON.parse(run.stdout) as { messages: { ruleId: string | null; message: string }[] }[];
-  return (results[0]?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (results[0]?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
 }
 
 describe('workflow sandbox lint', () => {

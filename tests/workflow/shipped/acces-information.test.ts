@@ -5,7 +5,7 @@
  */
 import { RejectionType } from '../../../workflows/messages';
 import { casablanca } from '../../support/time';
-import { agent, applicant, clockOf, shippedHarness } from './harness';
+import { agent, applicant, clockOf, docId, shippedHarness } from './harness';
 
 const h = shippedHarness('acces-information');
 const officer = agent('information_officer');
@@ -100,7 +100,7 @@ describe('acces-information: decisions and recourse', () => {
     await h.act(handle, { action: 'start_review', actor: officer });
     const noDocument = await h.rejection(handle, { action: 'answer_partially', actor: officer, input: REFUSAL });
     expect(noDocument.message).toBe('action "answer_partially": document is required');
-    const partial = await h.act(handle, { action: 'answer_partially', actor: officer, input: { document: 'budget-extrait.pdf', ...REFUSAL } });
+    const partial = await h.act(handle, { action: 'answer_partially', actor: officer, input: { document: docId('budget-extrait'), ...REFUSAL } });
     expect(partial).toEqual(expect.objectContaining({ state: 'partially_refused', outcome: 'partially_refused', status: 'open' }));
     await h.skipTo(justAfter(partial.waitingUntil));
     expect(await h.view(handle)).toEqual(expect.objectContaining({ state: 'partially_answered', outcome: 'partially_refused', status: 'closed' }));
@@ -137,7 +137,7 @@ describe('acces-information: decisions and recourse', () => {
     expect(noReference.type).toBe(RejectionType.invalidInput);
     const ordered = await h.act(handle, { action: 'cdai_orders_disclosure', actor: officer, input: { decision_reference: 'CDAI-2027-118' } });
     expect(ordered.state).toBe('disclosure_ordered');
-    const answered = await h.act(handle, { action: 'answer', actor: officer, input: { document: 'budget-2026.pdf' } });
+    const answered = await h.act(handle, { action: 'answer', actor: officer, input: { document: docId('budget-2026') } });
     expect(answered).toEqual(expect.objectContaining({ state: 'answered', outcome: 'answered', status: 'closed' }));
     await handle.result();
   });

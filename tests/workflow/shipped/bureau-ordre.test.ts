@@ -5,12 +5,12 @@
  */
 import { RejectionType } from '../../../workflows/messages';
 import { casablanca } from '../../support/time';
-import { agent, clockOf, shippedHarness } from './harness';
+import { agent, clockOf, docId, shippedHarness } from './harness';
 
 const h = shippedHarness('bureau-ordre');
 const clerk = agent('mail_clerk');
 const head = agent('service_head');
-const INCOMING = { direction: 'incoming', correspondent: 'Amina Benali', subject: "Demande d'alignement", document: 'lettre.pdf' };
+const INCOMING = { direction: 'incoming', correspondent: 'Amina Benali', subject: "Demande d'alignement", document: docId('lettre') };
 
 describe('bureau-ordre', () => {
   it('should assign incoming mail to a service, which answers it', async () => {
@@ -27,8 +27,8 @@ describe('bureau-ordre', () => {
     const back = await h.act(handle, { action: 'return_to_bureau', actor: head, comment: 'Relève du service des affaires économiques' });
     expect(back.state).toBe('registered_incoming');
     await h.act(handle, { action: 'assign', actor: clerk, input: { service: 'Service des affaires économiques' } });
-    expect((await h.rejection(handle, { action: 'answer', actor: clerk, input: { reply: 'r.pdf' } })).type).toBe(RejectionType.forbidden);
-    const answered = await h.act(handle, { action: 'answer', actor: head, input: { reply: 'reponse.pdf' } });
+    expect((await h.rejection(handle, { action: 'answer', actor: clerk, input: { reply: docId('r') } })).type).toBe(RejectionType.forbidden);
+    const answered = await h.act(handle, { action: 'answer', actor: head, input: { reply: docId('reponse') } });
     expect(answered).toEqual(expect.objectContaining({ state: 'answered', outcome: 'answered', status: 'closed' }));
     expect(h.journal().filter((j) => j.kind === 'assign').map((j) => j.data)).toEqual([
       { input: { service: "Service de l'urbanisme" } },

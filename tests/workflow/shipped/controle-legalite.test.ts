@@ -6,12 +6,12 @@
  */
 import { RejectionType } from '../../../workflows/messages';
 import { casablanca } from '../../support/time';
-import { agent, clockOf, shippedHarness } from './harness';
+import { agent, clockOf, docId, shippedHarness } from './harness';
 
 const h = shippedHarness('controle-legalite');
 const president = agent('commune_president');
 const governor = { id: 'dct-1', roles: ['agent', 'governor_services'], unit: '01.511' };
-const DATA = { deliberation_number: '37/2027', session: 'ordinary', session_closed_on: '2027-04-02', subject: 'Convention de partenariat', minutes: 'pv.pdf' };
+const DATA = { deliberation_number: '37/2027', session: 'ordinary', session_closed_on: '2027-04-02', subject: 'Convention de partenariat', minutes: docId('pv') };
 
 describe('controle-legalite', () => {
   it('should make an ordinary deliberation enforceable when the governor does not oppose within 3 working days', async () => {

@@ -6,6 +6,7 @@
  *   const h = shippedHarness('reclamation');   // at the top of a test file
  *   const handle = await h.file(casablanca('2027-01-04', 10), data);
  */
+import { createHash } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
@@ -103,4 +104,14 @@ export function shippedHarness(procedureId: string): ShippedHarness {
 }
 
 /** The clock named `name` in a view. */
+/**
+ * A document id (the shape POST /api/v1/documents gives, which a file field requires) named after
+ * the file it stands for, so a test reads `docId('plans')` and the same name gives the same id.
+ * Workflow tests need no upload: the document store is checked by the use cases, not the workflow.
+ */
+export const docId = (name: string): string => {
+  const h = createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
 export const clockOf = (view: CaseView, name: string) => view.clocks.find((c) => c.name === name);

@@ -5,11 +5,11 @@
  */
 import { RejectionType } from '../../../workflows/messages';
 import { casablanca } from '../../support/time';
-import { agent, applicant, clockOf, shippedHarness } from './harness';
+import { agent, applicant, clockOf, docId, shippedHarness } from './harness';
 
 const h = shippedHarness('legalisation-signature');
 const officer = agent('legalisation_officer');
-const DATA = { act: 'signature', document: 'engagement.pdf', copies: 2 };
+const DATA = { act: 'signature', document: docId('engagement'), copies: 2 };
 
 describe('legalisation-signature', () => {
   it('should legalise at the counter the same day, recording the register number', async () => {

@@ -6,14 +6,14 @@
  */
 import { RejectionType } from '../../../workflows/messages';
 import { casablanca } from '../../support/time';
-import { agent, applicant, clockOf, shippedHarness } from './harness';
+import { agent, applicant, clockOf, docId, shippedHarness } from './harness';
 
 const h = shippedHarness('permis-construire');
 const commission = agent('commission_member');
 const president = agent('commune_president');
 const REQUEST = { documents: ['site_plan'] };
 const governorServices = { id: 'gouv-1', roles: ['agent', 'governor_services'], unit: '01.511' };
-const DATA = { project: 'Maison R+1', land_title: 'T-12345/06', floor_area: 120, plans: 'plans.pdf' };
+const DATA = { project: 'Maison R+1', land_title: 'T-12345/06', floor_area: 120, plans: 'a1a45555-1111-4222-8333-444455556666' };
 
 describe('permis-construire', () => {
   it("should deliver the permit when the president approves on the commission's favourable opinion", async () => {
@@ -41,7 +41,7 @@ describe('permis-construire', () => {
       expect(bad.type).toBe(RejectionType.invalidInput);
     }
     await h.act(handle, { action: 'request_documents', actor: commission, comment: 'Plan de situation', input: REQUEST });
-    await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['plan.pdf'] } });
+    await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: [docId('plan')] } });
     const second = await h.rejection(handle, { action: 'request_documents', actor: commission, comment: 'Encore', input: { documents: ['topographic_survey'] } });
     expect(second.type).toBe(RejectionType.notAllowedInState);
     expect(second.message).toContain('decision');
@@ -66,7 +66,7 @@ describe('permis-construire', () => {
     await h.skipTo(casablanca('2027-04-22', 9));
     const empty = await h.rejection(handle, { action: 'submit_documents', actor: applicant, input: { documents: [] } });
     expect(empty.type).toBe(RejectionType.invalidInput);
-    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['plan-de-masse.pdf'] } });
+    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['b1a45555-1111-4222-8333-444455556666'] } });
     expect(resumed.state).toBe('commission_review');
     expect(clockOf(resumed, 'decision')).toEqual(expect.objectContaining({ status: 'running', dueDate: '2027-06-12' }));
 
@@ -118,7 +118,7 @@ describe('permis-construire: a suspension of whole days', () => {
     await h.skipTo(casablanca('2027-04-15', 10));
     await h.act(handle, { action: 'request_documents', actor: commission, comment: 'Plan de masse manquant', input: REQUEST });
     await h.skipTo(new Date(casablanca('2027-04-22', 10).getTime() + 5_000));
-    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['plan.pdf'] } });
+    const resumed = await h.act(handle, { action: 'submit_documents', actor: applicant, input: { documents: ['c1a45555-1111-4222-8333-444455556666'] } });
     expect(clockOf(resumed, 'decision')?.dueDate).toBe('2027-06-12');
     await handle.terminate('test over');
   });

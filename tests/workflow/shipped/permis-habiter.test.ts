@@ -6,13 +6,13 @@
 import { localDateOf } from '../../../definitions/local-time';
 import { RejectionType } from '../../../workflows/messages';
 import { casablanca } from '../../support/time';
-import { agent, applicant, clockOf, shippedHarness } from './harness';
+import { agent, applicant, clockOf, docId, shippedHarness } from './harness';
 
 const h = shippedHarness('permis-habiter');
 const officer = agent('urbanism_officer');
 const president = agent('commune_president');
 const governorServices = { id: 'gouv-1', roles: ['agent', 'governor_services'], unit: '01.511' };
-const DATA = { building_permit: 'PC-2026-0042', completion_date: '2027-03-31', completion_certificate: 'certificat.pdf' };
+const DATA = { building_permit: 'PC-2026-0042', completion_date: '2027-03-31', completion_certificate: 'c0c0c0c0-1111-4222-8333-444455556666' };
 const local = (iso: unknown): string => localDateOf(new Date(String(iso)), 'Africa/Casablanca');
 
 describe('permis-habiter', () => {
@@ -23,7 +23,7 @@ describe('permis-habiter', () => {
     expect(filed.tasks).toEqual([expect.objectContaining({ state: 'site_check', role: 'urbanism_officer' })]);
     expect(clockOf(filed, 'decision')).toEqual(expect.objectContaining({ status: 'running', dueDate: '2027-05-05' }));
     expect((await h.rejection(handle, { action: 'report_compliant', actor: officer })).type).toBe(RejectionType.invalidInput);
-    const checked = await h.act(handle, { action: 'report_compliant', actor: officer, input: { report: 'pv-recolement.pdf' } });
+    const checked = await h.act(handle, { action: 'report_compliant', actor: officer, input: { report: docId('pv-recolement') } });
     expect(checked.tasks).toEqual([expect.objectContaining({ state: 'president_decision', role: 'commune_president' })]);
     // The officer checks; only the president issues.
     expect((await h.rejection(handle, { action: 'issue', actor: officer })).type).toBe(RejectionType.forbidden);
@@ -47,13 +47,13 @@ describe('permis-habiter', () => {
   it('should let the applicant attach documents to the file and withdraw it', async () => {
     const handle = await h.file(casablanca('2027-04-05', 10), DATA);
     expect((await h.rejection(handle, { action: 'add_documents', actor: applicant, input: { attachments: [] } })).type).toBe(RejectionType.invalidInput);
-    expect((await h.rejection(handle, { action: 'add_documents', actor: officer, input: { attachments: ['x.pdf'] } })).type).toBe(RejectionType.forbidden);
-    const added = await h.act(handle, { action: 'add_documents', actor: applicant, input: { attachments: ['attestation-ingenieur.pdf'] } });
+    expect((await h.rejection(handle, { action: 'add_documents', actor: officer, input: { attachments: [docId('x')] } })).type).toBe(RejectionType.forbidden);
+    const added = await h.act(handle, { action: 'add_documents', actor: applicant, input: { attachments: [docId('attestation-ingenieur')] } });
     expect(added.state).toBe('site_check');
     // Adding documents does not suspend nor restart the month.
     expect(clockOf(added, 'decision')).toEqual(expect.objectContaining({ status: 'running', dueDate: '2027-05-05' }));
-    expect(h.journal().find((j) => j.kind === 'add_documents')).toEqual(expect.objectContaining({ data: { input: { attachments: ['attestation-ingenieur.pdf'] } } }));
-    await h.act(handle, { action: 'report_compliant', actor: officer, input: { report: 'pv.pdf' } });
+    expect(h.journal().find((j) => j.kind === 'add_documents')).toEqual(expect.objectContaining({ data: { input: { attachments: [docId('attestation-ingenieur')] } } }));
+    await h.act(handle, { action: 'report_compliant', actor: officer, input: { report: docId('pv') } });
     const withdrawn = await h.act(handle, { action: 'withdraw', actor: applicant });
     expect(withdrawn).toEqual(expect.objectContaining({ state: 'withdrawn', outcome: 'withdrawn', status: 'closed' }));
     await handle.result();
