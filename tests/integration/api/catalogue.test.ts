@@ -7,8 +7,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { publishProcedure } from '../../../db/procedures';
+import { recordUpload } from '../../support/documents';
 import { compileYaml } from '../../support/procedures';
-import { shippedSource, startHarness, TANGER, type Harness } from './api-harness';
+import { CALLERS, shippedSource, startHarness, TANGER, type Harness } from './api-harness';
 
 const SHIPPED = readdirSync(path.join(__dirname, '..', '..', '..', 'definitions', 'procedures'))
   .filter((f) => f.endsWith('.yaml'))
@@ -74,11 +75,16 @@ states:
 describe("bureau d'ordre registration over HTTP", () => {
   it('should answer a filing with its gapless number in the unit register, and show it on the case', async () => {
     const token = await h.token('applicant');
-    const file = (direction: string) =>
+    // Each letter is a document the filer uploaded (POST /api/v1/documents), as the store requires.
+    const file = async (direction: string, document?: string) =>
       request(h.app)
         .post('/api/v1/cases')
         .set('Authorization', `Bearer ${token}`)
-        .send({ procedure: 'bureau-ordre', unit: TANGER, data: { direction, correspondent: 'Amina Benali', subject: 'Alignement', document: 'lettre.pdf' } });
+        .send({
+          procedure: 'bureau-ordre',
+          unit: TANGER,
+          data: { direction, correspondent: 'Amina Benali', subject: 'Alignement', document: document ?? (await recordUpload(h.t.db, CALLERS.applicant.sub)) },
+        });
     const first = await file('incoming');
     const second = await file('incoming');
     const outgoing = await file('outgoing');
@@ -89,9 +95,14 @@ describe("bureau d'ordre registration over HTTP", () => {
     expect(outgoing.body.registration).toEqual(expect.objectContaining({ register: 'outgoing', number: 1 }));
     const read = await request(h.app).get(`/api/v1/cases/${second.body.caseId}`).set('Authorization', `Bearer ${token}`);
     expect(read.body.registration).toEqual(second.body.registration);
-    // A bad direction is refused before any number is taken.
+    // A bad direction, a file name instead of an upload's id, or another caller's upload is refused
+    // before any number is taken.
     const bad = await file('sideways');
     expect(bad.status).toBe(422);
+    const notAnUpload = await file('incoming', 'lettre.pdf');
+    expect([notAnUpload.status, notAnUpload.body.errors?.[0]?.path]).toEqual([422, 'data.document']);
+    const someoneElses = await file('incoming', await recordUpload(h.t.db, CALLERS.otherApplicant.sub));
+    expect(someoneElses.status).toBe(422);
     expect((await file('incoming')).body.registration.number).toBe(3);
   });
 });

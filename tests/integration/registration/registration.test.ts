@@ -19,7 +19,8 @@ afterAll(async () => {
 });
 
 const procedure = shippedProcedure('bureau-ordre');
-const LETTER = { correspondent: 'Amina Benali', subject: 'Alignement', document: 'lettre.pdf' };
+// The filing row does not look at the document (the use case checked it before): any id will do.
+const LETTER = { correspondent: 'Amina Benali', subject: 'Alignement', document: '1e77e700-1111-4222-8333-444455556666' };
 let n = 0;
 function mail(direction: 'incoming' | 'outgoing', over: Partial<CaseInput> = {}): CaseInput {
   n += 1;
