@@ -158,8 +158,10 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
 
   // Handlers first, before any await, so no early update or query is missed.
   const settledFiling = patched(SETTLED_FILING_PATCH);
-  const inAutomatic = () => s.status === 'open' && input.procedure.states[s.state]?.kind === 'automatic';
-  const filed = () => runtime.committed !== undefined && !(settledFiling && inAutomatic());
+  const automatic = (v: { status: string; state: string }) => v.status === 'open' && input.procedure.states[v.state]?.kind === 'automatic';
+  // Both the live state and the committed view (the answer): the state leaves the automatic one a
+  // projection before the read model, and the answer must not name the state it just left.
+  const filed = () => runtime.committed !== undefined && !(settledFiling && (automatic(s) || automatic(runtime.committed)));
   setHandler(viewQuery, () => runtime.committed ?? buildView(input, s));
   setHandler(filedUpdate, async () => {
     await condition(() => filed() || attention !== undefined);
