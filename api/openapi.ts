@@ -340,6 +340,7 @@ export function openApiDocument(): Json {
                 extension: { type: 'object', properties: { words: ref('Label'), max: { type: 'integer' } } },
                 sameDay: { type: 'boolean' },
                 onSilence: { type: 'string', enum: ['escalated', 'decided'], description: 'decided: silence decides by law (tacit approval, implicit refusal)' },
+                silenceOutcome: { type: 'string', description: 'when silence decides, the outcome it decides (tacitly_approved, tacitly_refused)' },
                 basis: { type: 'string' },
                 note: ref('Label'),
               },

@@ -3,9 +3,9 @@
  * it may ask for, its fees and its deadline in words, in French and Arabic. Pure; the use case
  * (`usecases/catalogue.ts`) lists it for every published procedure.
  */
-import type { CompiledProcedure } from './compiled';
+import { stateOutcome, type CompiledProcedure } from './compiled';
 import { durationWords } from './duration-words';
-import type { Counting, Label } from './schema';
+import type { Counting, Label, Outcome } from './schema';
 
 /** One procedure in the catalogue. */
 export interface CatalogueEntry {
@@ -29,6 +29,8 @@ export interface CatalogueEntry {
     sameDay: boolean;
     /** What silence at the deadline means, when the clock decides (tacit approval, implicit refusal). */
     onSilence?: 'escalated' | 'decided';
+    /** When silence decides: the outcome it decides (`tacitly_approved`, `tacitly_refused`). */
+    silenceOutcome?: Outcome;
     basis?: string;
     note?: Label;
   };
@@ -43,6 +45,8 @@ export function catalogueEntry(compiled: CompiledProcedure): CatalogueEntry | un
   const clock = compiled.clocks[catalogue.deadline.clock];
   // Validation guarantees the clock; a hand-made compiled object without it has no deadline to publish.
   if (!clock) return undefined;
+  const decided = 'decide' in clock.onExpiry ? compiled.states[clock.onExpiry.decide] : undefined;
+  const silenceOutcome = decided ? stateOutcome(decided) : undefined;
   return {
     procedure: { id: compiled.id, version: compiled.version },
     title: compiled.title,
@@ -59,6 +63,7 @@ export function catalogueEntry(compiled: CompiledProcedure): CatalogueEntry | un
       ...(clock.extension ? { extension: { words: words(clock.extension.by, clock.counting), max: clock.extension.max } } : {}),
       sameDay: catalogue.deadline.sameDay,
       onSilence: 'decide' in clock.onExpiry ? 'decided' : 'escalated',
+      ...(silenceOutcome ? { silenceOutcome } : {}),
       ...(clock.basis ? { basis: clock.basis } : {}),
       ...(catalogue.deadline.note ? { note: catalogue.deadline.note } : {}),
     },
