@@ -14,7 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { JournalEntry, NotifyInput } from '../../../activities/types';
 import { procedureCase } from '../../../workflows/procedure-case';
-import { actUpdate, caseWorkflowId, filedUpdate, viewQuery, type ActRequest, type Actor, type CaseView } from '../../../workflows/messages';
+import { actUpdate, caseWorkflowId, filedUpdate, viewQuery, type ActRequest, type Actor, type CaseUnit, type CaseView } from '../../../workflows/messages';
 import { createServiceActivities } from '../../../activities/services';
 import { notified, recordingActivities, type Recorded } from '../../support/fake-activities';
 import { APPLICANT, COMMUNE, caseInput, shippedProcedure } from '../../support/procedures';
@@ -31,8 +31,8 @@ export const supervisorOf = (unit: string, id = `sup-${unit}`): Actor => ({ id, 
 export interface ShippedHarness {
   readonly env: TestWorkflowEnvironment;
   readonly recorded: Recorded;
-  /** Moves time to `at`, files a case with `data`, waits for its receipt. */
-  file(at: Date, data?: Record<string, unknown>): Promise<CaseHandle>;
+  /** Moves time to `at`, files a case with `data` (at `unit`, else the test commune), waits for its receipt. */
+  file(at: Date, data?: Record<string, unknown>, unit?: CaseUnit): Promise<CaseHandle>;
   act(handle: CaseHandle, req: ActRequest): Promise<CaseView>;
   /** The failure a rejected action carries (its type says 409/403/422). */
   rejection(handle: CaseHandle, req: ActRequest): Promise<ApplicationFailure>;
@@ -80,9 +80,9 @@ export function shippedHarness(procedureId: string): ShippedHarness {
     get recorded() {
       return recorded;
     },
-    async file(at, data = {}) {
+    async file(at, data = {}, unit) {
       await skipTo(env, at);
-      const input = caseInput(procedure, { data });
+      const input = caseInput(procedure, { data, ...(unit ? { unit } : {}) });
       const handle = await env.client.workflow.start(procedureCase, { taskQueue, workflowId: caseWorkflowId(input.caseId), args: [input] });
       await handle.executeUpdate(filedUpdate);
       return handle;

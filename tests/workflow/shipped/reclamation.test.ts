@@ -4,6 +4,7 @@
  * nobody answers; an observation or a suggestion is studied with no clock and never escalates.
  */
 import { localDateOf } from '../../../definitions/local-time';
+import { RejectionType, type Actor, type CaseUnit } from '../../../workflows/messages';
 import { casablanca } from '../../support/time';
 import { agent, applicant, clockOf, shippedHarness, supervisorOf } from './harness';
 
@@ -71,6 +72,28 @@ describe('reclamation', () => {
     await h.act(handle, { action: 'escalation.take_over', actor: dgct, comment: 'Réponse directe' });
     const answered = await h.act(handle, { action: 'answer', actor: dgct, input: { answer: 'Réponse de la DGCT' } });
     expect(answered).toEqual(expect.objectContaining({ state: 'answered', status: 'closed' }));
+    await handle.result();
+  });
+
+  it("should escalate a complaint filed at an arrondissement to the governor's services of its prefecture, not to another province", async () => {
+    // Tanger-Médina, an arrondissement of the commune of Tanger, in the prefecture of Tanger-Assilah.
+    const arrondissement: CaseUnit = { code: '01.511.01.11', name: { fr: 'Tanger-Médina', ar: 'طنجة المدينة' }, commune: '01.511.01.01', province: '01.511', region: '01', ministry: 'DGCT' };
+    const handle = await h.file(casablanca('2027-04-05', 10), DATA, arrondissement);
+    expect((await h.view(handle)).tasks).toEqual([expect.objectContaining({ role: 'complaints_officer', unit: '01.511.01.11' })]);
+    await h.skipTo(casablanca('2027-06-05', 9));
+    const late = await h.view(handle);
+    expect(late.escalation).toEqual(expect.objectContaining({ level: 'province', unit: '01.511', clock: 'answer' }));
+    const [escalated] = await h.notified('escalated');
+    expect(escalated).toEqual(expect.objectContaining({ to: ['supervisors'], unit: expect.objectContaining({ code: '01.511.01.11', commune: '01.511.01.01' }) }));
+    expect(escalated?.vars.escalation).toEqual(expect.objectContaining({ level: 'province', unit: '01.511' }));
+
+    const governorServices: Actor = { id: 'dcl-tanger', roles: ['supervisor', 'governor_services'], unit: '01.511' };
+    for (const outsider of [{ ...governorServices, id: 'dcl-alhaouz', unit: '07.041' }, { ...governorServices, id: 'commune', unit: '01.511.01.01' }]) {
+      expect([outsider.id, (await h.rejection(handle, { action: 'escalation.take_over', actor: outsider })).type]).toEqual([outsider.id, RejectionType.forbidden]);
+    }
+    await h.act(handle, { action: 'escalation.take_over', actor: governorServices, comment: 'Les services du gouverneur répondent' });
+    const answered = await h.act(handle, { action: 'answer', actor: governorServices, input: { answer: "L'éclairage sera rétabli." } });
+    expect(answered).toEqual(expect.objectContaining({ state: 'answered', outcome: 'answered', status: 'closed' }));
     await handle.result();
   });
 
