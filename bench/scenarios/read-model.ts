@@ -4,7 +4,14 @@
  * would), 40% of them open with a task; then the queries the API serves, timed one after another
  * with the API's own functions (`listInbox` for `GET /tasks`, `listCases` for `GET /cases`).
  */
+import { createApp } from '../../api/app';
+import { createTokenVerifier } from '../../api/auth';
+import { createConsole } from '../../console';
+import { SessionCodec, SESSION_COOKIE } from '../../console/session';
 import { decodeCursor, listCases, listInbox } from '../../db/cases';
+import { createDirectory } from '../../db/directory';
+import { createCaseEngine } from '../../usecases/case-engine';
+import { BENCH_TASK_QUEUE } from '../harness';
 import { BENCH_UNIT_CODE } from '../procedure';
 import type { Progress } from '../progress';
 import { summarize, type Summary } from '../stats';
@@ -203,6 +210,7 @@ export async function runReadModel(ctx: ScenarioContext): Promise<ReadModelResul
       return (await listCases(db, { scope: { units: provinceUnits(pick(i).unit_code) }, status: 'open' }, { limit: 20, sort: '-filedAt' })).items.length;
     }),
   );
+  queries.push(await measureInboxPage(ctx, n, (i) => ({ unit: pick(i).unit_code, roles: roles(pick(i).role) })));
   const bytes = await db.query<{ cases: string; tasks: string }>(
     `SELECT pg_total_relation_size('cases') AS cases, pg_total_relation_size('case_tasks') AS tasks`,
   );
@@ -214,4 +222,43 @@ export async function runReadModel(ctx: ScenarioContext): Promise<ReadModelResul
     tableBytes: { cases: Number(bytes.rows[0]?.cases), caseTasks: Number(bytes.rows[0]?.tasks) },
     queries,
   };
+}
+
+const PAGE_SECRET = 'bench-console-session-secret-0123456789';
+
+/**
+ * The console's inbox page as an agent's browser gets it: the whole Express app (API and console,
+ * as `npm start` serves them) on a loopback port, a signed session cookie for an agent of the sampled
+ * commune, `GET /inbox` timed from request to the last byte of the HTML (so the server time and the
+ * loopback round trip, an upper bound of the server's share). Every answer must be a 200 page.
+ */
+async function measureInboxPage(ctx: ScenarioContext, n: number, who: (i: number) => { unit: string; roles: string[] }): Promise<QueryResult> {
+  const { h } = ctx;
+  const app = createApp({
+    db: h.db,
+    engine: createCaseEngine(h.client, { taskQueue: BENCH_TASK_QUEUE }),
+    directory: createDirectory(h.db),
+    verifyToken: createTokenVerifier({ jwtSecret: PAGE_SECRET }),
+    options: { rateLimit: false },
+    console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: PAGE_SECRET, calendarId: 'ma-administration' }),
+  });
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as import('node:net').AddressInfo;
+  const codec = new SessionCodec({ secret: PAGE_SECRET });
+  const cookie = (i: number) => {
+    const { unit, roles } = who(i);
+    return `${SESSION_COOKIE}=${codec.encode(codec.fresh({ sub: `bench-agent-${unit}`, name: 'Agent', roles, unit, lang: i % 3 === 0 ? 'ar' : 'fr' }))}`;
+  };
+  try {
+    return await measure(ctx.progress, 'inbox page', "the console's /inbox page (HTML, first 20 tasks), an agent's browser on loopback", n, async (i) => {
+      const res = await fetch(`http://127.0.0.1:${port}/inbox`, { headers: { cookie: cookie(i), 'accept-encoding': 'gzip' } });
+      const html = await res.text();
+      if (res.status !== 200) throw new Error(`inbox page: ${res.status} ${html.slice(0, 200)}`);
+      return (html.match(/<tr[\s>]/g) ?? []).length;
+    });
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
