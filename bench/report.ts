@@ -310,7 +310,7 @@ function peerSection(t: ThroughputResult): string[] {
     '',
     `### Masar, bare Temporal and Flowable side by side`,
     '',
-    `Peer: ${t.peer.banner}; warmed up on ${t.peer.warmup} cases; ${t.peer.lockRetries} optimistic-lock retries of task completions.`,
+    `Peer: ${t.peer.banner} (an embedded engine, bench/flowable); warmed up on ${t.peer.warmup} cases; ${t.peer.lockRetries} optimistic-lock retries of task completions.`,
     '',
     table(
       ['concurrency', 'Masar cases/s', 'Temporal cases/s', 'Flowable cases/s', 'Masar ÷ Flowable', 'Temporal ÷ Flowable', 'Masar action p50 / p99', 'Temporal action p50 / p99', 'Flowable action p50 / p99'],

@@ -61,7 +61,7 @@ async function bench(options: BenchOptions): Promise<number> {
           progress.log(`starting the Flowable peer (${ready.java})`);
           try {
             peer = await startFlowablePeer({ databaseUrl: options.databaseUrl, smtpUrl: h.smtp.url });
-            progress.log(`  ${peer.banner}`);
+            progress.log(`  Flowable peer ready: ${peer.banner}`);
           } catch (err) {
             peerSkipped = `the peer did not start: ${err instanceof Error ? err.message : String(err)}`;
           }

@@ -28,7 +28,7 @@ export type PeerAvailability = { ok: true; java: string } | { ok: false; reason:
 export interface FlowablePeer {
   pid: number;
   url: string;
-  /** The line the peer printed when ready: Flowable's version and its settings. */
+  /** What the peer printed when ready: Flowable's version and its settings. */
   banner: string;
   settings: PeerSettings;
   /** Optimistic-lock retries the driver made (a completion racing the receipt job). */
@@ -166,11 +166,12 @@ export async function startFlowablePeer(o: { databaseUrl: string; smtpUrl: strin
     if (/ERROR|Exception/.test(text)) process.stderr.write(`[flowable] ${text.split('\n').slice(0, 3).join('\n')}\n`);
   });
   const port = Number(/port (\d+)/.exec(banner)?.[1]);
+  const settingsText = /\((.*)\)/.exec(banner)?.[1] ?? banner;
   const url = `http://127.0.0.1:${port}`;
   return {
     pid: child.pid ?? 0,
     url,
-    banner,
+    banner: settingsText,
     settings,
     async stats() {
       const r = await httpCall(new http.Agent(), 'GET', `${url}/stats`);

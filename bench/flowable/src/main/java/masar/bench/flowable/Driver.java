@@ -83,12 +83,13 @@ public final class Driver {
             } else if ("POST".equals(method) && (m = COMPLETE.matcher(path)).matches()) {
                 send(x, 200, complete(m.group(1), m.group(2), query.get("note")));
             } else if ("GET".equals(method) && (m = ENDED.matcher(path)).matches()) {
-                long timeoutMs = Long.parseLong(query.getOrDefault("timeoutMs", "60000"));
+                long timeoutMs = wholeNumber(query.getOrDefault("timeoutMs", "60000"), "timeoutMs");
                 try {
                     ended.of(m.group(1)).get(timeoutMs, TimeUnit.MILLISECONDS);
                     ended.forget(m.group(1));
                     send(x, 200, "{\"ended\":true}");
                 } catch (TimeoutException e) {
+                    ended.forget(m.group(1));
                     send(x, 504, "case " + m.group(1) + " had not ended after " + timeoutMs + " ms");
                 }
             } else if ("GET".equals(method) && "/stats".equals(path)) {
@@ -101,6 +102,10 @@ public final class Driver {
         } catch (FlowableObjectNotFoundException e) {
             send(x, 404, e.getMessage());
         } catch (Exception e) {
+            if (sqlState(e, "23505")) {
+                send(x, 409, "a case with this caseId exists already: use another caseId");
+                return;
+            }
             StringBuilder why = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
             for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
                 why.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
@@ -156,7 +161,27 @@ public final class Driver {
     private static String required(Map<String, String> query, String name) {
         String v = query.get(name);
         if (v == null || v.isEmpty()) throw new IllegalArgumentException("query parameter " + name + " is required");
+        // PostgreSQL text cannot hold NUL; ids and codes are short.
+        if (v.indexOf('\0') >= 0 || v.length() > 200) throw new IllegalArgumentException("query parameter " + name + " must be 1-200 characters without NUL");
         return v;
+    }
+
+    private static long wholeNumber(String v, String name) {
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("query parameter " + name + " must be a whole number of milliseconds, got \"" + v + "\"");
+    }
+
+    /** A PostgreSQL error of this SQLSTATE somewhere in the cause chain (23505: unique violation). */
+    private static boolean sqlState(Throwable e, String state) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException && state.equals(((java.sql.SQLException) t).getSQLState())) return true;
+        }
+        return false;
     }
 
     private static Map<String, String> query(String raw) {
