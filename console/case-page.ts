@@ -205,7 +205,7 @@ export async function casePageModel(
     readCaseJournal(ctx.useCases, p, caseId, { after: 0, limit: TIMELINE_MAX }),
     readCaseMessages(ctx.useCases, p, caseId),
     // The documents go with the case's data: only to those who may read it (the use case says so too).
-    access.personal && ctx.useCases.documents ? listDocumentsOfCase(ctx.useCases, p, caseId) : Promise.resolve([]),
+    access.personal ? listDocumentsOfCase(ctx.useCases, p, caseId) : Promise.resolve([]),
   ]);
   const stateLabel = (s: string | undefined) => (s ? (procedure?.states[s]?.label[lang] ?? s) : undefined);
   const isApplicant = record.applicantId === p.sub;
