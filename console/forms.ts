@@ -219,7 +219,8 @@ function fieldView(field: Field, path: string, scope: RenderScope): FieldView {
 /** A human size: `20 Mo`, `٢٠ ميغابايت`. */
 export function sizeText(lang: ConsoleLanguage, bytes: number): string {
   const [unit, n] = bytes >= 1024 * 1024 ? (['megabyte', bytes / (1024 * 1024)] as const) : bytes >= 1024 ? (['kilobyte', bytes / 1024] as const) : (['byte', bytes] as const);
-  return new Intl.NumberFormat(localeOf(lang), { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(n);
+  // Arabic's short units are initials few readers know (م.ب.): the word is clearer.
+  return new Intl.NumberFormat(localeOf(lang), { style: 'unit', unit, unitDisplay: lang === 'ar' ? 'long' : 'short', maximumFractionDigits: 1 }).format(n);
 }
 
 /**
