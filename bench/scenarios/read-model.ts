@@ -12,7 +12,8 @@ import { decodeCursor, listCases, listInbox } from '../../db/cases';
 import { createDirectory } from '../../db/directory';
 import { createCaseEngine } from '../../usecases/case-engine';
 import { BENCH_TASK_QUEUE } from '../harness';
-import { BENCH_UNIT_CODE } from '../procedure';
+import { BENCH_PROCEDURE_YAML, BENCH_UNIT_CODE, compileSource } from '../procedure';
+import { publishProcedure } from '../../db/procedures';
 import type { Progress } from '../progress';
 import { summarize, type Summary } from '../stats';
 import type { ScenarioContext } from './context';
@@ -23,7 +24,23 @@ const OPEN_SHARE = 0.4;
 const BATCH = 50_000;
 /** Task roles of the shipped procedures (the synthetic tasks use them in turn). */
 const ROLES = ['agent', 'information_officer', 'urbanism_officer', 'complaints_officer', 'commission_member'];
-const PROCEDURES = ['certificat-residence', 'acces-information', 'permis-habiter', 'reclamation', 'permis-construire'];
+/**
+ * The synthetic cases run five published procedures (the bench procedure under five ids, so each has
+ * its own hash), as real cases do: pages that look a case's procedure up find it, as in production.
+ */
+const PROCEDURES = ['syn-permis', 'syn-information', 'syn-habiter', 'syn-reclamation', 'syn-legalisation'];
+
+/** Publishes the synthetic procedures; their hashes, in the order of `PROCEDURES`. */
+async function publishSyntheticProcedures(ctx: ScenarioContext): Promise<string[]> {
+  const hashes: string[] = [];
+  for (const id of PROCEDURES) {
+    const source = BENCH_PROCEDURE_YAML.replace(/^id: .*$/m, `id: ${id}`);
+    const compiled = compileSource(source, `${id}.yaml`);
+    await publishProcedure(ctx.h.db, compiled, source, 'bench');
+    hashes.push(compiled.hash);
+  }
+  return hashes;
+}
 
 export interface QueryResult {
   name: string;
@@ -43,7 +60,7 @@ export interface ReadModelResult {
 }
 
 /** Inserts cases [from, to] and their tasks; units drawn with density ∝ 1/√rank. */
-async function seedBatch(ctx: ScenarioContext, from: number, to: number): Promise<void> {
+async function seedBatch(ctx: ScenarioContext, from: number, to: number, hashes: string[]): Promise<void> {
   const client = await ctx.h.db.connect();
   try {
     await client.query('BEGIN');
@@ -51,13 +68,13 @@ async function seedBatch(ctx: ScenarioContext, from: number, to: number): Promis
     await client.query(
       `INSERT INTO cases (case_id, reference, procedure_id, procedure_version, procedure_hash, unit_code, applicant_id,
          filed_by, state, status, outcome, filed_at, closed_at, last_sequence, next_due_at, view, facts, data, updated_at)
-       SELECT s.case_id, 'SYN-' || s.i, s.procedure_id, 1, md5(s.procedure_id), s.unit_code, 'citizen-' || (s.i % 200000),
+       SELECT s.case_id, 'SYN-' || s.i, s.procedure_id, 1, s.procedure_hash, s.unit_code, 'citizen-' || (s.i % 200000),
          'citizen-' || (s.i % 200000), CASE WHEN s.open THEN 'review' ELSE 'answered' END,
          CASE WHEN s.open THEN 'open' ELSE 'closed' END, CASE WHEN s.open THEN NULL ELSE 'approved' END,
          s.filed_at, CASE WHEN s.open THEN NULL ELSE s.filed_at + interval '9 days' END, 6,
          CASE WHEN s.open THEN s.due_at END,
          jsonb_build_object('caseId', s.case_id, 'reference', 'SYN-' || s.i,
-           'procedure', jsonb_build_object('id', s.procedure_id, 'version', 1, 'hash', md5(s.procedure_id)),
+           'procedure', jsonb_build_object('id', s.procedure_id, 'version', 1, 'hash', s.procedure_hash),
            'unit', s.unit_code, 'state', CASE WHEN s.open THEN 'review' ELSE 'answered' END,
            'stateLabel', jsonb_build_object('fr', 'En instruction', 'ar', 'قيد الدراسة'),
            'status', CASE WHEN s.open THEN 'open' ELSE 'closed' END, 'sequence', 6, 'filedAt', s.filed_at,
@@ -80,13 +97,13 @@ async function seedBatch(ctx: ScenarioContext, from: number, to: number): Promis
          SELECT g.i, 'syn-' || lpad(g.i::text, 8, '0') AS case_id, g.unit_idx,
            'syn.' || lpad((g.unit_idx / ${COMMUNES_PER_PROVINCE})::text, 3, '0') || '.' || lpad(g.unit_idx::text, 4, '0') AS unit_code,
            'syn.' || lpad((g.unit_idx / ${COMMUNES_PER_PROVINCE})::text, 3, '0') AS province_code,
-           ($3::text[])[1 + g.i % 5] AS procedure_id, ($4::text[])[1 + g.i % 5] AS role, g.open,
+           ($3::text[])[1 + g.i % 5] AS procedure_id, ($5::text[])[1 + g.i % 5] AS procedure_hash, ($4::text[])[1 + g.i % 5] AS role, g.open,
            date_trunc('milliseconds', now() - random() * interval '730 days') AS filed_at,
            date_trunc('milliseconds', now() + (random() * 70 - 10) * interval '1 day') AS due_at
          FROM (SELECT i, floor(power(random(), 2) * ${COMMUNES})::int AS unit_idx, random() < ${OPEN_SHARE} AS open
                FROM generate_series($1::int, $2::int) AS i) g
        ) s`,
-      [from, to, PROCEDURES, ROLES],
+      [from, to, PROCEDURES, ROLES, hashes],
     );
     await client.query(
       `INSERT INTO case_tasks (case_id, position, state, role, level, unit_code, assignee, opened_at, due_at, actions)
@@ -135,9 +152,10 @@ export async function runReadModel(ctx: ScenarioContext): Promise<ReadModelResul
   const total = sizes.readModelCases;
   progress.phase(`seed ${total.toLocaleString('en')} synthetic cases`, total);
   const t0 = performance.now();
+  const hashes = await publishSyntheticProcedures(ctx);
   for (let from = 1; from <= total; from += BATCH) {
     const to = Math.min(total, from + BATCH - 1);
-    await seedBatch(ctx, from, to);
+    await seedBatch(ctx, from, to, hashes);
     progress.tick(to - from + 1);
   }
   await db.query('VACUUM ANALYZE cases');

@@ -13,16 +13,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { createFsDocumentStore } from '../../documents/fs-store';
 import { createTestCa } from '../support/test-ca';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { publishProcedure } from '../../db/procedures';
-import { LANG_COOKIE } from '../../console/session';
 import { shippedSource, startHarness, TANGER, type CallerName, type Harness } from '../integration/api/api-harness';
 import { lateProcedureYaml } from '../support/late-procedure';
 import { eventually, permitYaml } from '../integration/console/agent-procedure';
 import { compileYaml } from '../support/procedures';
-import { axeViolations, describeInBrowser, launchBrowser, serve } from '../support/browser';
+import { axeViolations, describeInBrowser, launchBrowser, serve, signInAs } from '../support/browser';
 
 const JOURNEY = 'journey-permit';
 /** Late within seconds; the next level an hour later, so the case stays at the province meanwhile. */
@@ -84,15 +83,8 @@ describeInBrowser('the console journey in a real browser', () => {
     await h?.close();
   });
 
-  async function signIn(persona: CallerName, lang: 'fr' | 'ar' = 'fr'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: site.url, locale: lang === 'ar' ? 'ar-MA' : 'fr-MA', viewport: { width: 1280, height: 860 } });
-    await context.addCookies([{ name: LANG_COOKIE, value: lang, url: site.url }]);
-    const page = await context.newPage();
-    await page.goto('/login');
-    await page.locator(`form:has(input[name="persona"][value="${persona}"]) button[type="submit"]`).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-    return { context, page };
-  }
+  const signIn = (persona: CallerName, lang: 'fr' | 'ar' = 'fr') =>
+    signInAs(browser, site.url, persona, lang, { bypassCSP: false, viewport: { width: 1280, height: 860 } });
 
   /** Reloads `url` until `ready` holds (the read model follows the workflow by a moment). */
   async function until(page: Page, url: string, ready: () => Promise<boolean>, what: string): Promise<void> {
@@ -176,12 +168,8 @@ describeInBrowser('the console journey in a real browser', () => {
   }, 180_000);
 
   it.each(['fr', 'ar'] as const)('should keep the pages with files axe-clean in %s: the filing form, a refused file, the case with its documents', async (lang) => {
-    const context = await browser.newContext({ baseURL: site.url, locale: lang === 'ar' ? 'ar-MA' : 'fr-MA', bypassCSP: true });
-    await context.addCookies([{ name: LANG_COOKIE, value: lang, url: site.url }]);
-    const page = await context.newPage();
-    await page.goto('/login');
-    await page.locator('form:has(input[name="persona"][value="applicant"]) button[type="submit"]').click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    // axe is injected into the page: this context bypasses the console's CSP.
+    const { context, page } = await signInAs(browser, site.url, 'applicant', lang);
     await page.goto(`/file?procedure=${JOURNEY}&unit=01.511.01.01`);
     expect(await axeViolations(page)).toEqual([]);
     // A PNG where a PDF is wanted: refused next to the field, the form still axe-clean.
