@@ -23,6 +23,7 @@ import { registerApplicantPages } from './pages/applicant';
 import { registerAgentPages } from './pages/agent';
 import { registerCasePages } from './pages/case';
 import { registerDocumentPages } from './pages/documents';
+import { registerCataloguePages } from './pages/catalogue';
 import { registerLoginPages } from './pages/login';
 import { registerSupervisorPages } from './pages/supervisor';
 import { multipartForms } from './multipart';
@@ -57,6 +58,7 @@ const PAGES: PageModule[] = [
   registerAdminCalendarPages,
   registerAdminDirectoryPages,
   registerAdminAttentionPages,
+  registerCataloguePages,
 ];
 
 /** Content-Security-Policy of console pages: only Masar's own files; no inline script, no eval. */
