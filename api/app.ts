@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   registerCodecRoutes(app, ctx);
   registerAccessLogRoutes(app, ctx);
   registerPersonalDataRoutes(app, ctx);
-  if (deps.console) app.use(deps.console(ctx.useCases, logger));
+  if (deps.console) app.use(deps.console(ctx.useCases, logger, { sealedDocuments: deps.sealedDocuments }));
 
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

@@ -38,7 +38,7 @@ export interface AppDeps {
    * The web console, mounted at `/` after the API's routes, built by the process's entry point (the
    * API never imports the console) from the same use-case dependencies. @default no console
    */
-  console?: (useCases: UseCaseDeps, logger: Logger) => express.RequestHandler;
+  console?: (useCases: UseCaseDeps, logger: Logger, more?: { sealedDocuments?: DocumentIssuer | undefined }) => express.RequestHandler;
 }
 
 export interface AppOptions {

@@ -116,6 +116,13 @@ export const DocumentsEnv = {
   MASAR_DOCUMENT_PURGE_MINUTES: z.coerce.number().int().min(0).default(60),
 };
 
+/** The processing notice (law 09-08, art. 5) on receipts and filing forms: the controller, its CNDP number, where to exercise rights. */
+export const PrivacyNoticeEnv = {
+  MASAR_CONTROLLER: z.string().min(1).max(300).optional(),
+  MASAR_CNDP_NUMBER: z.string().min(1).max(100).optional(),
+  MASAR_PRIVACY_CONTACT: z.string().min(1).max(300).optional(),
+};
+
 /** The REST API's own part. */
 export const ApiEnv = {
   PORT: port.default(8080),
@@ -152,6 +159,8 @@ export const ApiEnv = {
   MASAR_SECURE_COOKIES: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
   /** Offer the demo personas on the console's login page (development only: anyone can be anyone). */
   MASAR_CONSOLE_DEMO_LOGINS: flag.default(false),
+  /** The notice the console's filing forms carry. */
+  ...PrivacyNoticeEnv,
   ...OidcEnv,
 };
 
@@ -176,10 +185,8 @@ export const WorkerEnv = {
   /** Seconds between sweeps that resend queued or failed messages (0: never). */
   MAIL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Where people reach Masar (links in messages): the API's public address, no trailing slash needed. */
-  /** The processing notice on receipts (law 09-08, art. 5): the controller, its CNDP number, where to exercise rights. */
-  MASAR_CONTROLLER: z.string().min(1).max(300).optional(),
-  MASAR_CNDP_NUMBER: z.string().min(1).max(100).optional(),
-  MASAR_PRIVACY_CONTACT: z.string().min(1).max(300).optional(),
+  /** The processing notice on receipts. */
+  ...PrivacyNoticeEnv,
   MASAR_PUBLIC_URL: publicUrl,
   ...JournalKeyEnv,
   /** The seal of the receipts and decisions attached to messages. */

@@ -21,7 +21,10 @@ import type { CaseView } from '../workflows/messages';
 import type { CaseSupport } from './case-support';
 import type { ConsoleContext } from './context';
 import { clockLines, countdownBadge } from './deadlines';
-import { errorWords, fileRefs, formFields, holdsFiles, valueText, type PostedForm } from './forms';
+import { errorWords, formFields, holdsFiles, sizeText, valueText, type PostedForm } from './forms';
+import { listDocumentsOfCase, type DocumentSummary } from '../usecases/documents';
+import type { JournalRow } from '../db/journal';
+import { ownValue } from '../definitions/compiled';
 import { hasMessage, translate, type ConsoleLanguage } from './i18n';
 
 /** A refused action form to show again: the action, what was posted, and the errors. */
@@ -83,7 +86,7 @@ function actionLabel(action: AvailableAction, lang: ConsoleLanguage): string {
 }
 
 /** The form of one action, fresh or refused. */
-function actionForm(action: AvailableAction, view: CaseView, procedure: CompiledProcedure | undefined, lang: ConsoleLanguage, refused: RefusedForm | undefined) {
+function actionForm(action: AvailableAction, view: CaseView, procedure: CompiledProcedure | undefined, lang: ConsoleLanguage, refused: RefusedForm | undefined, fileLimit: number | undefined) {
   const mine = refused?.action === action.action ? refused : undefined;
   const fields = actionFields(action, procedure);
   const commentError = mine?.errors.find((e) => e.path === 'comment');
@@ -97,7 +100,9 @@ function actionForm(action: AvailableAction, view: CaseView, procedure: Compiled
     action: action.action,
     kind: action.kind,
     label: actionLabel(action, lang),
-    fields: formFields(fields, lang, { form: mine?.form ?? {}, errors: inputErrors, prefix: 'input', idPrefix: id }),
+    fields: formFields(fields, lang, { form: mine?.form ?? {}, errors: inputErrors, prefix: 'input', idPrefix: id, ...(fileLimit !== undefined ? { fileLimit } : {}) }),
+    // A form with a file input is sent as multipart/form-data (console/upload-form.ts reads it).
+    hasFiles: Object.values(fields).some(holdsFiles),
     reasonRequired: action.reasonRequired,
     comment: typeof mine?.form.comment === 'string' ? mine.form.comment : '',
     commentError: commentError ? errorWords(lang, commentError.message) : undefined,
@@ -126,6 +131,55 @@ function timelineKind(kind: string, from: string | undefined, procedure: Compile
   return action?.label[lang] ?? kind;
 }
 
+/** The label of the field a document was attached as (`data.plan`, `answer:input.documents.0`), in `lang`. */
+function attachedLabel(attachedAs: string | null, procedure: CompiledProcedure | undefined, lang: ConsoleLanguage): string | undefined {
+  if (!attachedAs || !procedure) return undefined;
+  const m = /^(?:data|([a-z][a-z0-9_.]*):input)\.(.+)$/.exec(attachedAs);
+  if (!m) return undefined;
+  let fields: Fields | undefined = procedure.input;
+  if (m[1]) {
+    fields = undefined;
+    for (const state of Object.values(procedure.states)) {
+      const action = ownValue(state.actions, m[1]);
+      if (action) {
+        fields = action.input;
+        break;
+      }
+    }
+  }
+  let field: Field | undefined;
+  for (const seg of (m[2] as string).split('.')) {
+    if (/^\d+$/.test(seg)) continue;
+    if (!fields || !Object.prototype.hasOwnProperty.call(fields, seg)) return field?.label[lang];
+    field = fields[seg] as Field;
+    fields = field.type === 'group' ? field.fields : field.type === 'list' && field.of.type === 'group' ? field.of.fields : undefined;
+  }
+  return field?.label[lang];
+}
+
+/**
+ * One line of the documents list: name, type, size, field, who sent it and when, a short hash,
+ * and its download link. Who: the applicant for the filing's documents; for an action's, the
+ * actor of that action in the journal (the first entry of it after the attachment).
+ */
+function documentLine(d: DocumentSummary, procedure: CompiledProcedure | undefined, journal: readonly JournalRow[], applicantId: string, lang: ConsoleLanguage) {
+  const action = d.attachedAs && !d.attachedAs.startsWith('data.') ? d.attachedAs.split(':')[0] : undefined;
+  const entry = action && d.attachedAt ? journal.find((e) => e.kind === action && Date.parse(e.at) >= Date.parse(d.attachedAt as string)) : undefined;
+  const actor = action ? entry?.actor.id : applicantId;
+  return {
+    href: `/documents/${encodeURIComponent(d.id)}`,
+    fileName: d.fileName,
+    mediaType: d.mediaType,
+    size: sizeText(lang, d.size),
+    sha256: d.sha256.slice(0, 12),
+    field: attachedLabel(d.attachedAs, procedure, lang),
+    at: d.attachedAt ?? d.uploadedAt,
+    byApplicant: actor === applicantId,
+    by: actor === applicantId ? undefined : actor,
+    downloadLabel: translate(lang, 'upload.download', { name: d.fileName }),
+  };
+}
+
 /** Everything the case page shows, for `p`. Throws the use case's not-found/forbidden for a case they may not see. */
 export async function casePageModel(
   ctx: ConsoleContext,
@@ -145,11 +199,13 @@ export async function casePageModel(
   }
   const { record, access, actions } = read;
   const view = read.view ?? record.view;
-  const [procedure, calendar, journal, messages] = await Promise.all([
+  const [procedure, calendar, journal, messages, stored] = await Promise.all([
     support.procedureOf(view),
     support.calendar(),
     readCaseJournal(ctx.useCases, p, caseId, { after: 0, limit: TIMELINE_MAX }),
     readCaseMessages(ctx.useCases, p, caseId),
+    // The documents go with the case's data: only to those who may read it (the use case says so too).
+    access.personal ? listDocumentsOfCase(ctx.useCases, p, caseId) : Promise.resolve([]),
   ]);
   const stateLabel = (s: string | undefined) => (s ? (procedure?.states[s]?.label[lang] ?? s) : undefined);
   const isApplicant = record.applicantId === p.sub;
@@ -158,9 +214,7 @@ export async function casePageModel(
   const data = access.personal
     ? inputFields.filter(([, f]) => !holdsFiles(f)).map(([k, f]) => ({ label: f.label[lang], value: valueText(f, record.data[k], lang) }))
     : [];
-  const documents = access.personal
-    ? inputFields.filter(([, f]) => holdsFiles(f)).flatMap(([k, f]) => fileRefs(f, record.data[k]).map((ref) => ({ label: f.label[lang], ref })))
-    : [];
+  const documents = stored.map((d) => documentLine(d, procedure, journal.items, record.applicantId, lang));
 
   const timeline = [
     ...journal.items.map((e) => ({
@@ -213,11 +267,17 @@ export async function casePageModel(
     applicant: access.personal ? { name: record.facts.applicant.name, email: record.facts.applicant.email, language: record.facts.applicant.language } : undefined,
     data,
     documents,
+    issued: ctx.sealedDocuments
+      ? {
+          receipt: `/cases/${encodeURIComponent(caseId)}/receipt.pdf`,
+          ...(view.outcome ? { decision: `/cases/${encodeURIComponent(caseId)}/decision.pdf` } : {}),
+        }
+      : undefined,
     timeline,
     timelineTruncated: journal.next !== undefined,
     clocks,
     tacitAlert: clocks.find((c) => c.alert),
     diagram: procedure ? diagram(procedure, view.state, lang) : undefined,
-    actions: actions.map((a) => actionForm(a, view, procedure, lang, options.refused)),
+    actions: actions.map((a) => actionForm(a, view, procedure, lang, options.refused, ctx.useCases.documents?.maxBytes)),
   };
 }

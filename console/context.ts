@@ -5,6 +5,8 @@
  */
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { DocumentIssuer } from '../documents/issue';
+import type { PrivacyNotice } from '../documents/privacy-notice';
 import { isAdmin, isApplicant, isStaff, isSupervisor } from '../usecases/access';
 import type { UseCaseDeps } from '../usecases/deps';
 import type { Principal } from '../usecases/principal';
@@ -41,6 +43,8 @@ export interface ConsoleOptions {
   simulator?: ProcedureSimulator;
   /** Sign-in with the identity provider (production). @default none */
   oidc?: OidcOptions;
+  /** The processing notice the filing forms carry (law 09-08). @default DEFAULT_PRIVACY_NOTICE */
+  privacy?: PrivacyNotice;
 }
 
 export interface ConsoleContext {
@@ -49,6 +53,8 @@ export interface ConsoleContext {
   codec: SessionCodec;
   options: ConsoleOptions;
   logger: Logger;
+  /** Issues the sealed receipts and decisions; absent, their downloads answer 503 as the API's do. */
+  sealedDocuments?: DocumentIssuer | undefined;
 }
 
 /** The persona whose pages `p` gets (an administrator first, then supervisor, agent, applicant). */

@@ -14,10 +14,16 @@
  * Parsing is lenient where people are: decimal commas, Arabic-Indic digits, `JJ/MM/AAAA` dates from
  * browsers without a date picker. The use case's validator (the same as the API's) has the last word.
  */
-import { validateInput } from '../definitions/input-validate';
+import { maxSizeBytes } from '../definitions/file-fields';
+import { DOCUMENT_ID, validateInput } from '../definitions/input-validate';
 import type { Field, Fields, Label } from '../definitions/schema';
 import type { FieldError } from '../usecases/errors';
 import { formatDate, localeOf, translate, type ConsoleLanguage } from './i18n';
+
+/** Name prefix of the documents a refused form offers back (`_keep.data.plan` = a document id). */
+export const KEEP = '_keep.';
+/** Name prefix of their file names, for showing them back (`_keepname.<id>`). */
+export const KEEP_NAME = '_keepname.';
 
 /** The posted form, as Express' urlencoded parser gives it. */
 export type PostedForm = Record<string, unknown>;
@@ -57,6 +63,14 @@ export interface FieldView {
   step?: string;
   maxLength?: number;
   accept?: string;
+  /** A file input taking several files (a list of files). */
+  multiple?: boolean;
+  /** Documents uploaded by an earlier try of this form, offered back (checked) under `keepName`. */
+  kept?: { id: string; fileName: string; inputId: string }[];
+  /** The name the kept documents are posted under (`_keep.<name>`). */
+  keepName?: string;
+  /** A file was chosen before a refusal and is not kept: the person must choose it again. */
+  chooseAgain?: boolean;
   /** Sub-fields of a group. */
   children: FieldView[];
   /** Rows of a list of groups (or of lists): each a set of fields. */
@@ -80,6 +94,14 @@ const ERROR_WORDS: [RegExp, string][] = [
   [/^must be one of /, 'form.error.choice'],
   [/^expected a file reference/, 'form.error.file'],
   [/^does not match the expected format/, 'form.error.pattern'],
+  // The documents use case's words for a refused upload or a document that cannot be attached.
+  [/^larger than \d+ bytes/, 'upload.error.tooLarge'],
+  [/^is \S+ \(read from its content/, 'upload.error.type'],
+  [/^no document \S+ uploaded by you/, 'upload.error.unknown'],
+  [/^document \S+ is already attached to another case/, 'upload.error.taken'],
+  [/^document \S+ is \S+; this field accepts/, 'upload.error.type'],
+  [/^document \S+ has \d+ bytes; this field takes at most/, 'upload.error.tooLarge'],
+  [/^"[^"]*" is not a file field/, 'upload.error.field'],
 ];
 
 /** The catalogue's words for a field error, with the English detail kept when it says more (limits, formats). */
@@ -118,6 +140,8 @@ interface RenderScope {
   prefix: string;
   /** Prefix of element ids, unique per form on the page. */
   idPrefix: string;
+  /** Largest upload of a file field without its own `maxSize`, in bytes. */
+  fileLimit: number | undefined;
 }
 
 /** How many rows a list of groups shows: those typed, or the minimum, and one more to fill, within the maximum. */
@@ -178,11 +202,7 @@ function fieldView(field: Field, path: string, scope: RenderScope): FieldView {
       view.options = field.options.map((o, i) => ({ value: o.value, label: labelIn(o.label, scope.lang), id: `${id}-${i}`, selected: view.value === o.value }));
       return view;
     case 'file':
-      // Until the document store lands, a file is a reference to a document already held.
-      view.control = 'file';
-      view.how = translate(scope.lang, 'form.fileReference');
-      if (field.accept?.length) view.accept = field.accept.join(',');
-      return view;
+      return fileView(field, view, scope, false);
     case 'list':
       return listView(field, path, view, scope);
     case 'group':
@@ -194,6 +214,35 @@ function fieldView(field: Field, path: string, scope: RenderScope): FieldView {
       throw new Error(`unknown field type ${String((never as Field).type)}`);
     }
   }
+}
+
+/** A human size: `20 Mo`, `٢٠ ميغابايت`. */
+export function sizeText(lang: ConsoleLanguage, bytes: number): string {
+  const [unit, n] = bytes >= 1024 * 1024 ? (['megabyte', bytes / (1024 * 1024)] as const) : bytes >= 1024 ? (['kilobyte', bytes / 1024] as const) : (['byte', bytes] as const);
+  // Arabic's short units are initials few readers know (م.ب.): the word is clearer.
+  return new Intl.NumberFormat(localeOf(lang), { style: 'unit', unit, unitDisplay: lang === 'ar' ? 'long' : 'short', maximumFractionDigits: 1 }).format(n);
+}
+
+/**
+ * A file input (several files for a list of files): what it takes, and the documents an earlier
+ * try of the form uploaded (`_keep.<name>`, with their names under `_keepname.<id>`), offered back:
+ * a browser cannot refill a file input.
+ */
+function fileView(field: Extract<Field, { type: 'file' }>, view: FieldView, scope: RenderScope, multiple: boolean): FieldView {
+  view.control = 'file';
+  view.value = '';
+  if (multiple) view.multiple = true;
+  if (field.accept?.length) view.accept = field.accept.join(',');
+  const limit = maxSizeBytes(field) ?? scope.fileLimit;
+  const types = field.accept?.length ? field.accept.join(', ') : translate(scope.lang, 'upload.anyType');
+  view.how = limit !== undefined ? translate(scope.lang, 'upload.how', { types, size: sizeText(scope.lang, limit) }) : translate(scope.lang, 'upload.howNoLimit', { types });
+  view.keepName = `${KEEP}${view.name}`;
+  view.kept = textsOf(scope.form, view.keepName)
+    .filter((id) => DOCUMENT_ID.test(id))
+    .slice(0, MAX_ROWS)
+    .map((id, i) => ({ id, fileName: firstText(scope.form, `${KEEP_NAME}${id}`).slice(0, 200) || id, inputId: `${view.id}-keep-${i}` }));
+  if (Object.keys(scope.form).length > 0 && view.kept.length === 0) view.chooseAgain = true;
+  return view;
 }
 
 function listView(field: Extract<Field, { type: 'list' }>, path: string, view: FieldView, scope: RenderScope): FieldView {
@@ -212,6 +261,7 @@ function listView(field: Extract<Field, { type: 'list' }>, path: string, view: F
     view.options = of.options.map((o, i) => ({ value: o.value, label: labelIn(o.label, scope.lang), id: `${view.id}-${i}`, selected: chosen.has(o.value) }));
     return view;
   }
+  if (of.type === 'file') return fileView(of, view, scope, true);
   if (of.type === 'group' || of.type === 'list') {
     view.control = 'rows';
     const count = rowCount(field, scope.form, view.name);
@@ -236,11 +286,19 @@ function listView(field: Extract<Field, { type: 'list' }>, path: string, view: F
 export function formFields(
   fields: Fields,
   lang: ConsoleLanguage,
-  options: { form?: PostedForm; errors?: readonly FieldError[]; prefix?: string; /** Unique per form on a page. @default 'f' */ idPrefix?: string } = {},
+  options: {
+    form?: PostedForm;
+    errors?: readonly FieldError[];
+    prefix?: string;
+    /** Unique per form on a page. @default 'f' */
+    idPrefix?: string;
+    /** Largest upload of a file field without `maxSize` (the server's). @default unsaid */
+    fileLimit?: number;
+  } = {},
 ): FieldView[] {
   const errors = new Map<string, string>();
   for (const e of options.errors ?? []) if (!errors.has(e.path)) errors.set(e.path, e.message);
-  const scope: RenderScope = { lang, form: options.form ?? {}, errors, prefix: options.prefix ?? 'input', idPrefix: options.idPrefix ?? 'f' };
+  const scope: RenderScope = { lang, form: options.form ?? {}, errors, prefix: options.prefix ?? 'input', idPrefix: options.idPrefix ?? 'f', fileLimit: options.fileLimit };
   return Object.entries(fields).map(([key, field]) => fieldView(field, key, scope));
 }
 

@@ -22,10 +22,14 @@ import { translate } from './i18n';
 import { registerApplicantPages } from './pages/applicant';
 import { registerAgentPages } from './pages/agent';
 import { registerCasePages } from './pages/case';
+import { registerDocumentPages } from './pages/documents';
 import { registerCataloguePages } from './pages/catalogue';
 import { registerLoginPages } from './pages/login';
 import { registerSupervisorPages } from './pages/supervisor';
 import { multipartForms } from './multipart';
+import { streamsUploads } from './upload-form';
+import { DEFAULT_PRIVACY_NOTICE, type PrivacyNotice } from '../documents/privacy-notice';
+import type { DocumentIssuer } from '../documents/issue';
 import type { OidcOptions } from './oidc-client';
 import { registerAdminAttentionPages } from './pages/admin-attention';
 import { registerAdminCalendarPages } from './pages/admin-calendar';
@@ -49,6 +53,7 @@ const PAGES: PageModule[] = [
   registerSupervisorPages,
   registerAgentPages,
   registerCasePages,
+  registerDocumentPages,
   registerAdminProcedurePages,
   registerAdminCalendarPages,
   registerAdminDirectoryPages,
@@ -81,10 +86,10 @@ const STATUS: Record<UseCaseError['kind'], number> = {
 };
 
 /** Builds the console. */
-export function createConsole(deps: { useCases: UseCaseDeps; logger: Logger }, options: ConsoleOptions): Router {
+export function createConsole(deps: { useCases: UseCaseDeps; logger: Logger; sealedDocuments?: DocumentIssuer | undefined }, options: ConsoleOptions): Router {
   const views = new Views();
   const codec = new SessionCodec({ secret: options.sessionSecret, ...(options.secureCookies !== undefined ? { secureCookies: options.secureCookies } : {}) });
-  const ctx: ConsoleContext = { useCases: deps.useCases, views, codec, options, logger: deps.logger };
+  const ctx: ConsoleContext = { useCases: deps.useCases, views, codec, options, logger: deps.logger, sealedDocuments: deps.sealedDocuments };
 
   const router = express.Router();
   router.use(compression());
@@ -95,11 +100,12 @@ export function createConsole(deps: { useCases: UseCaseDeps; logger: Logger }, o
     next();
   });
   router.use(express.urlencoded({ extended: false, limit: options.bodyLimit ?? '256kb', parameterLimit: 500 }));
-  router.use(multipartForms(options.bodyLimit ?? '256kb'));
+  // Forms carrying documents are streamed by their pages, which check the CSRF token before storing a byte.
+  router.use(multipartForms(options.bodyLimit ?? '256kb', 50, streamsUploads));
   router.use(guardRequest);
   router.use(sessions(codec));
   router.use((req, _res, next) => {
-    if (csrfCheck(req)) return next();
+    if (streamsUploads(req) || csrfCheck(req)) return next();
     next(new UseCaseError('forbidden', 'csrf', 'the form expired or came from another site: reload the page and try again'));
   });
   for (const register of PAGES) register(router, ctx);
@@ -154,12 +160,18 @@ export function consoleFromConfig(
   if (!sessionSecret) throw new Error('console: set MASAR_SESSION_SECRET (or MASAR_CONSOLE=false)');
   const secure = config.MASAR_SECURE_COOKIES;
   const oidc = oidcFromConfig(config);
-  return (useCases, logger) => {
+  const privacy: PrivacyNotice = {
+    controller: config.MASAR_CONTROLLER ?? DEFAULT_PRIVACY_NOTICE.controller,
+    cndpNumber: config.MASAR_CNDP_NUMBER ?? DEFAULT_PRIVACY_NOTICE.cndpNumber,
+    contact: config.MASAR_PRIVACY_CONTACT ?? DEFAULT_PRIVACY_NOTICE.contact,
+  };
+  return (useCases, logger, extra) => {
     if (config.MASAR_CONSOLE_DEMO_LOGINS && demoPersonas.length > 0) logger.warn('console: demo logins are on (MASAR_CONSOLE_DEMO_LOGINS): anyone can sign in as anyone; never in production');
     return createConsole(
-      { useCases, logger },
+      { useCases, logger, sealedDocuments: extra?.sealedDocuments },
       {
         sessionSecret,
+        privacy,
         secureCookies: secure === 'auto' ? 'auto' : secure === 'true',
         bodyLimit: config.BODY_LIMIT,
         calendarId: config.MASAR_CALENDAR,

@@ -31,12 +31,15 @@ async function readBounded(req: Request, max: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Parses multipart forms of at most `limit` (e.g. `256kb`) and `maxFields` fields into `req.body`. */
-export function multipartForms(limit: string, maxFields = 50): RequestHandler {
+/**
+ * Parses multipart forms of at most `limit` (e.g. `256kb`) and `maxFields` fields into `req.body`,
+ * except those `streamed` says their page reads itself (forms carrying documents: upload-form.ts).
+ */
+export function multipartForms(limit: string, maxFields = 50, streamed: (req: Request) => boolean = () => false): RequestHandler {
   const max = limitBytes(limit);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   return (req, _res, next) => {
-    if (req.method !== 'POST' || !req.is('multipart/form-data')) return next();
+    if (req.method !== 'POST' || !req.is('multipart/form-data') || streamed(req)) return next();
     (async () => {
       const body = await readBounded(req, max);
       let form: FormData;

@@ -4,31 +4,13 @@
  * `NotifyInput.vars` of the same name; the event's own variables (`dueDate`, `answerBy`, `reason`,
  * `outcome`, `inputs`...) come from `vars`. docs/notifications.md lists what each template needs.
  */
+import { DEFAULT_PRIVACY_NOTICE, type PrivacyNotice } from '../../documents/privacy-notice';
 import type { NotifyInput } from '../types';
 
 /** Where Masar answers when no public URL is configured: the API of `npm start`. */
 export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8080';
 
-/**
- * The processing notice of law 09-08 (art. 5) that receipts carry: who controls the data, under
- * which CNDP authorisation or declaration, and where to exercise the rights. Configuration, so each
- * deployment states its own.
- */
-export interface PrivacyNotice {
-  /** The controller (responsable du traitement), e.g. "Commune de Tanger". */
-  controller: string;
-  /** The CNDP authorisation or declaration number. */
-  cndpNumber: string;
-  /** Where a person exercises access, rectification and opposition (an address, a page). */
-  contact: string;
-}
-
-/** What a deployment that configured nothing says: true, and visibly incomplete. */
-export const DEFAULT_PRIVACY_NOTICE: PrivacyNotice = {
-  controller: 'la collectivité territoriale auprès de laquelle la demande est déposée',
-  cndpNumber: 'à configurer (MASAR_CNDP_NUMBER)',
-  contact: 'le bureau d\'ordre de cette collectivité',
-};
+export { DEFAULT_PRIVACY_NOTICE, type PrivacyNotice } from '../../documents/privacy-notice';
 
 export interface ContextOptions {
   /** The address people reach Masar at (`MASAR_PUBLIC_URL`), without a trailing slash. @default DEFAULT_PUBLIC_URL */

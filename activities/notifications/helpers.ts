@@ -6,6 +6,7 @@
  */
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import type { Language } from '../../definitions/schema';
+import { privacyNoticeText, type PrivacyNotice } from '../../documents/privacy-notice';
 
 /** Dates are shown in Morocco's time zone, whatever the server's. */
 export const TIME_ZONE = 'Africa/Casablanca';
@@ -131,5 +132,14 @@ export const HELPERS: Record<string, HelperDelegate> = {
     const separator = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : ', ';
     if (!Array.isArray(value)) throw missing('join', 'a list', value, options);
     return value.map(String).join(separator);
+  },
+  /** `{{privacyNotice privacy "heading"}}` / `"body"`: the processing notice (law 09-08), written once in documents/privacy-notice.ts. */
+  privacyNotice: (value: unknown, part: unknown, options: HelperOptions) => {
+    const n = value as Partial<PrivacyNotice> | null;
+    if (typeof n !== 'object' || n === null || typeof n.controller !== 'string' || typeof n.cndpNumber !== 'string' || typeof n.contact !== 'string') {
+      throw missing('privacyNotice', 'the deployment\'s notice { controller, cndpNumber, contact }', value, options);
+    }
+    if (part !== 'heading' && part !== 'body') throw missing('privacyNotice', '"heading" or "body"', part, options);
+    return privacyNoticeText(langOf(options), { controller: n.controller, cndpNumber: n.cndpNumber, contact: n.contact })[part];
   },
 };

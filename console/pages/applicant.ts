@@ -12,16 +12,18 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { inspectJson } from '../../api/input-guard';
 import type { CompiledProcedure } from '../../definitions/compiled';
-import type { FieldError } from '../../usecases/errors';
-import { UseCaseError } from '../../usecases/errors';
+import { DEFAULT_PRIVACY_NOTICE, privacyNoticeText } from '../../documents/privacy-notice';
+import { uploadDocument } from '../../usecases/documents';
+import { invalid, UseCaseError, type FieldError } from '../../usecases/errors';
 import { listUnits } from '../../usecases/directory';
 import { fileCase, requestHash } from '../../usecases/file-case';
 import { listProcedures, readProcedure } from '../../usecases/procedures';
 import { listCases, readCase } from '../../usecases/read-cases';
 import { languageOf, page, renderPage, signedIn, type ConsoleContext } from '../context';
-import { errorsUnder, formFields, parseForm, type PostedForm } from '../forms';
+import { errorsUnder, formFields, holdsFiles, parseForm, type PostedForm } from '../forms';
 import { translate } from '../i18n';
-import { csrfCheck, sessions } from '../session';
+import { csrfCheck, sessionOf, sessions } from '../session';
+import { fileInputAt, readUploadForm, streamsUploads, withUploads } from '../upload-form';
 import { labelIn, listCursor, nextDeadline } from './people-view';
 import { receiptModel } from './receipt-model';
 
@@ -118,15 +120,31 @@ export function registerApplicantPages(router: Router, ctx: ConsoleContext): voi
     page(async (req, res) => {
       const p = signedIn(req, res);
       if (!p) return;
-      const body = req.body as PostedForm;
+      let body = req.body as PostedForm;
+      let uploadErrors: FieldError[] = [];
+      if (streamsUploads(req)) {
+        // The procedure's hidden field precedes the files: each is uploaded for its field of it.
+        const read = await readUploadForm(req, sessionOf(req).csrf, async (name, fields, content, fileName) => {
+          const chosen = Code.safeParse(fields.procedure);
+          const compiled = chosen.success ? await publishedProcedure(chosen.data) : undefined;
+          const input = compiled && fileInputAt(compiled.input, name, 'data');
+          if (!compiled || !input) throw invalid(`"${name}" is not a file field of the chosen procedure`, [{ path: name, message: `"${name}" is not a file field of this form` }]);
+          return uploadDocument(deps, p, { procedure: compiled.id, version: compiled.version, field: `input.${input.definitionPath}` }, { content, fileName });
+        });
+        const chosen = Code.safeParse(read.form.procedure);
+        const compiled = chosen.success ? await publishedProcedure(chosen.data) : undefined;
+        body = withUploads(read, (name) => (compiled ? fileInputAt(compiled.input, name, 'data') : undefined));
+        uploadErrors = read.errors;
+      }
       const form = readFilingForm(body);
       if (!form.ok) return renderFiling(req, res, { ...form.state, form: body }, 422);
       const { procedure: procedureId, unit, key } = form;
       const compiled = await publishedProcedure(procedureId);
       if (!compiled) return renderFiling(req, res, { unit, errors: [{ path: 'procedure', message: 'unknown' }], key }, 422);
       const parsed = parseForm(compiled.input, body, 'data');
-      if (!parsed.ok) {
-        return renderFiling(req, res, { procedure: procedureId, unit, form: body, key, errors: parsed.errors.map((e) => ({ ...e, path: `data.${e.path}` })) }, 422);
+      if (!parsed.ok || uploadErrors.length > 0) {
+        const errors = [...uploadErrors, ...(parsed.ok ? [] : parsed.errors.map((e) => ({ ...e, path: `data.${e.path}` })))];
+        return renderFiling(req, res, { procedure: procedureId, unit, form: body, key, errors }, 422);
       }
       const request = { procedure: procedureId, version: compiled.version, unit, data: parsed.value };
       try {
@@ -137,6 +155,9 @@ export function registerApplicantPages(router: Router, ctx: ConsoleContext): voi
         });
         res.redirect(303, `/cases/${encodeURIComponent(filed.caseId)}/receipt?filed=1`);
       } catch (err) {
+        // The key was claimed by a filing that went through: this form was sent before (a double
+        // click, a resend after a lost answer). Its case heads the person's list.
+        if (err instanceof UseCaseError && err.kind === 'conflict' && err.code === 'idempotency-key-reused') return res.redirect(303, '/my/cases');
         if (!(err instanceof UseCaseError) || err.kind !== 'invalid') throw err;
         await renderFiling(req, res, { procedure: procedureId, unit, form: body, key, errors: err.fields?.length ? err.fields : [{ path: '', message: err.message }] }, 422);
       }
@@ -170,6 +191,7 @@ export function registerApplicantPages(router: Router, ctx: ConsoleContext): voi
       renderPage(ctx, req, res, 'applicant/receipt', 'receipt.title', {
         filed: req.query.filed === '1',
         caseId: record.view.caseId,
+        ...(ctx.sealedDocuments ? { pdf: `/cases/${encodeURIComponent(record.view.caseId)}/receipt.pdf` } : {}),
         sides: (['fr', 'ar'] as const).map((lang) => receiptModel(lang, record, published.compiled)),
       });
     }),
@@ -228,7 +250,15 @@ export function registerApplicantPages(router: Router, ctx: ConsoleContext): voi
               chosen: translate(lang, 'file.chosen', { procedure: labelIn(lang, chosen.title), commune: `${commune.name} (${commune.code})` }),
               changeHref: `/file?procedure=${encodeURIComponent(chosen.id)}`,
               key: state.key ?? randomUUID(),
-              fields: formFields(chosen.input, lang, { form: state.form ?? {}, errors: errorsUnder(errors, 'data'), prefix: 'data' }),
+              fields: formFields(chosen.input, lang, {
+                form: state.form ?? {},
+                errors: errorsUnder(errors, 'data'),
+                prefix: 'data',
+                ...(deps.documents ? { fileLimit: deps.documents.maxBytes } : {}),
+              }),
+              hasFiles: Object.values(chosen.input).some(holdsFiles),
+              legalBasis: chosen.legalBasis.map((b) => [b.title?.[lang], b.law, b.articles?.length ? b.articles.join(', ') : undefined].filter(Boolean).join(' — ')),
+              notice: privacyNoticeText(lang, ctx.options.privacy ?? DEFAULT_PRIVACY_NOTICE),
             }
           : {}),
       },

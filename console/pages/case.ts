@@ -17,6 +17,9 @@ import { casePageModel, actionFields, type RefusedForm } from '../case-page';
 import { caseSupport } from '../case-support';
 import { languageOf, page, renderPage, safeNext, signedIn, type ConsoleContext } from '../context';
 import { parseForm } from '../forms';
+import { sessionOf } from '../session';
+import { fileInputAt, readUploadForm, streamsUploads, withUploads } from '../upload-form';
+import { uploadDocument } from '../../usecases/documents';
 
 const CaseParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a case id') });
 const ActionParams = CaseParams.extend({
@@ -51,6 +54,12 @@ function definedFields(procedure: CompiledProcedure | undefined, action: string)
   return {};
 }
 
+/** The state whose `action` the definition path of its fields goes through: the case's own, else the first that has it. */
+function actionState(procedure: CompiledProcedure, current: string, action: string): string | undefined {
+  if (ownValue(procedure.states, current) && ownValue(procedure.states[current]?.actions ?? {}, action)) return current;
+  return Object.entries(procedure.states).find(([, s]) => ownValue(s.actions, action))?.[0];
+}
+
 export function registerCasePages(router: Router, ctx: ConsoleContext): void {
   const support = caseSupport(ctx);
 
@@ -74,18 +83,40 @@ export function registerCasePages(router: Router, ctx: ConsoleContext): void {
       const p = signedIn(req, res);
       if (!p) return;
       const { id, action } = parsed(ActionParams, req.params, 'action');
-      const body = (req.body ?? {}) as Record<string, unknown>;
       const lang = languageOf(req);
       // The case as the caller may see it first (not-found / forbidden exactly as the API, whatever
-      // the form holds), then the form.
-      const { actions, view, record } = await readCase(ctx.useCases, p, id);
+      // the form holds), then the form. A form with files is read first (its CSRF token before
+      // anything), the case once a file needs it.
+      let reading: ReturnType<typeof readCase> | undefined;
+      const theCase = () => (reading ??= readCase(ctx.useCases, p, id));
+      /** The fields the form was rendered with (see below), and where the action is in the definition. */
+      const formOf = async () => {
+        const { actions, view, record } = await theCase();
+        const offered = actions.find((a) => a.action === action);
+        const procedure = await support.procedureOf(view ?? record.view);
+        // An action no longer offered (a second submit after the case moved on) is read with the
+        // fields it was rendered with, so the same form makes the same request under its key and
+        // the first answer stands; the workflow says why not for anything else.
+        const fields = offered ? actionFields(offered, procedure) : definedFields(procedure, action);
+        return { offered, procedure, fields, state: (view ?? record.view).state };
+      };
+      let body = (req.body ?? {}) as Record<string, unknown>;
+      let uploadErrors: FieldError[] = [];
+      if (streamsUploads(req)) {
+        const read = await readUploadForm(req, sessionOf(req).csrf, async (name, _fields, content, fileName) => {
+          const { procedure, fields, state } = await formOf();
+          const input = fileInputAt(fields, name, 'input');
+          const where = procedure && actionState(procedure, state, action);
+          if (!input || !procedure || !where) throw invalid(`"${name}" is not a file field of the action ${action}`, [{ path: name, message: `"${name}" is not a file field of this form` }]);
+          const target = { procedure: procedure.id, version: procedure.version, field: `states.${where}.actions.${action}.input.${input.definitionPath}` };
+          return uploadDocument(ctx.useCases, p, target, { content, fileName });
+        });
+        const { fields } = await formOf();
+        body = withUploads(read, (name) => fileInputAt(fields, name, 'input'));
+        uploadErrors = relativeErrors(read.errors);
+      }
+      const { offered, fields } = await formOf();
       const meta = parsed(ActionMeta, body, 'form');
-      const offered = actions.find((a) => a.action === action);
-      const procedure = await support.procedureOf(view ?? record.view);
-      // An action no longer offered (a second submit after the case moved on) is read with the
-      // fields it was rendered with, so the same form makes the same request under its key and
-      // the first answer stands; the workflow says why not for anything else.
-      const fields = offered ? actionFields(offered, procedure) : definedFields(procedure, action);
       const comment = meta.comment?.trim() ? meta.comment.trim() : undefined;
 
       const refuse = async (refused: RefusedForm) => {
@@ -95,8 +126,8 @@ export function registerCasePages(router: Router, ctx: ConsoleContext): void {
 
       const input = parseForm(fields, body, 'input');
       const missingReason = offered?.reasonRequired && !comment ? [{ path: 'comment', message: 'a reason is required' }] : [];
-      if (!input.ok || missingReason.length > 0) {
-        return refuse({ action, form: body, errors: [...(input.ok ? [] : input.errors), ...missingReason] });
+      if (!input.ok || missingReason.length > 0 || uploadErrors.length > 0) {
+        return refuse({ action, form: body, errors: [...uploadErrors, ...(input.ok ? [] : input.errors), ...missingReason] });
       }
       const key = meta._idem;
       try {

@@ -126,7 +126,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
     ...(options.documents ? { documents: options.documents } : {}),
     ...(options.console
-      ? { console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: SESSION_SECRET, demoPersonas: CONSOLE_PERSONAS, calendarId: 'ma-administration', knownTemplates: PROCEDURE_TEMPLATE_NAMES, ...options.consoleOptions }) }
+      ? { console: (useCases, logger, more) => createConsole({ useCases, logger, ...more }, { sessionSecret: SESSION_SECRET, demoPersonas: CONSOLE_PERSONAS, calendarId: 'ma-administration', knownTemplates: PROCEDURE_TEMPLATE_NAMES, ...options.consoleOptions }) }
       : {}),
   });
 

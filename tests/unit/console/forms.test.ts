@@ -32,7 +32,12 @@ const TYPES: { type: string; field: Field; posted: string | string[]; typed: unk
     field: { type: 'choice', label: L('Motif', 'السبب'), required: true, options: ['a', 'b', 'c', 'd', 'e'].map((v) => ({ value: v, label: L(`Motif ${v}`, `سبب ${v}`) })) },
     posted: 'c', typed: 'c', bad: 'z', control: /<select[\s\S]+<option value="c"/,
   },
-  { type: 'file', field: { type: 'file', label: L('Plans', 'التصاميم'), required: true, accept: ['application/pdf'] }, posted: '3f2b8c1e-5a4d-4e6f-9b7a-0c1d2e3f4a5b', typed: '3f2b8c1e-5a4d-4e6f-9b7a-0c1d2e3f4a5b', control: /dir="ltr"/ },
+  { type: 'file', field: { type: 'file', label: L('Plans', 'التصاميم'), required: true, accept: ['application/pdf'] }, posted: '3f2b8c1e-5a4d-4e6f-9b7a-0c1d2e3f4a5b', typed: '3f2b8c1e-5a4d-4e6f-9b7a-0c1d2e3f4a5b', control: /type="file"[^>]+accept="application\/pdf"/ },
+  {
+    type: 'list of files',
+    field: { type: 'list', label: L('Pièces', 'الوثائق'), required: true, minItems: 1, of: { type: 'file', label: L('Pièce', 'وثيقة'), required: true } },
+    posted: ['3f2b8c1e-5a4d-4e6f-9b7a-0c1d2e3f4a5b', '4f2b8c1e-5a4d-4e6f-9b7a-0c1d2e3f4a5b'], typed: ['3f2b8c1e-5a4d-4e6f-9b7a-0c1d2e3f4a5b', '4f2b8c1e-5a4d-4e6f-9b7a-0c1d2e3f4a5b'], control: /type="file"[^>]+ multiple/,
+  },
   {
     type: 'multiple choice',
     field: { type: 'list', label: L('Pièces', 'الوثائق'), required: true, minItems: 1, of: { type: 'choice', label: L('Pièce', 'وثيقة'), required: true, options: [{ value: 'cin', label: L('CIN', 'البطاقة') }, { value: 'plan', label: L('Plan', 'تصميم') }] } },
