@@ -20,6 +20,7 @@ import { UseCaseError } from '../usecases/errors';
 import type { CaseView } from '../workflows/messages';
 import type { CaseSupport } from './case-support';
 import type { ConsoleContext } from './context';
+import type { ReadRoute } from '../usecases/access-log';
 import { clockLines, countdownBadge } from './deadlines';
 import { errorWords, formFields, holdsFiles, sizeText, valueText, type PostedForm } from './forms';
 import { listDocumentsOfCase, type DocumentSummary } from '../usecases/documents';
@@ -187,15 +188,15 @@ export async function casePageModel(
   p: Principal,
   caseId: string,
   lang: ConsoleLanguage,
-  options: { consistent?: boolean; refused?: RefusedForm } = {},
+  options: { consistent?: boolean; refused?: RefusedForm; via?: ReadRoute } = {},
 ) {
   let read;
   try {
-    read = await readCase(ctx.useCases, p, caseId, { consistent: !!options.consistent });
+    read = await readCase(ctx.useCases, p, caseId, { consistent: !!options.consistent, via: options.via });
   } catch (err) {
     // A fresh view is a nicety after acting: the read model will do when the workflow cannot answer.
     if (!(options.consistent && err instanceof UseCaseError && err.kind === 'unavailable')) throw err;
-    read = await readCase(ctx.useCases, p, caseId);
+    read = await readCase(ctx.useCases, p, caseId, { via: options.via });
   }
   const { record, access, actions } = read;
   const view = read.view ?? record.view;
@@ -205,7 +206,7 @@ export async function casePageModel(
     readCaseJournal(ctx.useCases, p, caseId, { after: 0, limit: TIMELINE_MAX }),
     readCaseMessages(ctx.useCases, p, caseId),
     // The documents go with the case's data: only to those who may read it (the use case says so too).
-    access.personal ? listDocumentsOfCase(ctx.useCases, p, caseId) : Promise.resolve([]),
+    access.personal ? listDocumentsOfCase(ctx.useCases, p, caseId, options.via) : Promise.resolve([]),
   ]);
   const stateLabel = (s: string | undefined) => (s ? (procedure?.states[s]?.label[lang] ?? s) : undefined);
   const isApplicant = record.applicantId === p.sub;

@@ -160,6 +160,11 @@ export function safeNext(value: unknown): string {
   return /[\u0000-\u001f\u007f]/.test(value) ? '/' : value;
 }
 
+/** How a console request names itself in the access log: `GET /cases/:id` (the route, not the ids). */
+export function consoleRoute(req: Request): { transport: 'console'; route: string } {
+  return { transport: 'console', route: `${req.method} ${req.route ? String(req.route.path) : req.path}` };
+}
+
 /** Express 4 does not catch a rejected promise: an async page handler's error goes to the error page. */
 export function page(fn: (req: Request, res: Response) => Promise<void>): (req: Request, res: Response, next: (err?: unknown) => void) => void {
   return (req, res, next) => {

@@ -9,20 +9,26 @@
 import { issuedByCode, issuedBySha256, type DocumentKind, type IssuedDocument } from '../db/issued-documents';
 import { issueCaseDocument, NotIssuable, sha256Hex, VERIFICATION_CODE, type DocumentIssuer, type IssuedPdf } from '../documents/issue';
 import { visibleCase, type CaseAccessDeps } from './access';
+import { recordCaseRead, type ReadRoute } from './access-log';
+import type { UseCaseDeps } from './deps';
 import { conflict, invalid, notFound, unavailable } from './errors';
 import type { Principal } from './principal';
 
 /** What the document use cases need: case access, and the issuer when a seal is configured. */
-export interface CaseDocumentDeps extends CaseAccessDeps {
+export interface CaseDocumentDeps extends CaseAccessDeps, Pick<UseCaseDeps, 'now'> {
   /** Absent when no seal is configured: documents are then refused as unavailable. */
   documents?: DocumentIssuer | undefined;
 }
 
 const NO_SEAL = 'sealed documents are not available: the organisation seal is not configured (set MASAR_SEAL_CERT and MASAR_SEAL_KEY)';
 
-/** The case's receipt or decision as a sealed PDF, for a caller who may read the case. */
-export async function caseDocument(deps: CaseDocumentDeps, p: Principal, caseId: string, kind: DocumentKind): Promise<IssuedPdf> {
+/**
+ * The case's receipt or decision as a sealed PDF, for a caller who may read the case; a read by anyone
+ * but the applicant is recorded in the access log with `via`.
+ */
+export async function caseDocument(deps: CaseDocumentDeps, p: Principal, caseId: string, kind: DocumentKind, via?: ReadRoute): Promise<IssuedPdf> {
   const { record } = await visibleCase(deps, p, caseId);
+  await recordCaseRead(deps, p, { caseId, applicantId: record.applicantId, what: 'documents' }, via);
   if (kind === 'decision' && !record.view.outcome) {
     throw conflict('not-decided', `case ${caseId} has no decision yet (state ${record.view.state}): the decision PDF exists once the case is decided`);
   }

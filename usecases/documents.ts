@@ -31,6 +31,7 @@ import { DOCUMENT_ID } from '../definitions/input-validate';
 import type { Fields } from '../definitions/schema';
 import type { AttachedDocument } from '../workflows/messages';
 import { isApplicant, isStaff, visibleCase, type CaseAccessDeps } from './access';
+import { recordCaseRead, type ReadRoute } from './access-log';
 import type { DocumentsConfig, UseCaseDeps } from './deps';
 import { conflict, forbidden, invalid, notFound, tooLarge, unavailable, unsupportedMediaType, type FieldError } from './errors';
 import type { Principal } from './principal';
@@ -215,26 +216,37 @@ const summary = (row: DocumentRow): DocumentSummary => ({
   attachedAs: row.attachedAs,
 });
 
-/** The case if `p` may read its documents (its data); the case's own refusal otherwise. */
-async function caseWithDocuments(deps: CaseAccessDeps, p: Principal, caseId: string): Promise<void> {
-  const { access } = await visibleCase(deps, p, caseId);
+/**
+ * Whether `p` may read the case's documents (its data), recording the read in the access log (a read
+ * by anyone but the applicant); the case's own refusal otherwise.
+ */
+async function readDocumentsOf(deps: CaseAccessDeps & Pick<UseCaseDeps, 'now'>, p: Principal, caseId: string, via: ReadRoute | undefined): Promise<void> {
+  const { record, access } = await visibleCase(deps, p, caseId);
   if (!access.personal) throw forbidden(`the documents of case ${caseId} are for the applicant and the staff handling it (your unit sees the case, not its data)`);
+  await recordCaseRead(deps, p, { caseId, applicantId: record.applicantId, what: 'documents' }, via);
 }
 
-/** The documents attached to a case. */
-export async function listDocumentsOfCase(deps: Pick<UseCaseDeps, 'db' | 'directory'>, p: Principal, caseId: string): Promise<DocumentSummary[]> {
-  await caseWithDocuments(deps, p, caseId);
+/** The documents attached to a case; a read by anyone but the applicant is recorded with `via`. */
+export async function listDocumentsOfCase(
+  deps: Pick<UseCaseDeps, 'db' | 'directory' | 'now'>,
+  p: Principal,
+  caseId: string,
+  via?: ReadRoute,
+): Promise<DocumentSummary[]> {
+  await readDocumentsOf(deps, p, caseId, via);
   return (await listCaseDocuments(deps.db, caseId)).map(summary);
 }
 
 /**
- * A document's facts and bytes for `p`: an attached one under the case's authorization, an
- * unattached one for its uploader only.
+ * A document's facts and bytes for `p`: an attached one under the case's authorization (the read
+ * recorded in the access log with `via` when `p` is not the applicant), an unattached one for its
+ * uploader only.
  */
 export async function openDocument(
-  deps: Pick<UseCaseDeps, 'db' | 'directory' | 'documents'>,
+  deps: Pick<UseCaseDeps, 'db' | 'directory' | 'documents' | 'now'>,
   p: Principal,
   id: string,
+  via?: ReadRoute,
 ): Promise<{ document: DocumentSummary; content: Readable }> {
   const missing = notFound(`no document ${id}`);
   if (!DOCUMENT_ID.test(id)) throw missing;
@@ -244,7 +256,7 @@ export async function openDocument(
     if (row.uploadedBy !== p.sub) throw missing;
   } else {
     try {
-      await caseWithDocuments(deps, p, row.caseId);
+      await readDocumentsOf(deps, p, row.caseId, via);
     } catch (err) {
       // An applicant learns nothing of a document they may not read: the same answer as no document.
       if (!isStaff(p)) throw missing;

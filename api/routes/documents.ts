@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { listDocumentsOfCase, openDocument, requireUploader, uploadDocument, uploadField, type UploadedDocument } from '../../usecases/documents';
 import { authenticate, principalOf } from '../auth';
 import { API, type RouteContext } from '../context';
-import { route } from '../http';
+import { apiRoute, route } from '../http';
 import { contentDisposition } from '../../documents/file-name';
 import { HttpProblem, parseOr, unprocessable } from '../problems';
 import { CaseIdParam, DocumentIdParam, UploadQuery } from '../schemas';
@@ -96,7 +96,7 @@ export function registerDocumentRoutes(app: Express, ctx: RouteContext): void {
     authenticate(ctx.deps.verifyToken),
     route(async (req, res) => {
       const { id } = parseOr(DocumentIdParam, req.params, 'params');
-      const { document, content } = await openDocument(ctx.useCases, principalOf(req), id);
+      const { document, content } = await openDocument(ctx.useCases, principalOf(req), id, apiRoute(req));
       res.setHeader('Content-Type', document.mediaType);
       res.setHeader('Content-Length', String(document.size));
       res.setHeader('Content-Disposition', contentDisposition(document.fileName));
@@ -119,7 +119,7 @@ export function registerDocumentRoutes(app: Express, ctx: RouteContext): void {
     authenticate(ctx.deps.verifyToken),
     route(async (req, res) => {
       const { id } = parseOr(CaseIdParam, req.params, 'params');
-      const items = await listDocumentsOfCase(ctx.useCases, principalOf(req), id);
+      const items = await listDocumentsOfCase(ctx.useCases, principalOf(req), id, apiRoute(req));
       res.json({ items: items.map((d) => ({ ...d, location: `${API}/documents/${d.id}` })) });
     }),
   );

@@ -14,7 +14,7 @@ import type { DocumentKind } from '../../db/issued-documents';
 import { caseDocument, verifyCode, verifyPdf, type Verification } from '../../usecases/case-documents';
 import { authenticate, principalOf } from '../auth';
 import { API, type RouteContext } from '../context';
-import { route } from '../http';
+import { apiRoute, route } from '../http';
 import { HttpProblem, parseOr } from '../problems';
 import { CaseIdParam } from '../schemas';
 
@@ -73,7 +73,7 @@ export function registerSealedDocumentRoutes(app: Express, ctx: RouteContext): v
       route(async (req, res) => {
         const p = principalOf(req);
         const { id } = parseOr(CaseIdParam, req.params, 'params');
-        const issued = await caseDocument(deps(), p, id, kind);
+        const issued = await caseDocument(deps(), p, id, kind, apiRoute(req));
         res.setHeader('Content-Type', 'application/pdf');
         res.setHeader('Content-Disposition', `inline; filename="${issued.filename}"`);
         res.setHeader('ETag', `"${issued.document.sha256}"`);

@@ -15,7 +15,7 @@ import { invalid, UseCaseError, type FieldError } from '../../usecases/errors';
 import { readCase } from '../../usecases/read-cases';
 import { casePageModel, actionFields, type RefusedForm } from '../case-page';
 import { caseSupport } from '../case-support';
-import { languageOf, page, renderPage, safeNext, signedIn, type ConsoleContext } from '../context';
+import { consoleRoute, languageOf, page, renderPage, safeNext, signedIn, type ConsoleContext } from '../context';
 import { parseForm } from '../forms';
 import { sessionOf } from '../session';
 import { fileInputAt, readUploadForm, streamsUploads, withUploads } from '../upload-form';
@@ -72,7 +72,7 @@ export function registerCasePages(router: Router, ctx: ConsoleContext): void {
       const { done } = parsed(CaseQuery, req.query, 'query');
       const lang = languageOf(req);
       // Right after acting, ask the workflow: the read model may be a moment behind.
-      const model = await casePageModel(ctx, support, p, id, lang, { consistent: done !== undefined });
+      const model = await casePageModel(ctx, support, p, id, lang, { consistent: done !== undefined, via: consoleRoute(req) });
       renderPage(ctx, req, res, 'case/case', 'case.title', { ...model, done: done !== undefined, pageTitle: model.reference });
     }),
   );
@@ -120,7 +120,7 @@ export function registerCasePages(router: Router, ctx: ConsoleContext): void {
       const comment = meta.comment?.trim() ? meta.comment.trim() : undefined;
 
       const refuse = async (refused: RefusedForm) => {
-        const model = await casePageModel(ctx, support, p, id, lang, { refused });
+        const model = await casePageModel(ctx, support, p, id, lang, { refused, via: consoleRoute(req) });
         renderPage(ctx, req, res, 'case/case', 'case.title', { ...model, pageTitle: model.reference, refusedAction: action }, 422);
       };
 

@@ -14,7 +14,7 @@ import { contentDisposition } from '../../documents/file-name';
 import { caseDocument } from '../../usecases/case-documents';
 import { openDocument } from '../../usecases/documents';
 import { UseCaseError } from '../../usecases/errors';
-import { page, signedIn, type ConsoleContext } from '../context';
+import { consoleRoute, page, signedIn, type ConsoleContext } from '../context';
 
 const DocumentParams = z.object({ id: z.string().max(100) });
 const CaseParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) });
@@ -36,7 +36,7 @@ export function registerDocumentPages(router: Router, ctx: ConsoleContext): void
       if (!p) return;
       const params = DocumentParams.safeParse(req.params);
       if (!params.success) throw new UseCaseError('not-found', 'not-found', 'no such document');
-      const { document, content } = await openDocument(ctx.useCases, p, params.data.id);
+      const { document, content } = await openDocument(ctx.useCases, p, params.data.id, consoleRoute(req));
       downloadHeaders(res, document.mediaType, contentDisposition(document.fileName), document.sha256);
       res.setHeader('Content-Length', String(document.size));
       // Past the headers, a failing store can only cut the response short.
@@ -53,7 +53,7 @@ export function registerDocumentPages(router: Router, ctx: ConsoleContext): void
         if (!p) return;
         const params = CaseParams.safeParse(req.params);
         if (!params.success) throw new UseCaseError('not-found', 'not-found', 'no such case');
-        const issued = await caseDocument({ ...ctx.useCases, documents: ctx.sealedDocuments }, p, params.data.id, kind);
+        const issued = await caseDocument({ ...ctx.useCases, documents: ctx.sealedDocuments }, p, params.data.id, kind, consoleRoute(req));
         // `inline`: the browser's PDF viewer opens it, as the API's link does.
         downloadHeaders(res, 'application/pdf', `inline; filename="${issued.filename}"`, issued.document.sha256);
         res.setHeader('X-Masar-Verification-Code', issued.document.code);
