@@ -139,7 +139,10 @@ describe('procedures', () => {
     expect(changed).not.toBe(source);
     await expect(publishProcedure(deps, as('admin'), changed, definitions)).rejects.toMatchObject({ kind: 'conflict', code: 'procedure-version-exists' });
     expect((await readProcedure(deps, 'acces-information')).versions).toHaveLength(1);
-    expect(await kindOf(() => readProcedure(deps, 'acces-information', 2))).toBe('not-found');
+    // Only the shipped version exists: the refused content made no new one.
+    const shipped = Number(/^version: (\d+)$/m.exec(source)?.[1]);
+    expect((await readProcedure(deps, 'acces-information')).versions.map((v) => v.version)).toEqual([shipped]);
+    expect(await kindOf(() => readProcedure(deps, 'acces-information', shipped + 1))).toBe('not-found');
   });
 
   it('should list every problem of a broken definition with its line', async () => {
