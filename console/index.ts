@@ -31,6 +31,7 @@ import { registerAdminCalendarPages } from './pages/admin-calendar';
 import { registerAdminDirectoryPages } from './pages/admin-directory';
 import { registerAdminProcedurePages } from './pages/admin-procedures';
 import { registerOidcPages } from './pages/oidc';
+import { registerRectifyPages } from './pages/rectify';
 import { Views } from './render';
 import { csrfCheck, SessionCodec, sessions } from './session';
 
@@ -52,6 +53,7 @@ const PAGES: PageModule[] = [
   registerAdminCalendarPages,
   registerAdminDirectoryPages,
   registerAdminAttentionPages,
+  registerRectifyPages,
 ];
 
 /** Content-Security-Policy of console pages: only Masar's own files; no inline script, no eval. */
