@@ -13,7 +13,7 @@ import type { PostedForm } from '../forms';
 import { translate } from '../i18n';
 
 const ROUTE = '/my/contact';
-/** Codes of refusals the catalogue words; any other shows the generic words and the detail. */
+/** Fields the form has; a refusal naming another (none should) is shown at the e-mail field. */
 const KNOWN_FIELDS = new Set(['email', 'caseId']);
 
 interface ContactForm {
