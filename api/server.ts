@@ -10,7 +10,6 @@ import path from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createDirectory } from '../db/directory';
-import { pgIssuedFiles } from '../db/issued-documents';
 import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
@@ -99,7 +98,7 @@ export async function startApi(config: ApiConfig, logger: Logger, extras: ApiExt
     engine: createCaseEngine(client, { taskQueue: config.MASAR_TASK_QUEUE }),
     directory: createDirectory(db),
     journalKeys: journalKeyring(config),
-    ...(seal ? { sealedDocuments: { db, files: pgIssuedFiles(db), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } } : {}),
+    ...(seal ? { sealedDocuments: { db, store: documents.store, seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } } : {}),
     ...(codec ? { codec: { codec, ...(config.MASAR_CODEC_UI_ORIGIN ? { uiOrigin: config.MASAR_CODEC_UI_ORIGIN } : {}) } } : {}),
     verifyToken: createTokenVerifier({
       ...(config.AUTH_JWT_SECRET ? { jwtSecret: config.AUTH_JWT_SECRET } : {}),

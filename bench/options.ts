@@ -40,12 +40,20 @@ export interface BenchOptions {
   /** Worker CPU profiles (`--cpu-prof`) written under bench/results/profiles. */
   profile: boolean;
   temporalStore: TemporalStore;
+  /**
+   * Run the Flowable peer beside Masar and the baseline in the throughput scenario: by default in
+   * the full run, not in `--quick` (CI's smoke run: a JVM start and a first Maven build would
+   * break its 3 minutes); `--peer` / `--no-peer` override. Skipped, with the reason in the
+   * results, when Java 17 or Maven is missing.
+   */
+  peer: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only=throughput,history,standing,calendar,read-model] [--profile]
+const USAGE = `usage: npm run bench -- [--quick] [--only=throughput,history,standing,calendar,read-model] [--profile] [--peer|--no-peer]
   --quick     small sizes, for CI (under 3 minutes)
   --only      run some scenarios (calendar needs standing, which it implies)
   --profile   record CPU profiles of the worker (bench/results/profiles/)
+  --peer, --no-peer  run the Flowable peer in the throughput scenario (default: full run yes, --quick no; needs Java 17 and Maven)
   --open-cases=N  open cases of the standing load and calendar change (default: 200 quick, 10000 full)
 env: BENCH_DATABASE_URL (default postgres://masar:masar@localhost:5432/masar_bench): this database is DROPPED and recreated`;
 
@@ -54,15 +62,18 @@ const Store = z.enum(['memory', 'file', 'file-wal']);
 const Args = z.object({
   quick: z.boolean(),
   profile: z.boolean(),
+  peer: z.boolean().optional(),
   only: z.array(z.enum(SCENARIOS)),
   openCases: z.number().int().min(1).max(1_000_000).optional(),
 });
 
 export function parseOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions {
-  const raw = { quick: false, profile: false, only: [] as string[], openCases: undefined as number | undefined };
+  const raw = { quick: false, profile: false, peer: undefined as boolean | undefined, only: [] as string[], openCases: undefined as number | undefined };
   for (const arg of argv) {
     if (arg === '--quick') raw.quick = true;
     else if (arg === '--profile') raw.profile = true;
+    else if (arg === '--peer') raw.peer = true;
+    else if (arg === '--no-peer') raw.peer = false;
     else if (arg.startsWith('--only=')) raw.only = arg.slice('--only='.length).split(',').filter(Boolean);
     else if (arg.startsWith('--open-cases=')) raw.openCases = Number(arg.slice('--open-cases='.length));
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
@@ -78,5 +89,6 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   const store = Store.safeParse(env.BENCH_TEMPORAL_STORE ?? 'file-wal');
   if (!store.success) throw new Error(`BENCH_TEMPORAL_STORE must be memory, file or file-wal\n${USAGE}`);
   const sizes = { ...SIZES[mode], ...(parsed.data.openCases ? { openCases: parsed.data.openCases } : {}) };
-  return { mode, sizes, only, partial: parsed.data.only.length > 0, databaseUrl, profile: parsed.data.profile, temporalStore: store.data };
+  const peer = parsed.data.peer ?? mode === 'full';
+  return { mode, sizes, only, partial: parsed.data.only.length > 0, databaseUrl, profile: parsed.data.profile, temporalStore: store.data, peer };
 }

@@ -14,6 +14,7 @@ import type { ReadModelResult } from './scenarios/read-model';
 import type { StandingResult } from './scenarios/standing';
 import type { ThroughputResult } from './scenarios/throughput';
 import { mb } from './stats';
+import type { LoadResult } from './load';
 
 export interface Machine {
   cpu: string;
@@ -88,6 +89,13 @@ export function checkGoals(r: Omit<Results, 'goals'>): Goal[] {
     measured: t ? `${t.halfLoad.engine.action.p99} ms at ${t.halfLoad.ratePerSecond} cases/s` : 'not run',
     met: t ? t.halfLoad.engine.action.p99 < 100 : null,
   });
+  const peerMax = t?.max.peer;
+  goals.push({
+    goal: 'engine throughput vs Flowable (the peer), same machine and unit of work',
+    target: '≥ 100%',
+    measured: !t ? 'not run' : peerMax === undefined || t.max.peerRatio === undefined ? `not run (${t.peer.status === 'skipped' ? t.peer.reason : 'no run'})` : `${Math.round(t.max.peerRatio * 100)}% (${t.max.engine} vs ${peerMax} cases/s)`,
+    met: t && t.max.peerRatio !== undefined ? t.max.peerRatio >= 1 : null,
+  });
   const inbox = r.readModel?.queries.find((q) => q.name === 'inbox');
   goals.push({
     goal: `inbox p99 on a read model of ${r.readModel ? r.readModel.cases.toLocaleString('en') : '1,000,000'} cases`,
@@ -115,6 +123,13 @@ export function checkGoals(r: Omit<Results, 'goals'>): Goal[] {
 const cpuCells = (run: { cpu?: import('./cpu').CpuUsage }): (string | number)[] =>
   run.cpu ? [`${run.cpu.machineBusyPct}%`, run.cpu.processes.worker ?? '', run.cpu.processes.temporal ?? '', run.cpu.processes.loadGenerator ?? '', run.cpu.otherPct] : ['', '', '', '', ''];
 const CPU_HEAD = ['machine busy', 'worker %CPU', 'Temporal %CPU', 'client %CPU', 'other %CPU'];
+const peerCpuCells = (run: { cpu?: import('./cpu').CpuUsage }): (string | number)[] => [...cpuCells(run), run.cpu?.processes.flowable ?? ''];
+
+/** CPU the whole machine spent per case (ms): busy share × cores × wall time ÷ cases; includes whatever else ran. */
+export function cpuMsPerCase(run: LoadResult, cores: number): number | '' {
+  if (!run.cpu || run.cases === 0) return '';
+  return Math.round(((run.cpu.machineBusyPct / 100) * cores * run.wallMs) / run.cases);
+}
 
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 const table = (head: string[], rows: (string | number)[][]) =>
@@ -148,20 +163,29 @@ export function toMarkdown(r: Results): string {
         t.runs.flatMap((x) => [
           [x.concurrency, 'engine', x.engine.casesPerSecond, x.ratio, x.engine.start.p50, x.engine.start.p95, x.engine.start.p99, x.engine.action.p50, x.engine.action.p95, x.engine.action.p99, x.engine.failed],
           [x.concurrency, 'baseline', x.baseline.casesPerSecond, '', x.baseline.start.p50, x.baseline.start.p95, x.baseline.start.p99, x.baseline.action.p50, x.baseline.action.p95, x.baseline.action.p99, x.baseline.failed],
+          ...(x.peer ? [[x.concurrency, 'Flowable', x.peer.casesPerSecond, '', x.peer.start.p50, x.peer.start.p95, x.peer.start.p99, x.peer.action.p50, x.peer.action.p95, x.peer.action.p99, x.peer.failed]] : []),
         ]),
       ),
+      '',
+      'Ratio: engine ÷ baseline. Flowable\'s start answers once the process instance is committed (read-model row written, receipt job stored, review task open), its actions once the task is completed; Masar\'s answer with the case view.',
       '',
       'CPU during each run (%CPU: of one core; machine busy: of all cores; other: PostgreSQL and anything else on the machine):',
       '',
       table(
-        ['concurrency', 'run', ...CPU_HEAD],
-        t.runs.flatMap((x) => [
-          [x.concurrency, 'engine', ...cpuCells(x.engine)],
-          [x.concurrency, 'baseline', ...cpuCells(x.baseline)],
-        ]),
+        ['concurrency', 'run', ...CPU_HEAD, ...(t.peer.status === 'ran' ? ['Flowable %CPU'] : []), 'machine CPU ms per case'],
+        t.runs.flatMap((x) => {
+          const cells = (run: LoadResult) => [...(t.peer.status === 'ran' ? peerCpuCells(run) : cpuCells(run)), cpuMsPerCase(run, m.cores)];
+          return [
+            [x.concurrency, 'engine', ...cells(x.engine)],
+            [x.concurrency, 'baseline', ...cells(x.baseline)],
+            ...(x.peer ? [[x.concurrency, 'Flowable', ...cells(x.peer)]] : []),
+          ];
+        }),
       ),
       '',
-      `Maximum: engine ${t.max.engine} cases/s (c=${t.max.engineConcurrency}), baseline ${t.max.baseline} cases/s (c=${t.max.baselineConcurrency}), ratio ${t.max.ratio}.`,
+      `Maximum: engine ${t.max.engine} cases/s (c=${t.max.engineConcurrency}), baseline ${t.max.baseline} cases/s (c=${t.max.baselineConcurrency}), ratio ${t.max.ratio}` +
+        (t.max.peer !== undefined ? `; Flowable ${t.max.peer} cases/s (c=${t.max.peerConcurrency}), engine ÷ Flowable ${t.max.peerRatio}.` : '.'),
+      ...peerSection(t),
       '',
       `At half the engine's maximum (${t.halfLoad.ratePerSecond} cases/s, open loop, ${t.halfLoad.engine.cases + t.halfLoad.engine.failed} cases):`,
       '',
@@ -170,10 +194,18 @@ export function toMarkdown(r: Results): string {
         [
           ['engine', t.halfLoad.engine.start.p50, t.halfLoad.engine.start.p95, t.halfLoad.engine.start.p99, t.halfLoad.engine.action.p50, t.halfLoad.engine.action.p95, t.halfLoad.engine.action.p99, t.halfLoad.engine.caseTotal.p50, t.halfLoad.engine.failed],
           ['baseline', t.halfLoad.baseline.start.p50, t.halfLoad.baseline.start.p95, t.halfLoad.baseline.start.p99, t.halfLoad.baseline.action.p50, t.halfLoad.baseline.action.p95, t.halfLoad.baseline.action.p99, t.halfLoad.baseline.caseTotal.p50, t.halfLoad.baseline.failed],
+          ...(t.halfLoad.peer
+            ? [['Flowable', t.halfLoad.peer.start.p50, t.halfLoad.peer.start.p95, t.halfLoad.peer.start.p99, t.halfLoad.peer.action.p50, t.halfLoad.peer.action.p95, t.halfLoad.peer.action.p99, t.halfLoad.peer.caseTotal.p50, t.halfLoad.peer.failed]]
+            : []),
         ],
       ),
       '',
-      table(['run', ...CPU_HEAD], [['engine', ...cpuCells(t.halfLoad.engine)], ['baseline', ...cpuCells(t.halfLoad.baseline)]]),
+      t.halfLoad.peer
+        ? table(
+            ['run', ...CPU_HEAD, 'Flowable %CPU'],
+            [['engine', ...peerCpuCells(t.halfLoad.engine)], ['baseline', ...peerCpuCells(t.halfLoad.baseline)], ['Flowable', ...peerCpuCells(t.halfLoad.peer)]],
+          )
+        : table(['run', ...CPU_HEAD], [['engine', ...cpuCells(t.halfLoad.engine)], ['baseline', ...cpuCells(t.halfLoad.baseline)]]),
       '',
       `Where an action's time goes at half load (mean ms per \`act\` Update, from the histories of ${t.halfLoad.breakdown.engine.updates / 2} cases each; the client's latency adds its round trip and the Update's long poll):`,
       '',
@@ -268,6 +300,36 @@ export function toMarkdown(r: Results): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Masar, bare Temporal and Flowable side by side: cases/s, action p50/p99 and the ratios. */
+function peerSection(t: ThroughputResult): string[] {
+  if (t.peer.status === 'skipped') return ['', `Flowable peer: not run (${t.peer.reason}).`];
+  const ms = (run: LoadResult | undefined) => (run ? `${run.action.p50} / ${run.action.p99}` : '');
+  return [
+    '',
+    `### Masar, bare Temporal and Flowable side by side`,
+    '',
+    `Peer: ${t.peer.banner} (an embedded engine, bench/flowable); warmed up on ${t.peer.warmup} cases; ${t.peer.lockRetries} optimistic-lock retries of task completions.`,
+    '',
+    table(
+      ['concurrency', 'Masar cases/s', 'Temporal cases/s', 'Flowable cases/s', 'Masar ÷ Flowable', 'Temporal ÷ Flowable', 'Masar action p50 / p99', 'Temporal action p50 / p99', 'Flowable action p50 / p99'],
+      [
+        ...t.runs.map((x) => [x.concurrency, x.engine.casesPerSecond, x.baseline.casesPerSecond, x.peer?.casesPerSecond ?? '', x.peerRatio ?? '', x.baselinePeerRatio ?? '', ms(x.engine), ms(x.baseline), ms(x.peer)]),
+        [
+          `open loop ${t.halfLoad.ratePerSecond}/s`,
+          t.halfLoad.engine.casesPerSecond,
+          t.halfLoad.baseline.casesPerSecond,
+          t.halfLoad.peer?.casesPerSecond ?? '',
+          '',
+          '',
+          ms(t.halfLoad.engine),
+          ms(t.halfLoad.baseline),
+          ms(t.halfLoad.peer),
+        ],
+      ],
+    ),
+  ];
 }
 
 /** Writes `<mode>.json|md`, or `<mode>-<scenarios>.json|md` for a partial run (`--only`). */

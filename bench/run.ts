@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ROOT, startHarness, type Harness } from './harness';
 import { parseOptions, type BenchOptions } from './options';
+import { preparePeer, startFlowablePeer, type FlowablePeer } from './peer/flowable';
 import { createProgress } from './progress';
 import { checkGoals, describeMachine, toMarkdown, writeResults, type Results } from './report';
 import type { ScenarioContext } from './scenarios/context';
@@ -25,10 +26,11 @@ async function bench(options: BenchOptions): Promise<number> {
   const t0 = performance.now();
   progress.log(`Masar benchmark, ${options.mode} run: ${options.only.join(', ')}`);
   let h: Harness | undefined;
+  let peer: FlowablePeer | undefined;
   // Ctrl-C or a CI timeout: stop the worker and the servers rather than leave them behind.
   const interrupt = (signal: NodeJS.Signals) => {
     progress.log(`${signal}: stopping the worker and servers`);
-    void (h?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    void Promise.all([peer?.stop(), h?.close()]).finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
@@ -51,7 +53,30 @@ async function bench(options: BenchOptions): Promise<number> {
     const has = (name: BenchOptions['only'][number]) => options.only.includes(name);
     if (has('throughput')) {
       progress.log('1. throughput and latency');
-      r.throughput = await runThroughput(ctx);
+      let peerSkipped: string | undefined = options.peer ? undefined : options.mode === 'quick' ? 'not run by --quick unless --peer is given' : 'turned off by --no-peer';
+      if (options.peer) {
+        // The peer runs for this scenario only: an idle JVM would be noise in the others.
+        const ready = preparePeer(progress);
+        if (ready.ok) {
+          progress.log(`starting the Flowable peer (${ready.java})`);
+          try {
+            peer = await startFlowablePeer({ databaseUrl: options.databaseUrl, smtpUrl: h.smtp.url });
+            progress.log(`  Flowable peer ready: ${peer.banner}`);
+          } catch (err) {
+            peerSkipped = `the peer did not start: ${err instanceof Error ? err.message : String(err)}`;
+          }
+        } else {
+          peerSkipped = ready.reason;
+        }
+        if (peerSkipped) progress.log(`Flowable peer skipped: ${peerSkipped}`);
+      }
+      r.throughput = await runThroughput({
+        ...ctx,
+        ...(peer ? { peer, pids: { ...ctx.pids, flowable: peer.pid } } : {}),
+        ...(peerSkipped ? { peerSkipped } : {}),
+      });
+      await peer?.stop();
+      peer = undefined;
     }
     if (has('history')) {
       progress.log('2. history cost');
@@ -75,7 +100,14 @@ async function bench(options: BenchOptions): Promise<number> {
     process.stdout.write(`\n${toMarkdown(results)}\n`);
     progress.log(`results: ${path.relative(process.cwd(), files.md)}, ${path.relative(process.cwd(), files.json)}`);
     const failed = [
-      ...(r.throughput ? [...r.throughput.runs.flatMap((x) => [x.engine, x.baseline]), r.throughput.halfLoad.engine, r.throughput.halfLoad.baseline] : []),
+      ...(r.throughput
+        ? [
+            ...r.throughput.runs.flatMap((x) => [x.engine, x.baseline, ...(x.peer ? [x.peer] : [])]),
+            r.throughput.halfLoad.engine,
+            r.throughput.halfLoad.baseline,
+            ...(r.throughput.halfLoad.peer ? [r.throughput.halfLoad.peer] : []),
+          ]
+        : []),
       ...(r.standing ? [r.standing.filing] : []),
     ].reduce((n, run) => n + run.failed, 0);
     if (failed > 0) {
@@ -84,6 +116,7 @@ async function bench(options: BenchOptions): Promise<number> {
     }
     return 0;
   } finally {
+    await peer?.stop();
     await h?.close();
   }
 }

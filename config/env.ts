@@ -96,14 +96,20 @@ const publicUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or ht
 
 /**
  * The document store: the filesystem under MASAR_DOCUMENTS_DIR, or an S3-compatible bucket when
- * MASAR_S3_URL is set (path-style: `https://host/bucket[/prefix]`, with its access key).
+ * MASAR_S3_URL is set (path-style: `https://host/bucket[/prefix]`, with its access key). The API
+ * and the worker must name the same store: uploads and the sealed receipts and decisions go there.
  */
-export const DocumentsEnv = {
+export const DocumentStoreEnv = {
   MASAR_DOCUMENTS_DIR: z.string().min(1).default('data/documents'),
   MASAR_S3_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL naming the bucket (https://s3.example.ma/masar-documents)' }).optional(),
   MASAR_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   MASAR_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   MASAR_S3_REGION: z.string().min(1).default('us-east-1'),
+};
+
+/** The document store and the API's limits on what goes into it. */
+export const DocumentsEnv = {
+  ...DocumentStoreEnv,
   /** Largest upload for a file field that sets no `maxSize`, in bytes. @default 20 MiB */
   MASAR_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   /** Minutes between purges of uploads never attached within a day (0: the API never purges; use `masar documents purge`). */
@@ -178,6 +184,8 @@ export const WorkerEnv = {
   ...JournalKeyEnv,
   /** The seal of the receipts and decisions attached to messages. */
   ...SealEnv,
+  /** Where the sealed receipts and decisions are kept: the API's document store. */
+  ...DocumentStoreEnv,
 };
 
 /** `npm start`'s own part: where it keeps data and the ports of what it starts itself. */
@@ -285,7 +293,7 @@ export type DocumentsConfig = z.infer<typeof DocumentsConfig>;
 export const loadApiConfig = (env: Env): ApiConfig => load('API', ApiConfig, env, [temporalPairs, authSource, sessionSecret, s3Credentials, sealPair, oidcTogether]);
 /** PostgreSQL and the document store, for `masar documents`. */
 export const loadDocumentsConfig = (env: Env): DocumentsConfig => load('documents', DocumentsConfig, env, [s3Credentials]);
-export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs, sealPair]);
+export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', WorkerConfig, env, [temporalPairs, sealPair, s3Credentials]);
 export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs, sealPair]);
 /** The Temporal part alone, for the CLI commands that reach running cases. */
 export const loadTemporalConfig = (env: Env): TemporalConfig => load('Temporal', TemporalConfig, env, [temporalPairs]);

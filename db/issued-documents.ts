@@ -1,7 +1,9 @@
 /**
  * Issued documents: the public record of each sealed PDF (code, hash, unit, reference, kind, when)
- * and its bytes. Recording is first-writer-wins per (case, kind): two requests racing to issue the
- * same receipt both get the one that was stored first, never two receipts with two hashes.
+ * and where its bytes are. Recording is first-writer-wins per (case, kind): two requests racing to
+ * issue the same receipt both get the one that was stored first, never two receipts with two hashes.
+ * The bytes live in the document store under `storeKey` (migration 090); documents issued before
+ * that kept them in PostgreSQL (`issued_document_files`), which `legacyIssuedPdf` still reads.
  */
 import type { Label } from '../definitions/schema';
 import type { Db } from './pool';
@@ -19,12 +21,11 @@ export interface IssuedDocument {
   unit: { code: string; name: Label };
   reference: string;
   issuedAt: string;
-}
-
-/** Where the sealed bytes are kept; the document store can take this over. */
-export interface IssuedPdfFiles {
-  put(code: string, pdf: Buffer): Promise<void>;
-  get(code: string): Promise<Buffer | undefined>;
+  /**
+   * The id of the sealed bytes in the document store; null for a document issued before the store
+   * held them (its bytes are in `issued_document_files`). Internal: never shown to the public.
+   */
+  storeKey: string | null;
 }
 
 interface Row {
@@ -38,7 +39,10 @@ interface Row {
   unit_name_ar: string;
   reference: string;
   issued_at: Date;
+  store_key: string | null;
 }
+
+const COLUMNS = 'code, case_id, kind, sha256, size, unit_code, unit_name_fr, unit_name_ar, reference, issued_at, store_key::text AS store_key';
 
 const toDocument = (r: Row): IssuedDocument => ({
   code: r.code,
@@ -49,21 +53,22 @@ const toDocument = (r: Row): IssuedDocument => ({
   unit: { code: r.unit_code, name: { fr: r.unit_name_fr, ar: r.unit_name_ar } },
   reference: r.reference,
   issuedAt: r.issued_at.toISOString(),
+  storeKey: r.store_key,
 });
 
 /** The document of `kind` issued for a case, if any. */
 export async function findIssued(db: Db, caseId: string, kind: DocumentKind): Promise<IssuedDocument | undefined> {
-  const res = await db.query<Row>('SELECT * FROM issued_documents WHERE case_id = $1 AND kind = $2', [caseId, kind]);
+  const res = await db.query<Row>(`SELECT ${COLUMNS} FROM issued_documents WHERE case_id = $1 AND kind = $2`, [caseId, kind]);
   return res.rows[0] ? toDocument(res.rows[0]) : undefined;
 }
 
 export async function issuedByCode(db: Db, code: string): Promise<IssuedDocument | undefined> {
-  const res = await db.query<Row>('SELECT * FROM issued_documents WHERE code = $1', [code]);
+  const res = await db.query<Row>(`SELECT ${COLUMNS} FROM issued_documents WHERE code = $1`, [code]);
   return res.rows[0] ? toDocument(res.rows[0]) : undefined;
 }
 
 export async function issuedBySha256(db: Db, sha256: string): Promise<IssuedDocument | undefined> {
-  const res = await db.query<Row>('SELECT * FROM issued_documents WHERE sha256 = $1', [sha256]);
+  const res = await db.query<Row>(`SELECT ${COLUMNS} FROM issued_documents WHERE sha256 = $1`, [sha256]);
   return res.rows[0] ? toDocument(res.rows[0]) : undefined;
 }
 
@@ -73,11 +78,11 @@ export async function issuedBySha256(db: Db, sha256: string): Promise<IssuedDocu
  */
 export async function recordIssued(db: Db, doc: IssuedDocument): Promise<IssuedDocument> {
   const res = await db.query<Row>(
-    `INSERT INTO issued_documents (code, case_id, kind, sha256, size, unit_code, unit_name_fr, unit_name_ar, reference, issued_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO issued_documents (code, case_id, kind, sha256, size, unit_code, unit_name_fr, unit_name_ar, reference, issued_at, store_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (case_id, kind) DO NOTHING
-     RETURNING *`,
-    [doc.code, doc.caseId, doc.kind, doc.sha256, doc.size, doc.unit.code, doc.unit.name.fr, doc.unit.name.ar, doc.reference, doc.issuedAt],
+     RETURNING ${COLUMNS}`,
+    [doc.code, doc.caseId, doc.kind, doc.sha256, doc.size, doc.unit.code, doc.unit.name.fr, doc.unit.name.ar, doc.reference, doc.issuedAt, doc.storeKey],
   );
   if (res.rows[0]) return toDocument(res.rows[0]);
   const kept = await findIssued(db, doc.caseId, doc.kind);
@@ -85,15 +90,11 @@ export async function recordIssued(db: Db, doc: IssuedDocument): Promise<IssuedD
   return kept;
 }
 
-/** The sealed bytes in PostgreSQL, until the document store backs them. */
-export function pgIssuedFiles(db: Db): IssuedPdfFiles {
-  return {
-    async put(code, pdf) {
-      await db.query('INSERT INTO issued_document_files (code, pdf) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING', [code, pdf]);
-    },
-    async get(code) {
-      const res = await db.query<{ pdf: Buffer }>('SELECT pdf FROM issued_document_files WHERE code = $1', [code]);
-      return res.rows[0]?.pdf;
-    },
-  };
+/**
+ * The bytes of a document issued before the document store held them (`storeKey` null), kept in
+ * PostgreSQL by migration 055; undefined when there are none.
+ */
+export async function legacyIssuedPdf(db: Db, code: string): Promise<Buffer | undefined> {
+  const res = await db.query<{ pdf: Buffer }>('SELECT pdf FROM issued_document_files WHERE code = $1', [code]);
+  return res.rows[0]?.pdf;
 }

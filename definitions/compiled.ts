@@ -4,6 +4,7 @@
  */
 import type {
   Action,
+  Catalogue,
   Clock,
   Counting,
   EndOnNonWorkingDay,
@@ -14,6 +15,7 @@ import type {
   Level,
   NotificationRule,
   Outcome,
+  Registration,
   TemplateSource,
 } from './schema';
 
@@ -97,6 +99,8 @@ export interface CompiledWaitingState extends CompiledStateBase {
    * procedures compiled before it existed lack it and keep their end as computed.
    */
   timeout?: { after: string; to: string; endOnNonWorkingDay?: EndOnNonWorkingDay };
+  /** The decision reached on entering, open to the applicant's recourse (absent before it existed). */
+  outcome?: Outcome;
 }
 
 /** A service call whose outcome moves the case. */
@@ -117,13 +121,13 @@ export interface CompiledFinalState extends CompiledStateBase {
  */
 export type CompiledState = CompiledTaskState | CompiledWaitingState | CompiledAutomaticState | CompiledFinalState;
 
-/** The outcome reaching `state` decides, if any: a final state's, or a task state's tacit one. */
+/** The outcome reaching `state` decides, if any: a final state's, a task state's tacit one, or a contestable decision. */
 export function stateOutcome(state: CompiledState): Outcome | undefined {
   switch (state.kind) {
     case 'task':
+    case 'waiting':
     case 'final':
       return state.outcome;
-    case 'waiting':
     case 'automatic':
       return undefined;
     default: {
@@ -159,6 +163,10 @@ export interface CompiledProcedure {
   clocks: Record<string, CompiledClock>;
   escalation?: Escalation;
   notifications: NotificationRule[];
+  /** Absent when the definition declares none (procedures published before the catalogue). */
+  catalogue?: Catalogue;
+  /** Absent unless cases get a registration number at filing. */
+  registration?: Registration;
   templates: Record<string, { fr: TemplateSource; ar: TemplateSource }>;
   machine: CompiledMachine;
 }

@@ -29,20 +29,37 @@ function silenceOf(procedure: CompiledProcedure, clockName: string): Silence | u
   return undefined;
 }
 
-/** The receipt's facts. The deadline is the clock running since filing, else the first declared. */
-export function receiptFacts(record: CaseRecord, procedure: CompiledProcedure): ReceiptFacts {
+/**
+ * The filing's file fields with each document id replaced by its file name (`fileNames`, from the
+ * documents table): a receipt says "plans-rdc.pdf", which the applicant recognises, not a UUID.
+ * An id without a name (its row erased since) stays as it is.
+ */
+function namedFiles(fields: Fields, data: Record<string, unknown>, fileNames: ReadonlyMap<string, string>): Record<string, unknown> {
+  const name = (v: unknown) => (typeof v === 'string' ? (fileNames.get(v) ?? v) : v);
+  return Object.fromEntries(Object.keys(fields).map((key) => {
+    const value = data[key];
+    return [key, Array.isArray(value) ? value.map(name) : name(value)];
+  }));
+}
+
+/**
+ * The receipt's facts. The deadline is the clock running since filing, else the first declared.
+ * `fileNames` maps the case's document ids to their file names.
+ */
+export function receiptFacts(record: CaseRecord, procedure: CompiledProcedure, fileNames: ReadonlyMap<string, string>): ReceiptFacts {
   const view = record.view;
   const names = Object.keys(procedure.clocks);
   const running = view.clocks.find((c) => c.status === 'running' && c.dueDate);
   const name = running?.name ?? names[0];
   const clock = name ? procedure.clocks[name] : undefined;
+  const files = fileFields(procedure.input);
   return {
     reference: view.reference,
     procedure: { title: procedure.title, legalBasis: procedure.legalBasis },
     unit: { code: record.unitCode, name: record.facts.unit.name },
     filedAt: view.filedAt,
     channel: record.facts.filedBy.id === record.applicantId ? 'online' : 'counter',
-    documents: describeInput(fileFields(procedure.input), record.data).map((l) => ({ label: l.label, value: l.text.fr })),
+    documents: describeInput(files, namedFiles(files, record.data, fileNames)).map((l) => ({ label: l.label, value: l.text.fr })),
     ...(name && clock
       ? {
           deadline: {

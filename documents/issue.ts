@@ -1,12 +1,15 @@
 /**
  * Issuing a case's receipt or decision as a sealed PDF, once: the first request renders, seals,
- * stores the bytes and records the public facts (code, hash, unit, reference, kind, when); every
- * later request (the applicant's download, the counter's print, a retried e-mail) gets the same
- * bytes. Callers decide who may ask (usecases/case-documents.ts); this module only issues.
+ * puts the bytes into the document store (immutable, under a new id) and records the public facts
+ * (code, hash, unit, reference, kind, when) with that id; every later request (the applicant's
+ * download, the counter's print, a retried e-mail) gets the same bytes, checked against the hash
+ * recorded. Callers decide who may ask (usecases/case-documents.ts); this module only issues.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { getCase } from '../db/cases';
-import { findIssued, recordIssued, type DocumentKind, type IssuedDocument, type IssuedPdfFiles } from '../db/issued-documents';
+import { listCaseDocuments } from '../db/documents';
+import { findIssued, legacyIssuedPdf, recordIssued, type DocumentKind, type IssuedDocument } from '../db/issued-documents';
 import { readJournal } from '../db/journal';
 import type { Db } from '../db/pool';
 import { getProcedure } from '../db/procedures';
@@ -15,11 +18,13 @@ import { decisionContent } from './pdf/decision';
 import { receiptContent } from './pdf/receipt';
 import { renderSealedPdf } from './pdf/render';
 import type { SealKey } from './pdf/seal';
+import type { DocumentStore } from './store';
 
-/** What issuing needs: the read model, where bytes go, the seal, the public address, the clock. */
+/** What issuing needs: the read model, the document store, the seal, the public address, the clock. */
 export interface DocumentIssuer {
   db: Db;
-  files: IssuedPdfFiles;
+  /** Where the sealed bytes go: the same store as uploads (filesystem or S3-compatible). */
+  store: DocumentStore;
   seal: SealKey;
   /** Where the public reaches Masar (the QR code's link), without a trailing slash. */
   publicUrl: string;
@@ -61,9 +66,24 @@ export class NotIssuable extends Error {
   }
 }
 
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The bytes of an issued document, from the store (or, issued before migration 090, from
+ * PostgreSQL), refused unless they hash to what was recorded: a document altered or damaged in
+ * the store must fail loudly, not be mailed or printed as authentic.
+ */
 async function stored(issuer: DocumentIssuer, doc: IssuedDocument): Promise<IssuedPdf> {
-  const pdf = await issuer.files.get(doc.code);
-  if (!pdf) throw new Error(`issued ${doc.kind} ${doc.code} of case ${doc.caseId}: its bytes are missing from the store`);
+  const where = doc.storeKey ? `document store id ${doc.storeKey} (${issuer.store.description})` : 'issued_document_files';
+  const pdf = doc.storeKey ? await readAll(await issuer.store.get(doc.storeKey)) : await legacyIssuedPdf(issuer.db, doc.code);
+  if (!pdf) throw new Error(`issued ${doc.kind} ${doc.code} of case ${doc.caseId}: its bytes are missing from ${where}`);
+  if (sha256Hex(pdf) !== doc.sha256) {
+    throw new Error(`issued ${doc.kind} ${doc.code} of case ${doc.caseId}: the bytes in ${where} do not hash to the recorded sha256 ${doc.sha256}: restore them from a backup`);
+  }
   return { document: doc, pdf, filename: filenameOf(doc) };
 }
 
@@ -80,9 +100,12 @@ export async function issueCaseDocument(issuer: DocumentIssuer, caseId: string, 
 
   let content;
   switch (kind) {
-    case 'receipt':
-      content = receiptContent(receiptFacts(record, procedure));
+    case 'receipt': {
+      // The receipt names the documents received by their file names, not their ids.
+      const names = new Map((await listCaseDocuments(issuer.db, caseId)).map((d) => [d.id, d.fileName]));
+      content = receiptContent(receiptFacts(record, procedure, names));
       break;
+    }
     case 'decision': {
       const facts = decisionFacts(record, procedure, await readJournal(issuer.db, caseId, { limit: 10_000 }));
       if (!facts) throw new NotIssuable('not-decided', `case ${caseId} has no decision yet (state ${record.view.state})`);
@@ -103,16 +126,31 @@ export async function issueCaseDocument(issuer: DocumentIssuer, caseId: string, 
     location: record.facts.unit.name.fr,
   });
   // Bytes first: a record never points at bytes that are not there.
-  await issuer.files.put(code, pdf);
-  const kept = await recordIssued(issuer.db, {
-    code,
-    caseId,
-    kind,
-    sha256: sha256Hex(pdf),
-    size: pdf.length,
-    unit: { code: record.unitCode, name: record.facts.unit.name },
-    reference: record.view.reference,
-    issuedAt: issuedAt.toISOString(),
-  });
-  return kept.code === code ? { document: kept, pdf, filename: filenameOf(kept) } : stored(issuer, kept);
+  const put = await issuer.store.put(Readable.from([pdf]));
+  let kept: IssuedDocument;
+  try {
+    kept = await recordIssued(issuer.db, {
+      code,
+      caseId,
+      kind,
+      sha256: sha256Hex(pdf),
+      size: pdf.length,
+      unit: { code: record.unitCode, name: record.facts.unit.name },
+      reference: record.view.reference,
+      issuedAt: issuedAt.toISOString(),
+      storeKey: put.id,
+    });
+  } catch (err) {
+    await discard(issuer, put.id);
+    throw err;
+  }
+  if (kept.code === code) return { document: kept, pdf, filename: filenameOf(kept) };
+  // Another request issued it first: ours is referenced by nothing, so it goes.
+  await discard(issuer, put.id);
+  return stored(issuer, kept);
+}
+
+/** Removes bytes no record references; a failure leaves an orphan, never a missing document. */
+async function discard(issuer: DocumentIssuer, id: string): Promise<void> {
+  await issuer.store.delete(id).catch(() => undefined);
 }

@@ -195,6 +195,8 @@ async function main(): Promise<void> {
     MASAR_SEAL_CERT: seal.cert,
     MASAR_SEAL_KEY: seal.key,
     MASAR_PUBLIC_URL: publicUrl,
+    // Uploads, receipts and decisions under the data folder, unless the operator names a bucket or a folder.
+    MASAR_DOCUMENTS_DIR: process.env.MASAR_DOCUMENTS_DIR ?? path.join(dataDir, 'documents'),
     ...payloadKeys,
   };
 
@@ -216,8 +218,6 @@ async function main(): Promise<void> {
       PORT: String(config.PORT),
       HOST: config.HOST,
       MASAR_SEED_PROCEDURES: 'false', // published in step 3
-      // Uploads under the data folder, unless the operator names a bucket or a folder.
-      MASAR_DOCUMENTS_DIR: process.env.MASAR_DOCUMENTS_DIR ?? path.join(dataDir, 'documents'),
       ...(secret ? { AUTH_JWT_SECRET: secret } : {}),
       // The console's login page offers the demo people (this is a developer's machine).
       MASAR_CONSOLE_DEMO_LOGINS: process.env.MASAR_CONSOLE_DEMO_LOGINS ?? 'true',

@@ -12,7 +12,7 @@ import type { WorkerConfig } from '../config/env';
 import { connectTemporal, payloadCodec, temporalConnectionOptions, temporalDataConverter } from '../config/temporal';
 import { createDbCalendarSource } from '../db/calendars';
 import { createDirectory } from '../db/directory';
-import { pgIssuedFiles } from '../db/issued-documents';
+import { documentStoreFrom } from '../documents/from-config';
 import { loadSeal } from '../documents/seal-files';
 import { pruneIdempotencyKeys } from '../db/idempotency';
 import { journalKeyring } from '../db/journal-keys';
@@ -63,7 +63,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const journalKey = journalKeyring(config).signing;
   const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? loadSeal(config.MASAR_SEAL_CERT, config.MASAR_SEAL_KEY) : undefined;
   if (!seal) logger.warn('MASAR_SEAL_CERT and MASAR_SEAL_KEY are not set: receipt and decision messages go without their sealed PDF');
-  const documents = seal ? { db, files: pgIssuedFiles(db), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } : undefined;
+  const documents = seal ? { db, store: documentStoreFrom(config), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } : undefined;
+  if (documents) logger.info({ store: documents.store.description }, 'sealed documents go to the document store');
   if (!journalKey) logger.warn('MASAR_JOURNAL_KEY is not set: journal entries are written unsigned, so a re-hashed edit would go unnoticed (see docs/operations.md)');
   const worker = await createMasarWorker({
     connection,

@@ -12,6 +12,8 @@ import { arabicFontLoaded, axeViolations, describeInBrowser, launchBrowser, serv
 /** Pages to visit per demo login (the harness's callers); `null`: signed out. */
 const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [
   { persona: null, path: '/login' },
+  { persona: null, path: '/catalogue' },
+  { persona: 'applicant', path: '/catalogue' },
   { persona: 'agent', path: '/inbox' },
   { persona: 'agent', path: '/cases' },
   { persona: 'applicant', path: '/my/cases' },

@@ -1,9 +1,11 @@
 /**
- * Reading a PDF back with independent tools (Debian's poppler-utils and openssl): its text in
- * logical order, a rendering to a grey image, its signature as `pdfsig` sees it, and its CMS
- * checked by `openssl cms -verify` against a CA file.
+ * Reading a PDF back with independent tools (Debian's poppler-utils, libnss3-tools and openssl):
+ * its text in logical order, a rendering to a grey image, the QR code read from that rendering
+ * (jsQR), its signature as `pdfsig` sees it (optionally against an NSS database trusting a CA),
+ * and its CMS checked by `openssl cms -verify` against a CA file.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import jsQR from 'jsqr';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,10 +23,46 @@ export function pdfText(pdf: Buffer): string {
   return execFileSync('pdftotext', ['-enc', 'UTF-8', saved(pdf), '-'], { encoding: 'utf8' });
 }
 
-/** `pdfsig`'s report (it exits non-zero for a document whose signature is not valid). */
-export function pdfsig(pdf: Buffer): { status: number; out: string } {
-  const r = spawnSync('pdfsig', [saved(pdf)], { encoding: 'utf8' });
+/**
+ * `pdfsig`'s report (it exits non-zero for a document whose signature is not valid). With
+ * `nssDir` (from `nssTrusting`), it also validates the signer's certificate against that
+ * database's trusted CAs: "Certificate is Trusted." only for a chain ending at one of them.
+ */
+export function pdfsig(pdf: Buffer, nssDir?: string): { status: number; out: string } {
+  const r = spawnSync('pdfsig', [...(nssDir ? ['-nssdir', `sql:${nssDir}`] : []), saved(pdf)], { encoding: 'utf8' });
   return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+/** A new NSS database (`certutil`, Debian's libnss3-tools) trusting `caFile` to issue signers' certificates. */
+export function nssTrusting(caFile: string): string {
+  const dir = work();
+  execFileSync('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('certutil', ['-A', '-d', `sql:${dir}`, '-n', path.basename(caFile), '-t', 'CT,C,C', '-i', caFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return dir;
+}
+
+/** The number of pages (`pdfinfo`). */
+export function pdfPages(pdf: Buffer): number {
+  const pages = /^Pages:\s+(\d+)$/m.exec(execFileSync('pdfinfo', [saved(pdf)], { encoding: 'utf8' }))?.[1];
+  if (!pages) throw new Error('pdfinfo did not say how many pages the PDF has');
+  return Number(pages);
+}
+
+/** The text of the QR code printed on `page` (default: the last), read from its rendering as a phone would; undefined when none is found. */
+export function readQrCode(pdf: Buffer, page = pdfPages(pdf), dpi = 100): string | undefined {
+  const image = renderGrey(pdf, page, dpi);
+  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+  for (let y = 0; y < image.height; y += 1) {
+    for (let x = 0; x < image.width; x += 1) {
+      const i = (y * image.width + x) * 4;
+      const v = image.pixel(x, y);
+      rgba[i] = v;
+      rgba[i + 1] = v;
+      rgba[i + 2] = v;
+      rgba[i + 3] = 255;
+    }
+  }
+  return jsQR(rgba, image.width, image.height)?.data;
 }
 
 /** A page rendered to 8-bit grey (`pdftoppm -gray`), as rows of pixels. */

@@ -20,8 +20,8 @@ import { createConsole, type ConsoleOptions, type DemoPersona } from '../../../c
 import { PROCEDURE_TEMPLATE_NAMES } from '../../../activities/notifications/render';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory, type UnitInput } from '../../../db/directory';
-import { pgIssuedFiles } from '../../../db/issued-documents';
 import { publishProcedure } from '../../../db/procedures';
+import { createFsDocumentStore } from '../../../documents/fs-store';
 import type { SealKey } from '../../../documents/pdf/seal';
 import type { EncryptionCodec } from '../../../config/payload-codec';
 import { temporalDataConverter } from '../../../config/temporal';
@@ -89,7 +89,10 @@ export interface HarnessOptions {
   procedures?: string[];
   /** Serve the console beside the API. */
   console?: boolean;
-  /** Issue sealed receipts and decisions with this seal. @default none (their routes answer 503) */
+  /**
+   * Issue sealed receipts and decisions with this seal, into the `documents` store (or, without
+   * one, a store in a temporary folder). @default none (their routes answer 503)
+   */
   sealed?: { seal: SealKey; publicUrl: string };
   /** More options of the console (an identity provider, a simulator). */
   consoleOptions?: Partial<ConsoleOptions>;
@@ -119,7 +122,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     engine: createCaseEngine(client, { taskQueue: options.taskQueue, timeoutMs: 10_000 }),
     directory,
     verifyToken: createTokenVerifier({ jwtSecret: SECRET }),
-    ...(options.sealed ? { sealedDocuments: { db: t.db, files: pgIssuedFiles(t.db), ...options.sealed, now: () => new Date() } } : {}),
+    ...(options.sealed
+      ? { sealedDocuments: { db: t.db, store: options.documents?.store ?? createFsDocumentStore(mkdtempSync(path.join(tmpdir(), 'masar-issued-'))), ...options.sealed, now: () => new Date() } }
+      : {}),
     options: { rateLimit: false, firstViewTimeoutMs: 15_000 },
     ...(options.documents ? { documents: options.documents } : {}),
     ...(options.console

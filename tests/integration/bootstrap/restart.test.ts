@@ -6,7 +6,7 @@
  * comes up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -167,6 +167,14 @@ describe('npm start', () => {
     const mails = () => (existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length : 0);
     for (let i = 0; i < 150 && mails() < 2; i++) await new Promise((r) => setTimeout(r, 200));
     expect(mails()).toBe(2);
+    // The receipt's sealed PDF went to the document store under the data folder, not into PostgreSQL.
+    const documentsDir = path.join(dataDir, 'documents');
+    const storedPdfs = () =>
+      (readdirSync(documentsDir, { recursive: true }) as string[])
+        .filter((f) => !f.startsWith('tmp'))
+        .map((f) => path.join(documentsDir, f))
+        .filter((f) => statSync(f).isFile() && readFileSync(f).subarray(0, 5).toString('latin1') === '%PDF-');
+    expect(storedPdfs()).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1_000));
 
     const firstStop = await stop(first);
@@ -186,6 +194,10 @@ describe('npm start', () => {
     expect(live.json).toMatchObject({ reference: before?.reference, state: 'received', tasks: before?.tasks, clocks: before?.clocks });
     const inbox = await api<{ items: { case: { caseId: string } }[] }>(base, agent, '/tasks');
     expect(inbox.json.items.map((i) => i.case.caseId)).toContain(caseId);
+    // The receipt downloaded now is the one stored by the first run.
+    const receipt = await fetch(`${base}/cases/${caseId}/receipt.pdf`, { headers: { Authorization: `Bearer ${applicant}` } });
+    expect(receipt.status).toBe(200);
+    expect(Buffer.from(await receipt.arrayBuffer()).equals(readFileSync(storedPdfs()[0]!))).toBe(true);
 
     expect((await stop(second)).code).toBe(0);
   }, 2 * START_WAIT_MS + 60_000);

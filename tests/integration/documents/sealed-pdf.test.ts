@@ -6,6 +6,7 @@
  */
 import { decisionContent, type DecisionFacts } from '../../../documents/pdf/decision';
 import type { DocumentContent } from '../../../documents/pdf/layout';
+import { sanitiseFileName } from '../../../documents/file-name';
 import { receiptContent, type ReceiptFacts } from '../../../documents/pdf/receipt';
 import { renderSealedPdf } from '../../../documents/pdf/render';
 import { SILENCE } from '../../../documents/pdf/words';
@@ -140,5 +141,23 @@ describe('the seal', () => {
     altered[i] = (altered[i] ?? 0) ^ 0x01;
     expect(pdfsig(altered).out).not.toContain('Signature is Valid.');
     expect(opensslVerifies(altered, ca.caCert).ok).toBe(false);
+  });
+});
+
+describe('the file names a receipt lists', () => {
+  // Whatever an upload keeps (documents/file-name.ts): any script, symbols the fonts lack, the
+  // longest name without a space, bidirectional marks stripped. The receipt must still render,
+  // seal and give the names back.
+  const given = ['تصميم الطابق الأرضي.pdf', '設計図 第1版.pdf', 'plan 🏠 final.pdf', `${'x'.repeat(400)}.pdf`, 'facture\u202Efdp.pdf', 'Plan (v2) [définitif] 50%.pdf'];
+  const kept = given.map((name) => sanitiseFileName(name, 'application/pdf'));
+
+  it('should render, seal and give back any name an upload keeps', async () => {
+    const facts: ReceiptFacts = { ...RECEIPT, documents: kept.map((value) => ({ label: { fr: 'Pièce', ar: 'وثيقة' }, value })) };
+    const pdf = await renderSealedPdf(receiptContent(facts), MARK, { seal: ca.seal, signedAt: new Date(), location: 'Tanger' });
+    expect(pdfsig(pdf).out).toContain('Signature is Valid.');
+    const text = pdfText(pdf).replace(/\s+/g, '');
+    expect(kept[3]!.length).toBeLessThanOrEqual(150);
+    for (const name of [kept[3]!, kept[4]!, kept[5]!]) expect(text).toContain(name.replace(/\s+/g, ''));
+    for (const word of kept[0]!.match(/[\u0600-\u06FF]+/g) ?? []) expect(pdfText(pdf)).toContain(word);
   });
 });

@@ -5,6 +5,9 @@
  * bytes, and messages to staff carry nothing.
  */
 import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createSmtpChannel } from '../../../activities/notifications/channels/smtp';
 import { documentAttachments } from '../../../activities/notifications/attachments';
 import { deliverPending, silentLog } from '../../../activities/notifications/delivery';
@@ -12,16 +15,16 @@ import { createNotificationActivities } from '../../../activities/notifications/
 import type { RecipientDirectory } from '../../../activities/notifications/recipients';
 import { SAMPLE_INPUTS } from '../../../activities/notifications/samples';
 import { createProjectionActivities } from '../../../activities/projection';
-import { findIssued, pgIssuedFiles } from '../../../db/issued-documents';
+import { findIssued } from '../../../db/issued-documents';
 import { listOutbox } from '../../../db/outbox';
 import { publishProcedure } from '../../../db/procedures';
+import { createFsDocumentStore } from '../../../documents/fs-store';
 import type { DocumentIssuer } from '../../../documents/issue';
 import { createTestDb, type TestDb } from '../../support/db';
 import { pdfsig } from '../../support/pdf-tools';
 import { compileYaml } from '../../support/procedures';
 import { startTestSmtp, type TestSmtp } from '../../support/smtp';
 import { createTestCa } from '../../support/test-ca';
-import { shippedSource } from '../api/api-harness';
 import { projection, type FixtureCase } from '../projection/case-fixtures';
 
 const AGENT = { id: 'agent-1', name: 'Karim Alaoui', email: 'karim@commune.ma', language: 'fr' as const };
@@ -40,10 +43,12 @@ let n = 0;
 beforeAll(async () => {
   testDb = await createTestDb();
   smtp = await startTestSmtp();
-  const source = shippedSource('acces-information');
-  const compiled = compileYaml(source, 'acces-information.yaml');
+  // Version 1, as the read-model fixtures (case-fixtures.ts) and the sample receipt name it.
+  const file = path.join(__dirname, '..', '..', 'fixtures', 'definitions', 'engine', 'acces-information-v1.yaml');
+  const source = readFileSync(file, 'utf8');
+  const compiled = compileYaml(source, file);
   await publishProcedure(testDb.db, compiled, source, 'system');
-  issuer = { db: testDb.db, files: pgIssuedFiles(testDb.db), seal: createTestCa().seal, publicUrl: 'https://masar.example.ma', now: () => new Date() };
+  issuer = { db: testDb.db, store: createFsDocumentStore(mkdtempSync(path.join(tmpdir(), 'masar-issued-'))), seal: createTestCa().seal, publicUrl: 'https://masar.example.ma', now: () => new Date() };
 });
 afterAll(async () => {
   await smtp?.close();
@@ -99,5 +104,51 @@ describe('the receipt e-mail', () => {
     const mails = smtp.messages.filter((m) => m.messageId === `<${rows[0]!.id}@masar.local>`);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.parsed.attachments).toHaveLength(0);
+  });
+});
+
+describe('where the sealed bytes are kept', () => {
+  const issue = () => documentAttachments(issuer, silentLog);
+  const receiptMessage = async (caseId: string) => (await listOutbox(testDb.db, caseId)).find((r) => r.attach === 'receipt')!;
+
+  it('should keep them in the document store, the database holding the record and the store key only', async () => {
+    const { c, input } = await filedCase();
+    await activities().notify(input);
+    const issued = await findIssued(testDb.db, c.caseId, 'receipt');
+    expect(issued?.storeKey).toMatch(/^[0-9a-f-]{36}$/);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await issuer.store.get(issued!.storeKey!)) chunks.push(chunk as Buffer);
+    expect(sha256(Buffer.concat(chunks))).toBe(issued?.sha256);
+    const legacy = await testDb.db.query('SELECT 1 FROM issued_document_files WHERE code = $1', [issued!.code]);
+    expect(legacy.rowCount).toBe(0);
+  });
+
+  it('should still attach a document issued before the store held them, from its bytes in the database', async () => {
+    const { c, input } = await filedCase();
+    await activities().notify(input);
+    const issued = (await findIssued(testDb.db, c.caseId, 'receipt'))!;
+    const [attached] = await issue()(await receiptMessage(c.caseId));
+    // As migration 090 found it: the bytes in issued_document_files, no store key, nothing in the store.
+    await testDb.db.query('INSERT INTO issued_document_files (code, pdf) VALUES ($1, $2)', [issued.code, attached!.content]);
+    await testDb.db.query('UPDATE issued_documents SET store_key = NULL WHERE code = $1', [issued.code]);
+    await issuer.store.delete(issued.storeKey!);
+    const [again] = await issue()(await receiptMessage(c.caseId));
+    expect(sha256(again!.content as Buffer)).toBe(issued.sha256);
+  });
+
+  it('should refuse to attach bytes that were altered or lost in the store, naming the document', async () => {
+    const { c, input } = await filedCase();
+    await activities().notify(input);
+    const issued = (await findIssued(testDb.db, c.caseId, 'receipt'))!;
+    const file = path.join(issuer.store.description.replace(/^filesystem /, ''), issued.storeKey!.slice(0, 2), issued.storeKey!);
+    const original = readFileSync(file);
+    const altered = Buffer.from(original);
+    const at = altered.length - 10;
+    altered[at] = (altered[at] ?? 0) ^ 0x01;
+    chmodSync(file, 0o600);
+    writeFileSync(file, altered);
+    await expect(issue()(await receiptMessage(c.caseId))).rejects.toThrow(new RegExp(`${issued.code}.*do not hash to the recorded sha256`));
+    rmSync(file);
+    await expect(issue()(await receiptMessage(c.caseId))).rejects.toThrow(issued.storeKey!);
   });
 });
