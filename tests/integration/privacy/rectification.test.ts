@@ -26,8 +26,10 @@ beforeAll(async () => {
   running = await file('Budget communal 2026');
   closed = await file('Marchés publics 2025');
   expect((await act(closed, { action: 'start_review' })).status).toBe(200);
-  expect((await act(closed, { action: 'refuse', input: { ground: 'not_available', details: 'Aucun document' } })).status).toBe(200);
-  // Each case's receipt, and the closed case's decision, went to the address as filed.
+  expect((await act(closed, { action: 'request_clarification', comment: 'Quelle année ?' })).status).toBe(200);
+  // The applicant withdraws it: the case closes (a refusal leaves a period to complain, open).
+  expect((await act(closed, { action: 'withdraw' }, 'applicant')).status).toBe(200);
+  // Each case's receipt, and the closed case's request for clarification, went to the address as filed.
   await until(() => smtp.to(OLD).length >= 3, 'the first messages');
 }, 120_000);
 afterAll(async () => {
@@ -43,8 +45,8 @@ async function file(subject: string): Promise<string> {
   expect(filed.status).toBe(201);
   return filed.body.caseId as string;
 }
-async function act(caseId: string, body: object) {
-  return request(h.app).post(`/api/v1/cases/${caseId}/actions`).set('Authorization', `Bearer ${await h.token('agent')}`).send(body);
+async function act(caseId: string, body: object, who: CallerName = 'agent') {
+  return request(h.app).post(`/api/v1/cases/${caseId}/actions`).set('Authorization', `Bearer ${await h.token(who)}`).send(body);
 }
 async function rectify(who: CallerName, body: unknown) {
   return request(h.app).post(URL_).set('Authorization', `Bearer ${await h.token(who)}`).send(body as object);
