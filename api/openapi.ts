@@ -12,6 +12,7 @@ import { MAX_JSON_DEPTH } from './input-guard';
 import { MAX_YEAR, MIN_YEAR, PG_INT_MAX } from './params';
 import { ActionBody, AddMemberBody, FIELD_PATH, FileCaseBody, HolidayBody, UpdateMemberBody } from './schemas';
 import { CodecBody } from './routes/codec';
+import { RectificationRequest } from '../usecases/rectify-contact';
 
 type Json = Record<string, unknown>;
 
@@ -432,6 +433,7 @@ export function openApiDocument(): Json {
           },
         },
         FileCase: body(FileCaseBody),
+        Rectification: body(RectificationRequest),
         Action: body(ActionBody),
         Holiday: body(HolidayBody),
       },
@@ -789,6 +791,77 @@ export function openApiDocument(): Json {
               },
             },
             ...errors(400, 401, 403, 429, 503),
+          },
+        },
+      },
+      '/api/v1/me/personal-data/contact': {
+        get: {
+          summary: "The applicant: their contact data as each of their cases holds it (the e-mail address its messages go to), and their identity account's",
+          operationId: 'readContactData',
+          ...secured,
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                required: ['cases'],
+                properties: {
+                  accountEmail: { type: 'string', description: 'The e-mail of the identity account: where new cases write' },
+                  cases: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['caseId', 'reference', 'status', 'filedAt'],
+                      properties: {
+                        caseId: { type: 'string' },
+                        reference: { type: 'string' },
+                        status: { type: 'string', enum: ['open', 'closed'] },
+                        filedAt: { type: 'string', format: 'date-time' },
+                        email: { type: 'string', description: 'Absent: the case has no address to write to' },
+                      },
+                    },
+                  },
+                },
+              },
+              'Contact data, newest case first',
+            ),
+            ...errors(400, 401, 403, 429, 503),
+          },
+        },
+      },
+      '/api/v1/me/personal-data/rectifications': {
+        post: {
+          summary:
+            'The applicant: correct the e-mail address their cases write to (law 09-08, art. 8), on every case or the one named. Running cases take it at once (journaled as contact.rectified, field names only) and their next message goes there; closed cases have their stored copy corrected; messages not sent yet are readdressed. Recorded in the rights register; repeating it changes nothing more. Masar holds no phone or postal address of applicants: naming one is refused (422)',
+          operationId: 'rectifyContactData',
+          ...secured,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Rectification') } } },
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                required: ['fields', 'cases', 'messagesReaddressed', 'at'],
+                properties: {
+                  fields: { type: 'array', items: { type: 'string', enum: ['email'] } },
+                  cases: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['caseId', 'reference', 'status', 'outcome'],
+                      properties: {
+                        caseId: { type: 'string' },
+                        reference: { type: 'string' },
+                        status: { type: 'string', enum: ['running', 'closed'] },
+                        outcome: { type: 'string', enum: ['rectified', 'unchanged', 'needs-attention'], description: 'needs-attention: the case waits for an administrator; ask again later' },
+                      },
+                    },
+                  },
+                  messagesReaddressed: { type: 'integer', minimum: 0 },
+                  at: { type: 'string', format: 'date-time' },
+                },
+              },
+              'What each case did',
+            ),
+            ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
           },
         },
       },

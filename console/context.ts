@@ -85,6 +85,7 @@ export const NAV: Record<Persona, NavItem[]> = {
   applicant: [
     { href: '/my/cases', label: 'nav.myCases' },
     { href: '/file', label: 'nav.file' },
+    { href: '/my/contact', label: 'rectify.nav' },
     { href: '/catalogue', label: 'catalogue.nav' },
   ],
   agent: [

@@ -36,6 +36,7 @@ import { registerAdminCalendarPages } from './pages/admin-calendar';
 import { registerAdminDirectoryPages } from './pages/admin-directory';
 import { registerAdminProcedurePages } from './pages/admin-procedures';
 import { registerOidcPages } from './pages/oidc';
+import { registerRectifyPages } from './pages/rectify';
 import { Views } from './render';
 import { csrfCheck, SessionCodec, sessions } from './session';
 
@@ -58,6 +59,7 @@ const PAGES: PageModule[] = [
   registerAdminCalendarPages,
   registerAdminDirectoryPages,
   registerAdminAttentionPages,
+  registerRectifyPages,
   registerCataloguePages,
 ];
 

@@ -49,6 +49,8 @@ export interface HeldRequest {
   kind: string;
   transport: string;
   route: string;
+  /** What was asked or given: counts, the fields a rectification changed and its cases; never the data. */
+  detail: Record<string, unknown>;
 }
 
 /** Everything held about `subjectId`. */
@@ -102,8 +104,11 @@ export async function heldAbout(db: Queryable, subjectId: string): Promise<HeldD
     )
   ).rows.map((r): HeldRead => ({ caseId: r.case_id, at: r.at.toISOString(), what: r.what, reader: { ...(r.actor_name ? { name: r.actor_name } : {}), roles: r.actor_roles, ...(r.actor_unit ? { unit: r.actor_unit } : {}) } }));
   const requests = (
-    await db.query<{ at: Date; kind: string; transport: string; route: string }>('SELECT at, kind, transport, route FROM personal_data_requests WHERE subject_id = $1 ORDER BY id', [subjectId])
-  ).rows.map((r): HeldRequest => ({ at: r.at.toISOString(), kind: r.kind, transport: r.transport, route: r.route }));
+    await db.query<{ at: Date; kind: string; transport: string; route: string; detail: Record<string, unknown> }>(
+      'SELECT at, kind, transport, route, detail FROM personal_data_requests WHERE subject_id = $1 ORDER BY id',
+      [subjectId],
+    )
+  ).rows.map((r): HeldRequest => ({ at: r.at.toISOString(), kind: r.kind, transport: r.transport, route: r.route, detail: r.detail }));
   return { cases, journal, messages, reads, requests };
 }
 

@@ -7,8 +7,18 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
-import type { ActRequest, CalendarChangeRequest, CaseInput, CaseView } from '../workflows/messages';
-import { actUpdate, calendarChangeWorkflowId, caseWorkflowId, filedUpdate, RejectionType, retryAttentionSignal, TASK_QUEUE, viewQuery } from '../workflows/messages';
+import type { ActRequest, CalendarChangeRequest, CaseInput, CaseView, RectifyContactRequest, RectifyContactResult } from '../workflows/messages';
+import {
+  actUpdate,
+  calendarChangeWorkflowId,
+  caseWorkflowId,
+  filedUpdate,
+  rectifyContactUpdate,
+  RejectionType,
+  retryAttentionSignal,
+  TASK_QUEUE,
+  viewQuery,
+} from '../workflows/messages';
 import { conflict, forbidden, invalid, notFound, type UseCaseError } from './errors';
 
 /** The workflow type, by name: use cases never import workflow code. */
@@ -30,6 +40,11 @@ export interface CaseEngine {
   /** The workflow's own view (a consistent read); `timeoutMs` overrides the default deadline. */
   view(caseId: string, timeoutMs?: number): Promise<CaseView>;
   act(caseId: string, request: ActRequest, updateId: string): Promise<CaseView>;
+  /**
+   * Gives a running case the applicant's corrected contact data; answers what changed. A case
+   * whose workflow has ended answers not-found, a closing one conflict `case-closed`.
+   */
+  rectifyContact(caseId: string, request: RectifyContactRequest): Promise<RectifyContactResult>;
   /** Waits until the case is filed (clocks started, read model written) and returns its view. */
   filed(caseId: string, timeoutMs?: number): Promise<CaseView>;
   /** Starts the durable broadcast of a calendar change to running cases; returns its workflow id. */
@@ -100,6 +115,14 @@ export function createCaseEngine(client: Client, options: CaseEngineOptions = {}
         return await within(actionTimeout, () =>
           client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(actUpdate, { args: [request], updateId }),
         );
+      } catch (err) {
+        throw rejectionError(err, caseId) ?? err;
+      }
+    },
+
+    async rectifyContact(caseId, request) {
+      try {
+        return await within(actionTimeout, () => client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(rectifyContactUpdate, { args: [request] }));
       } catch (err) {
         throw rejectionError(err, caseId) ?? err;
       }

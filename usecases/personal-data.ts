@@ -22,11 +22,12 @@ export async function exportPersonalData(deps: Pick<UseCaseDeps, 'db' | 'now'>, 
   if (!isApplicant(p)) throw forbidden('downloading personal data is for applicants (their own); staff data is managed in the directory');
   const at = deps.now();
   const held = await heldAbout(deps.db, p.sub);
-  await recordRequest(deps.db, { at, subjectId: p.sub, kind: 'export', transport: via.transport, route: via.route, detail: { cases: held.cases.length, journalEntries: held.journal.length, messages: held.messages.length, reads: held.reads.length } });
+  const detail = { cases: held.cases.length, journalEntries: held.journal.length, messages: held.messages.length, reads: held.reads.length };
+  await recordRequest(deps.db, { at, subjectId: p.sub, kind: 'export', transport: via.transport, route: via.route, detail });
   return {
     subject: { id: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) },
     generatedAt: at.toISOString(),
     ...held,
-    requests: [...held.requests, { at: at.toISOString(), kind: 'export', transport: via.transport, route: via.route }],
+    requests: [...held.requests, { at: at.toISOString(), kind: 'export', transport: via.transport, route: via.route, detail }],
   };
 }

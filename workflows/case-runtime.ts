@@ -12,7 +12,7 @@ import type { CaseMachine, Step } from './case-machine';
 import { actionVars, messagesFor, notifyRequest, type Message } from './case-notifications';
 import type { CaseState, ClockRuntime } from './case-state';
 import { buildView, unitAtLevel } from './case-state';
-import type { ActRequest, Actor, CaseInput, CaseView } from './messages';
+import type { ActRequest, Actor, CaseInput, CaseView, ContactData, RectifyContactResult } from './messages';
 import { calendarUnitsOf } from './messages';
 import { parseBuiltinAction } from './authorize';
 
@@ -281,6 +281,23 @@ export class CaseRuntime {
       data: { template: req.template, event: req.event, occurrence: req.occurrence, unreached, alerted: result.alerted ?? [] },
     });
     this.flushRequested = true;
+  }
+
+  /**
+   * Replaces the applicant's contact data (a rectification the loop accepted) and projects it, so
+   * the read model and every later message use it. The journal names the fields, not the values:
+   * it outlives the personal data (erasure keeps it verifiable) and staff read it. Nothing changes,
+   * and nothing is journaled, when the data is already as asked (a repeated request).
+   */
+  async rectifyContact(actor: Actor, contact: ContactData): Promise<RectifyContactResult> {
+    const s = this.state;
+    const changed = (['email'] as const).filter((field) => this.input.applicant[field] !== contact[field]);
+    if (changed.length === 0) return { changed };
+    // The input is the workflow's own object: continue-as-new carries the new contact on.
+    this.input.applicant = { ...this.input.applicant, ...contact };
+    this.journal({ actor: journalActor(actor), kind: 'contact.rectified', fromState: s.state, toState: s.state, data: { fields: changed } });
+    await this.project();
+    return { changed, sequence: s.sequence };
   }
 
   /** Set when journal entries wait for a projection outside a step. */

@@ -107,6 +107,29 @@ export interface ActRequest {
   documents?: AttachedDocument[];
 }
 
+/**
+ * The applicant's contact data a rectification may change (law 09-08, art. 8): the e-mail address
+ * the case writes to. Masar holds no phone or postal address of applicants; an address a procedure
+ * asks for (a certificate of residence's) is part of the application, not contact data.
+ */
+export interface ContactData {
+  email: string;
+}
+
+/** An applicant corrects their contact data on a running case (the `rectifyContact` Update). */
+export interface RectifyContactRequest {
+  /** The applicant, as the API established them from a verified token. */
+  actor: Actor;
+  contact: ContactData;
+}
+
+/** What a rectification changed on the case: the names of the fields (never their values). */
+export interface RectifyContactResult {
+  changed: (keyof ContactData)[];
+  /** The journal entry recording it (absent when nothing changed: a repeated request). */
+  sequence?: number;
+}
+
 /** Error types of rejected actions, carried by `ApplicationFailure.type`; the API maps them to HTTP. */
 export const RejectionType = {
   /** The action is not available in the case's current state: 409. */
@@ -213,6 +236,13 @@ export const actUpdate = defineUpdate<CaseView, [ActRequest]>('act');
  * view. The API sends it with the workflow start (update-with-start) to answer `POST /cases`.
  */
 export const filedUpdate = defineUpdate<CaseView, []>('filed');
+/**
+ * The applicant corrects their contact data: validated synchronously (the applicant of this case,
+ * an open case, a well-formed address), applied by the case's loop, journaled without the values
+ * and projected; the next message goes to the new address. Closed cases are rectified in the read
+ * model alone (their workflow has ended).
+ */
+export const rectifyContactUpdate = defineUpdate<RectifyContactResult, [RectifyContactRequest]>('rectifyContact');
 /** The case view straight from the workflow (consistent read): as of the last completed step. */
 export const viewQuery = defineQuery<CaseView>('view');
 /**

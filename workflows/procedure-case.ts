@@ -30,8 +30,8 @@ import { createCaseMachine } from './case-machine';
 import type { CaseState } from './case-state';
 import { APPLIED_UPDATES_KEPT, buildView } from './case-state';
 import { CaseRuntime } from './case-runtime';
-import type { ActRequest, CaseInput, CaseResult, CaseView } from './messages';
-import { actUpdate, calendarChangedSignal, filedUpdate, RejectionType, retryAttentionSignal, viewQuery } from './messages';
+import type { ActRequest, CaseInput, CaseResult, CaseView, RectifyContactRequest, RectifyContactResult } from './messages';
+import { actUpdate, calendarChangedSignal, filedUpdate, rectifyContactUpdate, RejectionType, retryAttentionSignal, viewQuery } from './messages';
 
 const CLOCKS_AND_SERVICES: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -90,6 +90,13 @@ const { notify } = proxyActivities<MasarActivities>({
  */
 const ATTENTION_PATCH = 'needs-attention';
 
+/**
+ * Marks the histories in which an applicant's rectification of their contact data was applied
+ * (`rectifyContact`). No history before it holds one, so none replays differently; the marker lets
+ * a later change to how a rectification is applied tell those histories apart.
+ */
+const RECTIFY_PATCH = 'rectify-contact';
+
 /** A step that failed in a way no retry fixes, waiting for an administrator. */
 interface Attention {
   step: string;
@@ -113,6 +120,26 @@ interface Queued {
   reject: (err: unknown) => void;
 }
 
+interface QueuedRectification {
+  req: RectifyContactRequest;
+  resolve: (result: RectifyContactResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Longest e-mail address (RFC 5321's path limit); the API checks the syntax fully. */
+const MAX_EMAIL = 254;
+
+/** Rejects a malformed rectification (the API builds it, but trust nothing). */
+function rectificationShapeError(req: unknown): string | undefined {
+  if (typeof req !== 'object' || req === null) return 'the request must be an object';
+  const r = req as Partial<RectifyContactRequest>;
+  if (typeof r.actor !== 'object' || r.actor === null || typeof r.actor.id !== 'string') return 'actor needs an id';
+  if (typeof r.contact !== 'object' || r.contact === null) return 'contact is required';
+  const email = r.contact.email;
+  if (typeof email !== 'string' || email.length > MAX_EMAIL || !/^[^\s@]+@[^\s@]+$/.test(email)) return 'contact.email must be an e-mail address';
+  return undefined;
+}
+
 /** Rejects malformed requests before any rule is checked (the API builds them, but trust nothing). */
 function shapeError(req: unknown): string | undefined {
   if (typeof req !== 'object' || req === null) return 'the request must be an object';
@@ -129,6 +156,7 @@ function shapeError(req: unknown): string | undefined {
 export async function procedureCase(input: CaseInput, carried?: CaseState): Promise<CaseResult> {
   const machine = createCaseMachine(input.procedure);
   const inbox: Queued[] = [];
+  const rectifications: QueuedRectification[] = [];
   let calendarVersion: number | undefined;
   const local = patched(LOCAL_PATCH);
   const supervision = patched(SUPERVISION_PATCH);
@@ -197,6 +225,25 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       },
     },
   );
+  setHandler(
+    rectifyContactUpdate,
+    async (req) => {
+      await condition(() => filed() || attention !== undefined);
+      if (attention) throw needsAttention();
+      return new Promise<RectifyContactResult>((resolve, reject) => rectifications.push({ req, resolve, reject }));
+    },
+    {
+      validator: (req) => {
+        const problem = rectificationShapeError(req);
+        if (problem) throw ApplicationFailure.create({ message: problem, type: RejectionType.invalidInput, nonRetryable: true });
+        if (req.actor.id !== input.applicant.id) {
+          throw rejectionFailure({ type: RejectionType.forbidden, message: `only the applicant of case ${input.reference} may rectify its contact data` });
+        }
+        if (s.status !== 'open') throw rejectionFailure({ type: RejectionType.closed, message: `case ${input.reference} is closed` });
+        if (attention) throw needsAttention();
+      },
+    },
+  );
 
   if (!carried) {
     try {
@@ -211,6 +258,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     if (attention) {
       // Parked: queries answer, actions are refused, clocks wait, until an administrator retries.
       for (const item of inbox.splice(0)) item.reject(needsAttention());
+      for (const item of rectifications.splice(0)) item.reject(needsAttention());
       await condition(() => retryRequested);
       retryRequested = false;
       const { step } = attention;
@@ -226,13 +274,16 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     }
     const wake = runtime.nextWakeAt();
     const wait = wake === undefined ? undefined : Math.max(0, wake - Date.now());
-    const woken = () => inbox.length > 0 || calendarVersion !== undefined || runtime.flushRequested;
+    const woken = () => inbox.length > 0 || rectifications.length > 0 || calendarVersion !== undefined || runtime.flushRequested;
     if (wait === undefined) await condition(woken);
     else if (wait > 0) await condition(woken, wait);
 
     while (inbox.length > 0 && s.status === 'open' && !attention) {
       const item = inbox.shift() as Queued;
       await applyQueued(item);
+    }
+    while (rectifications.length > 0 && s.status === 'open' && !attention) {
+      await applyRectification(rectifications.shift() as QueuedRectification);
     }
     if (calendarVersion !== undefined && s.status === 'open' && !attention) {
       const version = calendarVersion;
@@ -261,14 +312,14 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     const info = workflowInfo();
     if (s.status === 'open' && !attention && (info.continueAsNewSuggested || info.historyLength >= threshold)) {
       // Finish in-flight work first: updates waiting in the inbox, messages being delivered.
-      await condition(() => inbox.length === 0 && allHandlersFinished());
+      await condition(() => inbox.length === 0 && rectifications.length === 0 && allHandlersFinished());
       await runtime.settle();
       if (runtime.flushRequested) await runtime.flush();
       await continueAsNew<typeof procedureCase>(input, s);
     }
   }
 
-  for (const item of inbox.splice(0)) {
+  for (const item of [...inbox.splice(0), ...rectifications.splice(0)]) {
     item.reject(rejectionFailure({ type: RejectionType.closed, message: `case ${input.reference} is closed` }));
   }
   // Never leave with messages undelivered: the workflow stays open until the outbox has sent them.
@@ -294,6 +345,20 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     const view = runtime.committed ?? buildView(input, s);
     if (item.updateId) remember(item.updateId, view);
     item.resolve(view);
+  }
+
+  async function applyRectification(item: QueuedRectification): Promise<void> {
+    if (!patched(RECTIFY_PATCH)) {
+      // Unreachable: no history recorded before the patch holds a rectification to replay.
+      item.reject(rejectionFailure({ type: RejectionType.notAllowedInState, message: `case ${input.reference} cannot be rectified by this release` }));
+      return;
+    }
+    try {
+      item.resolve(await runtime.rectifyContact(item.req.actor, item.req.contact));
+    } catch (err) {
+      await park('rectification', err);
+      item.reject(needsAttention());
+    }
   }
 
   function attentionKey() {

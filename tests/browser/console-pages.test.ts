@@ -17,6 +17,7 @@ const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [
   { persona: 'agent', path: '/inbox' },
   { persona: 'agent', path: '/cases' },
   { persona: 'applicant', path: '/my/cases' },
+  { persona: 'applicant', path: '/my/contact' },
   { persona: 'applicant', path: '/file' },
   { persona: 'applicant', path: '/file?procedure=acces-information&unit=01.511.01.01' },
   { persona: 'supervisorProvince', path: '/supervision' },

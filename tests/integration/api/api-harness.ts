@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import { createActivities } from '../../../activities';
-import { createEmlChannel } from '../../../activities/notifications';
+import { createEmlChannel, type Channel } from '../../../activities/notifications';
 import type { NotifyInput } from '../../../activities/types';
 import { createApp } from '../../../api/app';
 import { createTokenVerifier, mintToken, type Principal } from '../../../api/auth';
@@ -99,6 +99,8 @@ export interface HarnessOptions {
   /** The payload codec the client, the worker and the codec endpoint use, as configured keys would give. */
   codec?: EncryptionCodec;
   codecUiOrigin?: string;
+  /** Send the worker's messages through this channel (a real SMTP server) instead of only recording them. */
+  mail?: Channel;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -139,14 +141,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       ...createActivities({
         db: t.db,
         directory,
-        channel: createEmlChannel({ dir: mkdtempSync(path.join(tmpdir(), 'masar-mail-')) }),
+        channel: options.mail ?? createEmlChannel({ dir: mkdtempSync(path.join(tmpdir(), 'masar-mail-')) }),
         calendars: createDbCalendarSource(t.db, { ttlMs: 0 }),
         client,
       }),
-      async notify(input: NotifyInput) {
-        notifications.push(input);
-        return { messages: [] };
-      },
+    };
+    const send = activities.notify;
+    activities.notify = async (input: NotifyInput) => {
+      notifications.push(input);
+      return options.mail ? send(input) : { messages: [] };
     };
     worker = await createMasarWorker({
       connection: await NativeConnection.connect({ address }),

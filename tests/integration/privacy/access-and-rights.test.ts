@@ -146,7 +146,14 @@ describe('the right of access', () => {
     expect(res.body.journal.length).toBeGreaterThan(0);
     expect(res.body.journal.every((e: { caseId: string }) => e.caseId === caseId)).toBe(true);
     expect(res.body.reads).toEqual(expect.arrayContaining([{ caseId, at: expect.any(String), what: 'case', reader: { name: 'Agent Tanger', roles: ['agent', 'information_officer'], unit: TANGER } }]));
-    expect(res.body.requests.at(-1)).toEqual({ at: res.body.generatedAt, kind: 'export', transport: 'api', route: 'GET /api/v1/me/personal-data' });
+    expect(res.body.requests.at(-1)).toEqual({
+      at: res.body.generatedAt,
+      kind: 'export',
+      transport: 'api',
+      route: 'GET /api/v1/me/personal-data',
+      // What was given, in counts: never the data itself.
+      detail: { cases: res.body.cases.length, journalEntries: res.body.journal.length, messages: res.body.messages.length, reads: res.body.reads.length },
+    });
     const rows = (await h.t.db.query<{ subject_id: string; kind: string; detail: { cases: number } }>('SELECT subject_id, kind, detail FROM personal_data_requests ORDER BY id')).rows;
     expect(rows).toHaveLength(before + 1);
     expect(rows.at(-1)).toEqual({ subject_id: 'citizen-1', kind: 'export', detail: expect.objectContaining({ cases: 1 }) });

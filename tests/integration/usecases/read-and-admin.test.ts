@@ -24,7 +24,16 @@ import { projection, type FixtureCase } from '../projection/case-fixtures';
 const unreachable = (): never => {
   throw new Error('the engine was reached: this rule must be decided before Temporal is asked');
 };
-const engine: CaseEngine = { start: unreachable, view: unreachable, act: unreachable, filed: unreachable, calendarChanged: unreachable, retryAttention: unreachable, ping: unreachable };
+const engine: CaseEngine = {
+  start: unreachable,
+  view: unreachable,
+  act: unreachable,
+  rectifyContact: unreachable,
+  filed: unreachable,
+  calendarChanged: unreachable,
+  retryAttention: unreachable,
+  ping: unreachable,
+};
 
 let t: TestDb;
 let deps: UseCaseDeps;
