@@ -145,6 +145,8 @@ export function compileProcedure(procedure: Procedure): CompiledProcedure {
     ),
     ...(procedure.escalation ? { escalation: procedure.escalation } : {}),
     notifications: procedure.notifications,
+    // Only when declared: procedures without it keep the hash they had.
+    ...(procedure.retention ? { retention: procedure.retention } : {}),
     templates: procedure.templates,
     machine,
   };

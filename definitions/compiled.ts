@@ -14,6 +14,7 @@ import type {
   Level,
   NotificationRule,
   Outcome,
+  Retention,
   TemplateSource,
 } from './schema';
 
@@ -159,6 +160,8 @@ export interface CompiledProcedure {
   clocks: Record<string, CompiledClock>;
   escalation?: Escalation;
   notifications: NotificationRule[];
+  /** How long personal data is kept after closure, and why; absent: the configured default. */
+  retention?: Retention;
   templates: Record<string, { fr: TemplateSource; ar: TemplateSource }>;
   machine: CompiledMachine;
 }
