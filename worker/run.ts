@@ -18,7 +18,9 @@ import { pruneIdempotencyKeys } from '../db/idempotency';
 import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
+import { documentStoreFrom } from '../documents/from-config';
 import { createMasarWorker } from './create-worker';
+import { ensureRetentionSchedule } from './retention-schedule';
 
 export interface RunningWorker {
   worker: Worker;
@@ -85,6 +87,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       },
       ...(journalKey ? { journalKey } : {}),
       ...(documents ? { documents } : {}),
+      retention: { store: documentStoreFrom(config), defaultPeriod: config.MASAR_RETENTION_DEFAULT },
     }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
     extra: {
@@ -92,6 +95,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       ...(config.MASAR_WORKFLOW_THREADS !== undefined ? { workflowThreadPoolSize: config.MASAR_WORKFLOW_THREADS } : {}),
     },
   });
+  if (config.MASAR_RETENTION_SCHEDULE) {
+    // Every worker makes sure of it at start: creating is idempotent, updating applies a changed cron.
+    const did = await ensureRetentionSchedule(client, { taskQueue: config.MASAR_TASK_QUEUE, cron: config.MASAR_RETENTION_CRON, limit: config.MASAR_RETENTION_BATCH });
+    logger.info({ schedule: 'masar-retention', cron: config.MASAR_RETENTION_CRON, default: config.MASAR_RETENTION_DEFAULT, did }, 'retention schedule in place');
+  }
   const sweeper =
     config.MAIL_SWEEP_SECONDS > 0
       ? setInterval(() => {

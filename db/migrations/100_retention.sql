@@ -43,3 +43,10 @@ CREATE INDEX cases_retention_due ON cases (closed_at, case_id) WHERE status = 'c
 -- A document whose bytes were deleted from the store at erasure: the row (hash, size, type, dates)
 -- stays as the archives' record of what was filed; the file name (often a person's name) goes.
 ALTER TABLE documents ADD COLUMN erased_at timestamptz;
+
+-- A message of an erased case that was never sent is not sent after its address and body are gone:
+-- `erased`, which the sweeper does not pick (db/outbox.ts). Sent messages stay `sent`.
+ALTER TABLE notification_outbox DROP CONSTRAINT notification_outbox_status_check;
+ALTER TABLE notification_outbox ADD CONSTRAINT notification_outbox_status_check CHECK (status IN ('queued', 'sent', 'failed', 'erased'));
+DROP INDEX notification_outbox_pending_idx;
+CREATE INDEX notification_outbox_pending_idx ON notification_outbox (created_at) WHERE status IN ('queued', 'failed');

@@ -6,6 +6,8 @@
 import { compileProcedure } from '../../../definitions/compile';
 import { formatDefinitionError } from '../../../definitions/errors';
 import { loadProcedureSource } from '../../../definitions/load';
+import { RetentionPeriod } from '../../../definitions/schema';
+import { loadWorkerConfig, RETENTION_PERIOD } from '../../../config/env';
 
 const BASE = `
 id: retention-test
@@ -54,5 +56,20 @@ describe('retention in a definition', () => {
     const withIt = load('retention: { after: P5Y, basis: { law: X } }\n');
     if (!withIt.ok) throw new Error('fixture does not load');
     expect(compileProcedure(withIt.procedure).hash).not.toBe(compiled.hash);
+  });
+});
+
+describe('MASAR_RETENTION_DEFAULT', () => {
+  it.each(['P5Y', 'P18M', 'P90D', 'P2W', 'P1Y6M', 'P0D', 'P', 'PT5H', '5 years', 'P5Y ', '20 working days', 'p5y', 'P99999D'])(
+    'should read %j as a definition\'s retention.after does',
+    (text) => {
+      expect(RETENTION_PERIOD.test(text)).toBe(RetentionPeriod.safeParse(text).success);
+    },
+  );
+
+  it('should refuse a default that is not a period, naming the variable and the form', () => {
+    expect(() => loadWorkerConfig({ DATABASE_URL: 'postgres://x', MASAR_RETENTION_DEFAULT: '5 years' })).toThrow(/MASAR_RETENTION_DEFAULT.*ISO 8601 period/);
+    expect(() => loadWorkerConfig({ DATABASE_URL: 'postgres://x', MASAR_RETENTION_CRON: 'every night' })).toThrow(/MASAR_RETENTION_CRON.*cron expression of five fields/);
+    expect(loadWorkerConfig({ DATABASE_URL: 'postgres://x' })).toMatchObject({ MASAR_RETENTION_DEFAULT: 'P5Y', MASAR_RETENTION_CRON: '30 2 * * *', MASAR_RETENTION_SCHEDULE: true });
   });
 });
