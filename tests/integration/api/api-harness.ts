@@ -96,6 +96,10 @@ export interface HarnessOptions {
   /** The payload codec the client, the worker and the codec endpoint use, as configured keys would give. */
   codec?: EncryptionCodec;
   codecUiOrigin?: string;
+  /** Send notifications for real (the outbox, .eml files in a temporary folder) instead of recording them. */
+  realNotifications?: boolean;
+  /** Register the retention job's activities, erasing from `documents`' store. @default P5Y when documents are given */
+  retentionDefault?: string;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -137,11 +141,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         channel: createEmlChannel({ dir: mkdtempSync(path.join(tmpdir(), 'masar-mail-')) }),
         calendars: createDbCalendarSource(t.db, { ttlMs: 0 }),
         client,
+        ...(options.documents ? { retention: { store: options.documents.store, defaultPeriod: options.retentionDefault ?? 'P5Y' } } : {}),
       }),
-      async notify(input: NotifyInput) {
-        notifications.push(input);
-        return { messages: [] };
-      },
+      ...(options.realNotifications
+        ? {}
+        : {
+            async notify(input: NotifyInput) {
+              notifications.push(input);
+              return { messages: [] };
+            },
+          }),
     };
     worker = await createMasarWorker({
       connection: await NativeConnection.connect({ address }),
