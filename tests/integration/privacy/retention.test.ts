@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
+import { main } from '../../../cli/main';
 import { verifyJournal } from '../../../db/journal-verify';
 import { createFsDocumentStore } from '../../../documents/fs-store';
 import { ensureRetentionSchedule } from '../../../worker/retention-schedule';
@@ -190,6 +191,34 @@ describe('retention', () => {
     // Once is enough: the next run finds nothing of it to do.
     const again = await sweep(new Date(closedAt.getTime() + 400 * 86_400_000));
     expect(again.erased).not.toContain(c.caseId);
+  }, 120_000);
+
+  it('should let an operator list the cases due and erase them with masar retention run', async () => {
+    const c = await closedCase('attestation-immediate');
+    const cli = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const env = { DATABASE_URL: h.t.url, TEMPORAL_ADDRESS: process.env.MASAR_TEST_TEMPORAL_ADDRESS ?? '', MASAR_DOCUMENTS_DIR: storeRoot };
+      const code = await main(['retention', ...args], { out: (l) => out.push(l), err: (l) => err.push(l), cwd: process.cwd(), env });
+      return { code, out, err };
+    };
+    const dry = await cli(['run', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.out.join('\n')).toMatch(new RegExp(`case ${c.caseId} \\(${c.reference}\\): closed .*, retention P0D, due .*: due`));
+    expect(dry.out.at(-1)).toMatch(/\(dry run: nothing erased\)/);
+    expect(await whereStored(c.secrets[1] as string)).not.toEqual([]);
+
+    const real = await cli(['run']);
+    expect(real.code).toBe(0);
+    expect(real.out.join('\n')).toMatch(new RegExp(`case ${c.caseId} .*: erased \\(1 document\\(s\\), 1 sealed PDF\\(s\\), \\d+ message\\(s\\), \\d+ journal entr\\(ies\\)\\), history deleted`));
+    for (const secret of c.secrets) expect({ secret, where: await whereStored(secret) }).toEqual({ secret, where: [] });
+    expect(await historyGone(c.caseId)).toBe(true);
+    expect(await verifyJournal(h.t.db, c.caseId)).toMatchObject({ ok: true });
+    expect((await cli(['run'])).out.at(-1)).toMatch(/^retention: 0 case\(s\) past retention/);
+
+    for (const bad of [['run', '--as-of', '2031-01-01T00:00:00Z'], ['run', '--dry-run', '--as-of', 'tomorrow'], ['run', '--limit', '0'], ['run', '--limit', '1e3'], ['purge'], [], ['run', '--bogus']]) {
+      expect({ bad, code: (await cli(bad)).code }).toEqual({ bad, code: 2 });
+    }
   }, 120_000);
 
   it('should run from its Temporal schedule, created once and updated on the next start', async () => {
