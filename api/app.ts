@@ -16,6 +16,7 @@ import { rateLimit } from './rate-limit';
 import { registerAccessLogRoutes } from './routes/access-log';
 import { registerActionRoutes } from './routes/actions';
 import { registerAttentionRoutes } from './routes/attention';
+import { registerCatalogueRoutes } from './routes/catalogue';
 import { registerCaseRoutes } from './routes/cases';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerSealedDocumentRoutes } from './routes/sealed-documents';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
 
   registerOpsRoutes(app, ctx);
   registerProcedureRoutes(app, ctx);
+  registerCatalogueRoutes(app, ctx);
   registerFilingRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
   registerActionRoutes(app, ctx);

@@ -271,6 +271,12 @@ export function openApiDocument(): Json {
             provisionalDeadline: { type: 'boolean', enum: [true], description: 'A running deadline depends on a provisional religious date (see the clocks)' },
             escalation: ref('Escalation'),
             waitingUntil: { type: 'string', format: 'date-time', description: 'While the case waits for the applicant: until when' },
+            registration: {
+              type: 'object',
+              description: "Its number in the unit's register (bureau d'ordre), gapless per unit, register and year; absent unless the procedure keeps a register",
+              required: ['register', 'year', 'number', 'label'],
+              properties: { register: { type: 'string', examples: ['incoming'] }, year: { type: 'integer' }, number: { type: 'integer' }, label: { type: 'string', examples: ['2026/000017'] } },
+            },
             availableActions: { type: 'array', items: ref('AvailableAction'), description: 'What the caller may do now (single case reads and action answers)' },
             sequence: { type: 'integer' },
             filedAt: { type: 'string', format: 'date-time' },
@@ -293,6 +299,52 @@ export function openApiDocument(): Json {
             clock: { type: 'string', description: 'The deadline that passed' },
             nextAt: { type: 'string', format: 'date-time', description: 'When it climbs next; absent at the top' },
             takenOver: { type: 'object', required: ['by', 'at'], properties: { by: { type: 'string' }, at: { type: 'string', format: 'date-time' } } },
+          },
+        },
+        CatalogueEntry: {
+          type: 'object',
+          description: 'One procedure as law 55-19 requires it published: the documents it may ask for (and no others), its fees and its deadline.',
+          required: ['procedure', 'title', 'legalBasis', 'documents', 'fees', 'deadline'],
+          properties: {
+            procedure: { type: 'object', required: ['id', 'version'], properties: { id: { type: 'string' }, version: { type: 'integer' } } },
+            title: ref('Label'),
+            description: ref('Label'),
+            legalBasis: { type: 'array', items: { type: 'string' } },
+            documents: {
+              type: 'array',
+              items: { type: 'object', required: ['id', 'label', 'required'], properties: { id: { type: 'string' }, label: ref('Label'), required: { type: 'boolean' }, note: ref('Label') } },
+            },
+            fees: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['label', 'amount', 'currency', 'basis', 'unconfirmed'],
+                properties: {
+                  label: ref('Label'),
+                  amount: { type: 'number', minimum: 0 },
+                  currency: { const: 'MAD' },
+                  basis: { type: 'string', description: 'The text that sets the rate' },
+                  unconfirmed: { type: 'boolean', description: "A deployment's parameter, not a confirmed rate" },
+                },
+              },
+            },
+            deadline: {
+              type: 'object',
+              required: ['clock', 'label', 'duration', 'counting', 'words', 'sameDay'],
+              properties: {
+                clock: { type: 'string' },
+                label: ref('Label'),
+                duration: { type: 'string', examples: ['20 working days', 'P2M'] },
+                counting: { type: 'string', enum: ['working_days', 'calendar'] },
+                words: ref('Label'),
+                extension: { type: 'object', properties: { words: ref('Label'), max: { type: 'integer' } } },
+                sameDay: { type: 'boolean' },
+                onSilence: { type: 'string', enum: ['escalated', 'decided'], description: 'decided: silence decides by law (tacit approval, implicit refusal)' },
+                silenceOutcome: { type: 'string', description: 'when silence decides, the outcome it decides (tacitly_approved, tacitly_refused)' },
+                basis: { type: 'string' },
+                note: ref('Label'),
+              },
+            },
           },
         },
         AvailableAction: {
@@ -395,6 +447,26 @@ export function openApiDocument(): Json {
       },
       '/api/v1/openapi.json': { get: { summary: 'This document', operationId: 'openapi', responses: { '200': json({ type: 'object' }, 'OpenAPI 3.1') } } },
       '/api/v1/docs': { get: { summary: 'Human-readable list of routes', operationId: 'docs', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } },
+      '/api/v1/catalogue': {
+        get: {
+          summary: 'Law 55-19 catalogue of the published procedures (public, no token)',
+          operationId: 'readCatalogue',
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                required: ['procedures', 'undeclared'],
+                properties: {
+                  procedures: { type: 'array', items: ref('CatalogueEntry') },
+                  undeclared: { type: 'array', items: { type: 'string' }, description: 'Published procedures that declare no catalogue yet' },
+                },
+              },
+              'Every published procedure (latest version) with its documents, fees and deadline in French and Arabic',
+            ),
+            ...errors(400, 429, 503),
+          },
+        },
+      },
       '/api/v1/cases': {
         post: {
           summary: 'File a case (applicant for themselves, or an agent at the counter)',
@@ -404,7 +476,7 @@ export function openApiDocument(): Json {
           requestBody: { required: true, content: { 'application/json': { schema: ref('FileCase') } } },
           responses: {
             '201': { ...json(ref('Case'), 'Filed; Location points at the case'), headers: { Location: { schema: { type: 'string' } } } },
-            '202': json({ type: 'object', properties: { caseId: { type: 'string' }, reference: { type: 'string' }, status: { type: 'string' } } }, 'Filed; no worker answered yet'),
+            '202': json({ type: 'object', properties: { caseId: { type: 'string' }, reference: { type: 'string' }, registration: { type: 'object', description: 'Its registration number, when the procedure keeps a register' }, status: { type: 'string' } } }, 'Filed; no worker answered yet'),
             ...errors(400, 401, 403, 409, 413, 415, 422, 429, 503),
           },
         },

@@ -69,7 +69,7 @@ export const BENCH_APPLICANT: Applicant = { id: 'bench-citizen', name: 'Amina Be
 export const benchAgent = (unit: string): Actor => ({
   id: 'bench-agent',
   name: 'Agent Banc',
-  roles: ['agent', 'reviewer', 'information_officer', 'urbanism_officer', 'complaints_officer', 'commission_member', 'governor_services'],
+  roles: ['agent', 'reviewer', 'information_officer', 'urbanism_officer', 'complaints_officer', 'commission_member', 'governor_services', 'commune_president', 'legalisation_officer', 'mail_clerk', 'service_head'],
   unit,
 });
 

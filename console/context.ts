@@ -79,6 +79,7 @@ export const NAV: Record<Persona, NavItem[]> = {
   applicant: [
     { href: '/my/cases', label: 'nav.myCases' },
     { href: '/file', label: 'nav.file' },
+    { href: '/catalogue', label: 'catalogue.nav' },
   ],
   agent: [
     { href: '/inbox', label: 'nav.inbox' },
@@ -98,6 +99,9 @@ export const NAV: Record<Persona, NavItem[]> = {
   ],
 };
 
+/** The menu of a visitor not signed in: the law 55-19 catalogue is public. */
+export const PUBLIC_NAV: NavItem[] = [{ href: '/catalogue', label: 'catalogue.nav' }];
+
 /** The language of a request: the remembered choice, else the signed-in person's, else the browser's, else French. */
 export function languageOf(req: Request): ConsoleLanguage {
   const remembered = cookiesOf(req)[LANG_COOKIE];
@@ -114,7 +118,7 @@ export function baseModel(req: Request, title: string): Record<string, unknown> 
   const lang = languageOf(req);
   const principal = session.principal;
   const persona = principal ? personaOf(principal) : undefined;
-  const nav = persona ? NAV[persona].map((item) => ({ ...item, current: req.path === item.href || req.path.startsWith(`${item.href}/`) })) : [];
+  const nav = (persona ? NAV[persona] : principal ? [] : PUBLIC_NAV).map((item) => ({ ...item, current: req.path === item.href || req.path.startsWith(`${item.href}/`) }));
   return {
     lang,
     dir: lang === 'ar' ? 'rtl' : 'ltr',

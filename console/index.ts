@@ -22,6 +22,7 @@ import { translate } from './i18n';
 import { registerApplicantPages } from './pages/applicant';
 import { registerAgentPages } from './pages/agent';
 import { registerCasePages } from './pages/case';
+import { registerCataloguePages } from './pages/catalogue';
 import { registerLoginPages } from './pages/login';
 import { registerSupervisorPages } from './pages/supervisor';
 import { multipartForms } from './multipart';
@@ -52,6 +53,7 @@ const PAGES: PageModule[] = [
   registerAdminCalendarPages,
   registerAdminDirectoryPages,
   registerAdminAttentionPages,
+  registerCataloguePages,
 ];
 
 /** Content-Security-Policy of console pages: only Masar's own files; no inline script, no eval. */

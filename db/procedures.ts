@@ -103,6 +103,14 @@ export async function listProcedures(db: Db): Promise<ProcedureSummary[]> {
   return res.rows.map((r) => ({ id: r.id, latestVersion: r.versions[0] as number, title: r.title, versions: r.versions }));
 }
 
+/** The latest published version of every procedure, compiled (the law 55-19 catalogue reads them). */
+export async function latestCompiled(db: Db): Promise<CompiledProcedure[]> {
+  const res = await db.query<{ compiled: CompiledProcedure }>(
+    'SELECT DISTINCT ON (id) compiled FROM procedures ORDER BY id, version DESC',
+  );
+  return res.rows.map((r) => r.compiled);
+}
+
 /** Open cases of one version of a procedure. */
 export interface VersionCaseCount {
   id: string;

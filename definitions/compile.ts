@@ -87,6 +87,7 @@ function compiledState(state: State): CompiledState {
         actions: compiledActions(state),
         // A waiting state's timeout is the applicant's period: it ends on a working day unless told otherwise.
         ...(state.timeout ? { timeout: { ...state.timeout, endOnNonWorkingDay: state.timeout.endOnNonWorkingDay ?? 'extend' } } : {}),
+        ...(state.outcome ? { outcome: state.outcome } : {}),
       };
     case 'automatic':
       return { kind: 'automatic', label: state.label, actions: compiledActions(state), service: state.service };
@@ -147,6 +148,8 @@ export function compileProcedure(procedure: Procedure): CompiledProcedure {
     notifications: procedure.notifications,
     // Only when declared: procedures without it keep the hash they had.
     ...(procedure.retention ? { retention: procedure.retention } : {}),
+    ...(procedure.catalogue ? { catalogue: procedure.catalogue } : {}),
+    ...(procedure.registration ? { registration: procedure.registration } : {}),
     templates: procedure.templates,
     machine,
   };

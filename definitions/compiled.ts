@@ -4,6 +4,7 @@
  */
 import type {
   Action,
+  Catalogue,
   Clock,
   Counting,
   EndOnNonWorkingDay,
@@ -15,6 +16,7 @@ import type {
   NotificationRule,
   Outcome,
   Retention,
+  Registration,
   TemplateSource,
 } from './schema';
 
@@ -98,6 +100,8 @@ export interface CompiledWaitingState extends CompiledStateBase {
    * procedures compiled before it existed lack it and keep their end as computed.
    */
   timeout?: { after: string; to: string; endOnNonWorkingDay?: EndOnNonWorkingDay };
+  /** The decision reached on entering, open to the applicant's recourse (absent before it existed). */
+  outcome?: Outcome;
 }
 
 /** A service call whose outcome moves the case. */
@@ -118,13 +122,13 @@ export interface CompiledFinalState extends CompiledStateBase {
  */
 export type CompiledState = CompiledTaskState | CompiledWaitingState | CompiledAutomaticState | CompiledFinalState;
 
-/** The outcome reaching `state` decides, if any: a final state's, or a task state's tacit one. */
+/** The outcome reaching `state` decides, if any: a final state's, a task state's tacit one, or a contestable decision. */
 export function stateOutcome(state: CompiledState): Outcome | undefined {
   switch (state.kind) {
     case 'task':
+    case 'waiting':
     case 'final':
       return state.outcome;
-    case 'waiting':
     case 'automatic':
       return undefined;
     default: {
@@ -162,6 +166,10 @@ export interface CompiledProcedure {
   notifications: NotificationRule[];
   /** How long personal data is kept after closure, and why; absent: the configured default. */
   retention?: Retention;
+  /** Absent when the definition declares none (procedures published before the catalogue). */
+  catalogue?: Catalogue;
+  /** Absent unless cases get a registration number at filing. */
+  registration?: Registration;
   templates: Record<string, { fr: TemplateSource; ar: TemplateSource }>;
   machine: CompiledMachine;
 }

@@ -11,6 +11,12 @@ import type { Label, Language, Level, Outcome } from './schema';
 
 export type DiagramLanguage = Language;
 
+/** A service as a diagram names it: `flag:<field>` by the field (its label is the applicant's input). */
+function serviceName(service: string, language: 'fr' | 'ar'): string {
+  if (!service.startsWith('flag:')) return service;
+  return language === 'fr' ? `(${service.slice('flag:'.length)})` : '';
+}
+
 /** How a case takes an edge: someone acts, a service answers, a timeout or a clock fires. */
 export const EdgeKind = {
   action: 'action',
@@ -90,6 +96,7 @@ const WORDS = {
 const BUILTIN_ROLE_WORDS: Record<string, Label> = {
   applicant: { fr: 'demandeur', ar: 'مقدم الطلب' },
   agent: { fr: 'agent', ar: 'العون' },
+  commune_president: { fr: 'président du conseil de la commune', ar: 'رئيس مجلس الجماعة' },
   supervisor: { fr: 'superviseur', ar: 'المشرف' },
   admin: { fr: 'administrateur', ar: 'المسؤول' },
 };
@@ -111,12 +118,15 @@ const OUTCOME_WORDS: Record<Outcome, Label> = {
   tacitly_approved: { fr: 'accord tacite', ar: 'موافقة ضمنية' },
   tacitly_refused: { fr: 'refus tacite', ar: 'رفض ضمني' },
   answered: { fr: 'répondu', ar: 'تم الرد' },
+  partially_refused: { fr: 'refus partiel', ar: 'رفض جزئي' },
   redirected: { fr: 'réorienté', ar: 'تم التوجيه' },
   closed: { fr: 'classé', ar: 'محفوظ' },
 };
 
 /** Service outcomes every automatic state has. */
 const SERVICE_OUTCOME_WORDS: Record<string, Label> = {
+  /** `flag:<field>`: what the applicant declared holds. */
+  set: { fr: 'déclaré', ar: 'مصرح به' },
   done: { fr: 'abouti', ar: 'تم' },
   failed: { fr: 'échec', ar: 'فشل' },
 };
@@ -179,7 +189,7 @@ export function procedureGraph(procedure: CompiledProcedure, language: DiagramLa
         if (!event.startsWith('service.')) continue;
         const to = transition.target.startsWith(prefix) ? transition.target.slice(prefix.length) : transition.target;
         const outcome = event.slice('service.'.length);
-        edges.push({ from: id, to, kind: EdgeKind.service, label: `${w.service} ${state.service ?? ''}: ${SERVICE_OUTCOME_WORDS[outcome]?.[language] ?? outcome}` });
+        edges.push({ from: id, to, kind: EdgeKind.service, label: `${w.service} ${serviceName(state.service ?? '', language)}: ${SERVICE_OUTCOME_WORDS[outcome]?.[language] ?? outcome}` });
       }
     }
     if (state.kind === 'waiting' && state.timeout) {

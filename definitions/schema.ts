@@ -70,6 +70,8 @@ export const Outcome = z.enum([
   'tacitly_approved',
   'tacitly_refused',
   'answered',
+  /** Part of the request answered, the rest refused with reasons (law 31-13). */
+  'partially_refused',
   'redirected',
   'closed',
 ]);
@@ -209,6 +211,8 @@ export const WaitingState = z.strictObject({
       endOnNonWorkingDay: EndOnNonWorkingDay.optional(),
     })
     .optional(),
+  /** A decision reached on entering, that the applicant may still contest (a refusal open to recourse). */
+  outcome: Outcome.optional(),
 });
 
 export const AutomaticState = z.strictObject({
@@ -321,6 +325,63 @@ export const NotificationRule = z.strictObject({
 export type NotificationRule = z.infer<typeof NotificationRule>;
 
 // ---------------------------------------------------------------------------------------------
+// The catalogue (law 55-19, art. 5 to 7: every act publishes its documents, fees and deadline)
+
+/** A document the procedure asks for; its key is what a request for documents names. */
+export const CatalogueDocument = z.strictObject({
+  label: Label,
+  /** Required for every application (`true`), or only in the cases `note` says. */
+  required: z.boolean().default(true),
+  /** The applicant's input field that carries it at filing, if any. */
+  field: identifier.optional(),
+  note: Label.optional(),
+});
+export type CatalogueDocument = z.infer<typeof CatalogueDocument>;
+
+/** A fee, in dirhams. */
+export const CatalogueFee = z.strictObject({
+  label: Label,
+  amount: z.number().nonnegative(),
+  /** The text that sets the rate (a commune's fiscal order, a law). */
+  basis: z.string().min(1),
+  /** The amount is a parameter of the deployment, not a confirmed rate: published with that warning. */
+  unconfirmed: z.boolean().default(false),
+});
+export type CatalogueFee = z.infer<typeof CatalogueFee>;
+
+export const CatalogueDeadline = z.strictObject({
+  /** The clock whose duration (and extension) is the published deadline. */
+  clock: identifier,
+  /** Delivered at the counter the day of the request; the clock only bounds a late delivery. */
+  sameDay: z.boolean().default(false),
+  note: Label.optional(),
+});
+export type CatalogueDeadline = z.infer<typeof CatalogueDeadline>;
+
+/** What law 55-19 requires an administration to publish about an act. */
+export const Catalogue = z.strictObject({
+  documents: z.record(identifier, CatalogueDocument).default({}),
+  fees: z.array(CatalogueFee).default([]),
+  deadline: CatalogueDeadline,
+});
+export type Catalogue = z.infer<typeof Catalogue>;
+
+// ---------------------------------------------------------------------------------------------
+// Registration (a bureau d'ordre's registers)
+
+/**
+ * Cases get a registration number at filing, gapless per unit, register and year (a bureau
+ * d'ordre's incoming and outgoing mail registers): assigned in the transaction that records the
+ * filing, so a filing that fails leaves no hole.
+ */
+export const Registration = z.strictObject({
+  /** A required choice input whose value names the case's register; absent: the one register. */
+  by: identifier.optional(),
+  registers: z.record(identifier, Label).refine((r) => Object.keys(r).length > 0, 'must declare at least one register'),
+});
+export type Registration = z.infer<typeof Registration>;
+
+// ---------------------------------------------------------------------------------------------
 // The procedure
 
 /** A handlebars template in one language. */
@@ -372,6 +433,10 @@ export const Procedure = z.strictObject({
   escalation: Escalation.optional(),
   notifications: z.array(NotificationRule).default([]),
   retention: Retention.optional(),
+  /** Law 55-19's published entry: documents, fees, deadline (`GET /api/v1/catalogue`). */
+  catalogue: Catalogue.optional(),
+  /** Gapless registration numbers per unit, register and year (see `Registration`). */
+  registration: Registration.optional(),
   /**
    * Procedure-specific templates, by name: they override shipped templates of the same name and
    * travel with the compiled procedure, so a running case keeps the wording it started with.

@@ -5,6 +5,8 @@
  * carries the key path it concerns; `load.ts` turns paths into lines and columns.
  */
 import Handlebars from 'handlebars';
+import { catalogueProblems } from './catalogue-rules';
+import { registrationProblems } from './registration';
 import { defaultCounting } from './compiled';
 import { durationProblem } from './duration';
 import type { KeyPath, Problem } from './errors';
@@ -392,5 +394,7 @@ export function validateProcedure(procedure: Procedure, options: ValidateOptions
     ...patterns(procedure),
     ...templates(procedure, options.knownTemplates),
     ...templateSyntax(procedure),
+    ...catalogueProblems(procedure),
+    ...registrationProblems(procedure),
   ];
 }

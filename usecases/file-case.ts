@@ -12,7 +12,7 @@ import { claimIdempotencyKey, nextReferenceNumber } from '../db/idempotency';
 import { getProcedure } from '../db/procedures';
 import { canonicalJson } from '../definitions/compile';
 import { validateInput } from '../definitions/input-validate';
-import type { Actor, Applicant, CaseInput, CaseUnit } from '../workflows/messages';
+import type { Actor, Applicant, CaseInput, CaseRegistration, CaseUnit } from '../workflows/messages';
 import { isApplicant, isStaff } from './access';
 import { attach, checkDocuments, detach } from './documents';
 import type { UseCaseDeps } from './deps';
@@ -49,6 +49,8 @@ export interface FiledCase {
   /** The same key was filed before: this is that case, not a new one. */
   replayed: boolean;
   procedureId: string;
+  /** The registration number given at filing, when the procedure keeps a register. */
+  registration?: CaseRegistration;
   /** The case as filed; absent when no worker answered in time (the case exists and will show up). */
   record?: CaseRecord;
 }
@@ -146,7 +148,7 @@ export async function fileCase(
     reference = formatReference(procedure.id, year, await nextReferenceNumber(db));
   }
 
-  const caseInput: CaseInput = {
+  const filing: CaseInput = {
     caseId,
     reference,
     procedure,
@@ -157,9 +159,11 @@ export async function fileCase(
     calendarId: options.calendarId,
     ...(documents.length ? { documents } : {}),
   };
-  // A 2xx must mean the case can be read: its row exists before its workflow does.
+  // A 2xx must mean the case can be read: its row exists before its workflow does. A procedure
+  // that keeps a register gets the case's number in that same transaction.
   const filedAt = deps.now().toISOString();
-  await recordFiling(db, caseInput, filedAt);
+  const registration = await recordFiling(db, filing, filedAt);
+  const caseInput: CaseInput = registration ? { ...filing, registration } : filing;
   try {
     // Attached before the workflow starts: once it runs, the case names them for good.
     await attach(db, caseId, documents, 'data', filedAt);
@@ -176,7 +180,7 @@ export async function fileCase(
     }
     throw err;
   }
-  const filed = { caseId, reference, replayed, procedureId: procedure.id };
+  const filed = { caseId, reference, replayed, procedureId: procedure.id, ...(registration ? { registration } : {}) };
 
   const view = await engine.filed(caseId, options.firstViewTimeoutMs).catch(() => undefined);
   if (!view) return filed;

@@ -125,6 +125,7 @@ export function buildView(input: CaseInput, s: CaseState): CaseView {
     stateLabel: def?.label ?? { fr: s.state, ar: s.state },
     status: s.status,
     ...(s.outcome ? { outcome: s.outcome } : {}),
+    ...(input.registration ? { registration: input.registration } : {}),
     tasks,
     clocks: Object.entries(s.clocks).map(([name, c]) => ({
       name,

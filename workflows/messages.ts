@@ -70,6 +70,8 @@ export interface CaseInput {
   filedBy: Actor;
   /** Calendar used for working-day clocks. */
   calendarId: string;
+  /** The case's entry in its unit's register, when the procedure keeps one (assigned at filing). */
+  registration?: CaseRegistration;
   /** The documents `data` names, attached to the case by the filing; journaled with the filing. */
   documents?: AttachedDocument[];
   /** Operational knobs; tests use them to force continue-as-new early. */
@@ -77,6 +79,14 @@ export interface CaseInput {
     /** Continue as new once history reaches this many events, if Temporal has not suggested it first. @default 10000 */
     continueAsNewAfterEvents?: number;
   };
+}
+
+/** A registration number (`db/registrations.ts`): `2026/000017` in the unit's `incoming` register. */
+export interface CaseRegistration {
+  register: string;
+  year: number;
+  number: number;
+  label: string;
 }
 
 /** A unit's code with the codes of the levels above it, as the directory knows them. */
@@ -190,6 +200,8 @@ export interface CaseView {
   waitingUntil?: string;
   /** Sequence number of the last journal entry, for the read model's projection. */
   sequence: number;
+  /** The registration number given at filing (bureau d'ordre), if any. */
+  registration?: CaseRegistration;
   filedAt: string;
   closedAt?: string;
 }

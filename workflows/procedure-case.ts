@@ -70,6 +70,13 @@ const UNDELIVERABLE_PATCH = 'journal-undeliverable-messages';
  * queued action, so a stricter rule on replay would change what the history did).
  */
 const SUPERVISION_PATCH = 'supervision-loop';
+/**
+ * Since this patch a case counts as filed (the `filed` answer, and actions let through) only once
+ * it rests in a human or final state: a procedure that routes at filing through an automatic state
+ * (acces-information's `flag:urgent`) answers with the routed state, and an action sent meanwhile
+ * waits for it instead of being refused in the automatic state. Older runs answered earlier.
+ */
+const SETTLED_FILING_PATCH = 'filed-after-automatic-states';
 
 // Unlimited attempts: a message is never dropped, only delayed while the mail server is down.
 const { notify } = proxyActivities<MasarActivities>({
@@ -150,7 +157,11 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     });
 
   // Handlers first, before any await, so no early update or query is missed.
-  const filed = () => runtime.committed !== undefined;
+  const settledFiling = patched(SETTLED_FILING_PATCH);
+  const automatic = (v: { status: string; state: string }) => v.status === 'open' && input.procedure.states[v.state]?.kind === 'automatic';
+  // Both the live state and the committed view (the answer): the state leaves the automatic one a
+  // projection before the read model, and the answer must not name the state it just left.
+  const filed = () => runtime.committed !== undefined && !(settledFiling && (automatic(s) || automatic(runtime.committed)));
   setHandler(viewQuery, () => runtime.committed ?? buildView(input, s));
   setHandler(filedUpdate, async () => {
     await condition(() => filed() || attention !== undefined);

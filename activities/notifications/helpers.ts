@@ -22,6 +22,7 @@ const OUTCOMES: Record<string, Record<Lang, string>> = {
   tacitly_approved: { fr: 'accord tacite (silence valant accord)', ar: 'موافقة ضمنية (السكوت بمثابة موافقة)' },
   tacitly_refused: { fr: 'refus implicite', ar: 'رفض ضمني' },
   answered: { fr: 'réponse apportée', ar: 'تم الجواب' },
+  partially_refused: { fr: 'communication partielle, refus motivé pour le reste', ar: 'تقديم جزئي للمعلومات ورفض معلل للباقي' },
   redirected: { fr: "réorientée vers l'administration compétente", ar: 'أحيل على الإدارة المختصة' },
   closed: { fr: 'dossier clôturé', ar: 'ملف مغلق' },
 };

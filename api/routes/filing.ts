@@ -33,7 +33,7 @@ export function registerFilingRoutes(app: Express, ctx: RouteContext): void {
       if (filed.replayed) res.setHeader('Idempotent-Replayed', 'true');
       if (!filed.record) {
         // Filed, but no worker answered in time: the case exists and will show up in the read model.
-        res.status(202).json({ caseId: filed.caseId, reference: filed.reference, status: 'filing', location });
+        res.status(202).json({ caseId: filed.caseId, reference: filed.reference, ...(filed.registration ? { registration: filed.registration } : {}), status: 'filing', location });
         return;
       }
       res.status(201).json(caseResource(filed.record, { personal: true, withData: true }));

@@ -20,10 +20,24 @@ const MAIN_PATHS: Record<string, { data: Record<string, unknown>; actions: { act
     data: { subject: 'Budget communal 2025', format: 'electronic' },
     actions: [{ action: 'start_review' }, { action: 'answer', input: { document: '3b0f6f2c-8a1e-4d5b-9c3a-1f2e3d4c5b6a' } }],
   },
-  'certificat-residence': { data: { address: '12 rue de Fès', resident_since: '2019-05-01', purpose: 'administratif' }, actions: [{ action: 'issue' }] },
-  'permis-construire': { data: { project: 'Maison R+1', land_title: 'T-1234', floor_area: 180, plans: 'plans-1' }, actions: [{ action: 'approve' }] },
-  'permis-habiter': { data: { building_permit: 'PC-2024-12', completion_date: '2025-01-10', completion_certificate: 'cert-1' }, actions: [{ action: 'issue' }] },
-  reclamation: { data: { kind: 'complaint', subject: 'Éclairage public', details: 'Rue sans éclairage' }, actions: [{ action: 'answer', input: { answer: 'Réparé.' } }] },
+  'bureau-ordre': {
+    data: { direction: 'incoming', correspondent: 'Amina Benali', subject: 'Demande de rendez-vous', document: 'scan-1' },
+    actions: [{ action: 'assign', input: { service: 'Urbanisme' } }, { action: 'answer', input: { reply: 'reply-1' } }],
+  },
+  'controle-legalite': {
+    data: { deliberation_number: '12/2026', session: 'ordinary', session_closed_on: '2026-10-05', subject: 'Convention de partenariat', minutes: 'pv-1' },
+    actions: [{ action: 'transmit' }, { action: 'no_objection' }],
+  },
+  'legalisation-signature': { data: { act: 'signature', document: 'doc-1', copies: 1 }, actions: [{ action: 'deliver', input: { register_number: 'L-2026-1' } }] },
+  'permis-construire': {
+    data: { project: 'Maison R+1', land_title: 'T-1234', floor_area: 180, plans: 'plans-1' },
+    actions: [{ action: 'favourable_opinion' }, { action: 'approve' }],
+  },
+  'permis-habiter': {
+    data: { building_permit: 'PC-2024-12', completion_date: '2025-01-10', completion_certificate: 'cert-1' },
+    actions: [{ action: 'report_compliant', input: { report: 'pv-1' } }, { action: 'issue' }],
+  },
+  reclamation: { data: { kind: 'reclamation', subject: 'Éclairage public', details: 'Rue sans éclairage' }, actions: [{ action: 'answer', input: { answer: 'Réparé.' } }] },
 };
 
 export interface HistoryRow {

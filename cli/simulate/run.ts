@@ -17,7 +17,6 @@ import type { CompiledProcedure } from '../../definitions/compiled';
 import { computeDue } from '../../definitions/deadline';
 import { hasTimePart, parseDuration } from '../../definitions/duration';
 import { atLocalTime, daysBetween, localDateOf, shiftLocal } from '../../definitions/local-time';
-import { BUILTIN_ROLES } from '../../definitions/schema';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { procedureCase } from '../../workflows/procedure-case';
 import type { Actor, CaseInput, CaseUnit, CaseView } from '../../workflows/messages';
@@ -130,6 +129,9 @@ function quietRuntime(): void {
   }
 }
 
+/** Roles the simulated agent never holds: the persona `agent` adds `agent` itself. */
+const NOT_AGENT_ROLES = ['applicant', 'agent', 'supervisor', 'admin'] as const;
+
 /** The actor a persona stands for, where the case is now. */
 export function actorFor(persona: Persona, procedure: CompiledProcedure, view: CaseView, unit: CaseUnit): Actor {
   switch (persona) {
@@ -138,8 +140,9 @@ export function actorFor(persona: Persona, procedure: CompiledProcedure, view: C
     case 'supervisor':
       return { id: 'supervisor', name: 'Superviseur', roles: ['supervisor'], unit: view.escalation?.unit ?? unit.province ?? unit.code };
     case 'agent': {
-      // The agent holds every role of the procedure, at the unit where the task waits.
-      const own = Object.keys(procedure.roles).filter((r) => !(BUILTIN_ROLES as readonly string[]).includes(r));
+      // The agent holds every staff role of the procedure (the commune president's included), at
+      // the unit where the task waits; never the applicant's, a supervisor's or an admin's.
+      const own = Object.keys(procedure.roles).filter((r) => !(NOT_AGENT_ROLES as readonly string[]).includes(r));
       return { id: 'agent', name: 'Agent', roles: ['agent', ...own], unit: view.tasks[0]?.unit ?? view.unit };
     }
     default: {

@@ -9,7 +9,7 @@ import type { Bilingual } from './layout';
 export const TIME_ZONE = 'Africa/Casablanca';
 
 /** An outcome a decision can carry (as `definitions/schema.ts` Outcome). */
-export type OutcomeWord = 'approved' | 'refused' | 'withdrawn' | 'abandoned' | 'tacitly_approved' | 'tacitly_refused' | 'answered' | 'redirected' | 'closed';
+export type OutcomeWord = 'approved' | 'refused' | 'withdrawn' | 'abandoned' | 'tacitly_approved' | 'tacitly_refused' | 'answered' | 'partially_refused' | 'redirected' | 'closed';
 
 export const OUTCOMES: Record<OutcomeWord, Bilingual> = {
   approved: { fr: 'Favorable', ar: 'الموافقة' },
@@ -19,6 +19,7 @@ export const OUTCOMES: Record<OutcomeWord, Bilingual> = {
   tacitly_approved: { fr: 'Accord tacite (silence valant accord)', ar: 'موافقة ضمنية (السكوت بمثابة موافقة)' },
   tacitly_refused: { fr: 'Refus implicite (silence valant refus)', ar: 'رفض ضمني (السكوت بمثابة رفض)' },
   answered: { fr: 'Réponse apportée', ar: 'تم الجواب' },
+  partially_refused: { fr: 'Communication partielle, refus motivé pour le reste', ar: 'تقديم جزئي للمعلومات ورفض معلل للباقي' },
   redirected: { fr: "Réorientée vers l'administration compétente", ar: 'أحيل على الإدارة المختصة' },
   closed: { fr: 'Dossier clôturé', ar: 'ملف مغلق' },
 };

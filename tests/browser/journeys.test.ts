@@ -9,14 +9,13 @@
  * to docs/screenshots/ (the README shows them).
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { publishProcedure } from '../../db/procedures';
-import { LANG_COOKIE } from '../../console/session';
 import { shippedSource, startHarness, TANGER, type CallerName, type Harness } from '../integration/api/api-harness';
 import { lateProcedureYaml } from '../support/late-procedure';
 import { eventually, permitYaml } from '../integration/console/agent-procedure';
 import { compileYaml } from '../support/procedures';
-import { describeInBrowser, launchBrowser, serve } from '../support/browser';
+import { describeInBrowser, launchBrowser, serve, signInAs } from '../support/browser';
 
 const JOURNEY = 'journey-permit';
 /** Late within seconds; the next level an hour later, so the case stays at the province meanwhile. */
@@ -52,15 +51,8 @@ describeInBrowser('the console journey in a real browser', () => {
     await h?.close();
   });
 
-  async function signIn(persona: CallerName, lang: 'fr' | 'ar' = 'fr'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: site.url, locale: lang === 'ar' ? 'ar-MA' : 'fr-MA', viewport: { width: 1280, height: 860 } });
-    await context.addCookies([{ name: LANG_COOKIE, value: lang, url: site.url }]);
-    const page = await context.newPage();
-    await page.goto('/login');
-    await page.locator(`form:has(input[name="persona"][value="${persona}"]) button[type="submit"]`).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-    return { context, page };
-  }
+  const signIn = (persona: CallerName, lang: 'fr' | 'ar' = 'fr') =>
+    signInAs(browser, site.url, persona, lang, { bypassCSP: false, viewport: { width: 1280, height: 860 } });
 
   /** Reloads `url` until `ready` holds (the read model follows the workflow by a moment). */
   async function until(page: Page, url: string, ready: () => Promise<boolean>, what: string): Promise<void> {
@@ -138,7 +130,10 @@ describeInBrowser('the console journey in a real browser', () => {
   }, 120_000);
 
   it('should let an administrator see an error at its line, fix it and publish the new version', async () => {
-    const v2 = shippedSource('acces-information').replace(/^version: 1$/m, 'version: 2');
+    // The shipped version plus one, whatever the shipped one is.
+    const shipped = shippedSource('acces-information');
+    const next = Number(/^version: (\d+)$/m.exec(shipped)?.[1]) + 1;
+    const v2 = shipped.replace(/^version: \d+$/m, `version: ${next}`);
     const line = v2.split('\n').findIndex((l) => l === '        to: review') + 1;
     const broken = v2.split('\n').map((l, i) => (i + 1 === line ? '        to: nowhere' : l)).join('\n');
     const admin = await signIn('admin');
@@ -148,12 +143,12 @@ describeInBrowser('the console journey in a real browser', () => {
     await admin.page.waitForLoadState();
     expect(await admin.page.locator(`li#L${line}.masar-source-marked`).count()).toBe(1);
     expect(await admin.page.locator('main').textContent()).toContain(`Ligne ${line}`);
-    // Fixed where it was marked, then published: the catalogue offers version 2 to new cases.
+    // Fixed where it was marked, then published: new cases get the next version.
     await admin.page.locator('#source').fill(v2);
     await admin.page.getByRole('button', { name: 'Vérifier et publier' }).click();
-    await admin.page.waitForURL(/\/admin\/procedures\/acces-information\?version=2&published=1/);
+    await admin.page.waitForURL(new RegExp(`/admin/procedures/acces-information\\?version=${next}&published=1`));
     await admin.page.goto('/admin/procedures');
-    expect(await admin.page.locator('main').textContent()).toMatch(/acces-information[\s\S]*2/);
+    expect(await admin.page.locator('main').textContent()).toMatch(new RegExp(`acces-information[\\s\\S]*${next}`));
     await admin.context.close();
   }, 120_000);
 

@@ -13,6 +13,15 @@ export function compileYaml(text: string, file = 'inline.yaml'): CompiledProcedu
   return compileProcedure(loaded.procedure);
 }
 
+/**
+ * Version 1 of acces-information, whose answer clock escalates: the engine's fixture for
+ * escalation, take-over and reassignment (the shipped version 2 decides an implicit refusal).
+ */
+export function escalatingAccessProcedure(): CompiledProcedure {
+  const file = path.join(__dirname, '..', 'fixtures', 'definitions', 'engine', 'acces-information-v1.yaml');
+  return compileYaml(readFileSync(file, 'utf8'), file);
+}
+
 export function shippedProcedure(id: string): CompiledProcedure {
   const file = path.join(__dirname, '..', '..', 'definitions', 'procedures', `${id}.yaml`);
   return compileYaml(readFileSync(file, 'utf8'), file);

@@ -1,6 +1,6 @@
 /**
  * Legal time on the time-skipping server, with real dates of the Moroccan administration's
- * calendar: law 31-13 deadlines across Eid al-Fitr 2027, extensions, suspension, urgency,
+ * calendar (on version 1 of acces-information, whose answer clock escalates): law 31-13 deadlines across Eid al-Fitr 2027, extensions, suspension, urgency,
  * escalation up the hierarchy, and calendar changes reaching a running case.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -12,7 +12,7 @@ import { loadCalendar } from '../../definitions/calendar-file';
 import { procedureCase } from '../../workflows/procedure-case';
 import { actUpdate, calendarChangedSignal, caseWorkflowId, filedUpdate, RejectionType, viewQuery, type ActRequest, type CaseView } from '../../workflows/messages';
 import { MutableCalendarSource, notified, recordingActivities, type Recorded } from '../support/fake-activities';
-import { AGENT, APPLICANT, caseInput, shippedProcedure } from '../support/procedures';
+import { AGENT, APPLICANT, caseInput, escalatingAccessProcedure } from '../support/procedures';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { casablanca, skipTo } from '../support/time';
 
@@ -45,7 +45,7 @@ afterEach(async () => {
 
 async function fileAccessRequest(at: Date): Promise<WorkflowHandle<typeof procedureCase>> {
   await skipTo(env, at);
-  const input = caseInput(shippedProcedure('acces-information'), { data: { subject: 'budget 2026', format: 'electronic' } });
+  const input = caseInput(escalatingAccessProcedure(), { data: { subject: 'budget 2026', format: 'electronic' } });
   const handle = await env.client.workflow.start(procedureCase, { taskQueue: TQ, workflowId: caseWorkflowId(input.caseId), args: [input] });
   await handle.executeUpdate(filedUpdate);
   return handle;

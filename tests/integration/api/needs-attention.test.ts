@@ -125,7 +125,9 @@ describe('a filing acknowledged before any worker ran it', () => {
     expect(filed.status).toBe(202);
     const read = await request(app).get(`/api/v1/cases/${filed.body.caseId}`).set('Authorization', `Bearer ${await h.token('applicant')}`);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ caseId: filed.body.caseId, reference: filed.body.reference, status: 'open', state: 'received', sequence: 0 });
+    // The filing row: the initial state, as no worker has routed the case yet (acces-information
+    // enters `intake`, which routes an urgent request at once).
+    expect(read.body).toMatchObject({ caseId: filed.body.caseId, reference: filed.body.reference, status: 'open', state: 'intake', sequence: 0 });
     expect(read.body.data).toEqual({ subject: 'Budget', format: 'electronic' });
     // Not yet projected is not a deleted journal.
     const verified = await request(app).get(`/api/v1/journal/verify?case=${filed.body.caseId}`).set('Authorization', `Bearer ${await h.token('admin')}`);

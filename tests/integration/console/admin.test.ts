@@ -27,10 +27,10 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const V1 = shippedSource('acces-information');
-/** Version 2 of the shipped procedure, and the line its first action's target is on. */
-const V2 = V1.replace(/^version: 1$/m, 'version: 2');
+/** The next version of the shipped procedure (version 2 is shipped), and the line its first action's target is on. */
+const V2 = V1.replace(/^version: 2$/m, 'version: 3');
 const TARGET_LINE = V2.split('\n').findIndex((l) => l === '        to: review') + 1;
-/** Version 2 with one error: the first action goes to a state that does not exist. */
+/** That version with one error: the first action goes to a state that does not exist. */
 const V2_BROKEN = V2.split('\n').map((l, i) => (i + 1 === TARGET_LINE ? '        to: nowhere' : l)).join('\n');
 
 /** An administrator signed in; in Arabic, chosen with the language switch (the person's own language is French). */
@@ -84,22 +84,22 @@ describe('publishing a new version', () => {
     // The text typed is kept in the form.
     expect(broken.text).toContain('        to: nowhere</textarea>'.slice(0, 20));
     // Nothing was published.
-    expect((await agent.get('/admin/procedures/acces-information?version=2')).status).toBe(404);
+    expect((await agent.get('/admin/procedures/acces-information?version=3')).status).toBe(404);
 
     const checked = await postForm(agent, '/admin/procedures/new', '/admin/procedures/new', { source: V2, intent: 'validate' });
     expect(checked.status).toBe(200);
-    expect(checked.text).toContain('acces-information version 2 est valide');
+    expect(checked.text).toContain('acces-information version 3 est valide');
     expect(checked.text).toContain('<svg role="img"');
     expect(checked.text).toContain('name="intent" value="publish"');
 
     const published = await postForm(agent, '/admin/procedures/new', '/admin/procedures/new', { source: V2, intent: 'publish' });
     expect(published.status).toBe(303);
-    expect(published.headers.location).toBe('/admin/procedures/acces-information?version=2&published=1');
+    expect(published.headers.location).toBe('/admin/procedures/acces-information?version=3&published=1');
     const shown = await agent.get(published.headers.location as string).expect(200);
-    expect(shown.text).toContain('La version 2 est publiée');
+    expect(shown.text).toContain('La version 3 est publiée');
     const catalogue = await agent.get('/admin/procedures').expect(200);
-    expect(catalogue.text).toMatch(/<td>version 2<\/td>/);
-    expect(catalogue.text).toMatch(/\?version=2">version 2<\/a>\s*<span class="badge text-bg-success">nouveaux dossiers/);
+    expect(catalogue.text).toMatch(/<td>version 3<\/td>/);
+    expect(catalogue.text).toMatch(/\?version=3">version 3<\/a>\s*<span class="badge text-bg-success">nouveaux dossiers/);
     // Publishing other content under the same version is refused, next to the form.
     const conflict = await postForm(agent, '/admin/procedures/new', '/admin/procedures/new', { source: V2.replace('Demande d', 'Requête d'), intent: 'publish' });
     expect(conflict.status).toBe(409);
@@ -154,7 +154,7 @@ describe('publishing a new version', () => {
       .attach('file', Buffer.from(`${V2}\n#${'x'.repeat(2 * 1024 * 1024)}`), 'big.yaml');
     expect(upload.status).toBe(413);
     expect(upload.type).toBe('text/html');
-    expect((await agent.get('/admin/procedures/acces-information?version=3')).status).toBe(404);
+    expect((await agent.get('/admin/procedures/acces-information?version=4')).status).toBe(404);
   });
 });
 

@@ -105,7 +105,7 @@ describe('what the mails of a case say', () => {
       args: [{ action: 'refuse', actor: AGENT, input: { ground: 'article_7_exception', details: 'معطيات شخصية' }, comment: 'انظر المادة 7.' }],
     });
     const decision = await until('the decision mail', () => smtp.to(APPLICANT.email).find((m) => m.subject.includes(input.reference) && m.text.includes('القرار: الرفض')));
-    expect(decision.text).toContain('سبب الرفض: استثناء المادة 7');
+    expect(decision.text).toContain('سبب الرفض: أحد الاستثناءات المنصوص عليها في المادة 7');
     expect(decision.text).toContain('التعليل: معطيات شخصية');
     // The unit by its Arabic name, never its code.
     expect(decision.text).toContain('عن طنجة');

@@ -5,6 +5,8 @@
  * bytes, and messages to staff carry nothing.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createSmtpChannel } from '../../../activities/notifications/channels/smtp';
 import { documentAttachments } from '../../../activities/notifications/attachments';
 import { deliverPending, silentLog } from '../../../activities/notifications/delivery';
@@ -21,7 +23,6 @@ import { pdfsig } from '../../support/pdf-tools';
 import { compileYaml } from '../../support/procedures';
 import { startTestSmtp, type TestSmtp } from '../../support/smtp';
 import { createTestCa } from '../../support/test-ca';
-import { shippedSource } from '../api/api-harness';
 import { projection, type FixtureCase } from '../projection/case-fixtures';
 
 const AGENT = { id: 'agent-1', name: 'Karim Alaoui', email: 'karim@commune.ma', language: 'fr' as const };
@@ -40,8 +41,10 @@ let n = 0;
 beforeAll(async () => {
   testDb = await createTestDb();
   smtp = await startTestSmtp();
-  const source = shippedSource('acces-information');
-  const compiled = compileYaml(source, 'acces-information.yaml');
+  // Version 1, as the read-model fixtures (case-fixtures.ts) and the sample receipt name it.
+  const file = path.join(__dirname, '..', '..', 'fixtures', 'definitions', 'engine', 'acces-information-v1.yaml');
+  const source = readFileSync(file, 'utf8');
+  const compiled = compileYaml(source, file);
   await publishProcedure(testDb.db, compiled, source, 'system');
   issuer = { db: testDb.db, files: pgIssuedFiles(testDb.db), seal: createTestCa().seal, publicUrl: 'https://masar.example.ma', now: () => new Date() };
 });

@@ -14,7 +14,7 @@ const message = (id: string): OutgoingMessage => ({
   to: { name: 'سلمى بناني', address: 'salma@example.ma' },
   language: 'ar',
   subject: 'وصل الإيداع AI-2026-000123 – Récépissé de dépôt',
-  text: 'الأجل القانوني للرد: 30 مارس 2026\n',
+  text: 'آخر أجل للرد: 30 مارس 2026\n',
   html: '<html dir="rtl" lang="ar"><body><p>30 مارس 2026</p></body></html>',
 });
 
@@ -37,7 +37,7 @@ describe('eml channel', () => {
     const parsed = await simpleParser(await readFile(path.join(dir, '0123456789abcdef0123456789abcdef.eml')));
     expect(parsed.messageId).toBe('<0123456789abcdef0123456789abcdef@masar.local>');
     expect(parsed.subject).toBe('وصل الإيداع AI-2026-000123 – Récépissé de dépôt');
-    expect(parsed.text).toContain('الأجل القانوني للرد: 30 مارس 2026');
+    expect(parsed.text).toContain('آخر أجل للرد: 30 مارس 2026');
     expect(parsed.html).toContain('dir="rtl" lang="ar"');
     expect(parsed.headers.get('content-language')).toBe('ar');
   });

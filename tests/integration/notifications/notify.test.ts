@@ -125,7 +125,7 @@ describe('notify', () => {
     expect(mail!.messageId).toBe(`<${result.messages[0]!.id}@masar.local>`);
     expect(mail!.subject).toBe('وصل الإيداع AI-2026-000501 – Récépissé de dépôt');
     expect(mail!.headers.get('content-language')).toBe('ar');
-    expect(mail!.text).toContain('الأجل القانوني للرد: 5 ماي 2026');
+    expect(mail!.text).toContain('آخر أجل للرد: 5 ماي 2026');
     expect(mail!.text).toContain('Date limite légale de réponse : 5 mai 2026');
     expect(mail!.text).toContain('Date de dépôt : 6 avril 2026 à 09:05');
     expect(mail!.html).toContain('<html dir="rtl" lang="ar">');

@@ -11,11 +11,12 @@ describe('masar diagram', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('stateDiagram-v2');
     expect(lines).toContain('  [*] --> commission_review');
-    expect(lines).toContain("  commission_review --> tacit_approval : silence — accord tacite (Délai d'instruction, 2 mois)");
+    expect(lines).toContain('  commission_review --> tacit_approval : silence — accord tacite (Délai de décision, 2 mois)');
+    expect(lines).toContain('  president_decision --> tacit_approval : silence — accord tacite (Délai de décision, 2 mois)');
     expect(lines).toContain('  tacit_approval : rôle Services du gouverneur (préfecture ou province) à préfecture ou province');
     expect(lines).toContain("  tacit_approval --> attestation_issued : Délivrer l'attestation (par Services du gouverneur (préfecture ou province))");
     expect(lines).toContain('  awaiting_documents --> abandoned : sans réponse après 30 jours');
-    expect(lines).toContain("  awaiting_documents : Délai d'instruction — suspendu");
+    expect(lines).toContain("  awaiting_documents : Délai de décision — suspendu");
     expect(lines).toContain('  state "Permis délivré" as approved');
     expect(lines).toContain('  approved : issue — approuvé');
     expect(lines).toContain('  approved --> [*]');
@@ -25,11 +26,11 @@ describe('masar diagram', () => {
   it('should list every action of acces-information with its roles and note the escalation of its clocks', async () => {
     const { stdout } = await masar(['diagram', 'definitions/procedures/acces-information.yaml']);
     const arrows = stdout.split('\n').filter((l) => l.includes(' --> ') && !l.includes('[*]'));
-    // 11 actions and the clarification timeout.
-    expect(arrows).toHaveLength(12);
-    expect(stdout).toContain("  review --> review : Prolonger le délai (par Personne chargée de l'information)");
+    // Actions, the three outcomes of the urgency flag, timeouts and silence decisions (v2: recourse route).
+    expect(arrows).toHaveLength(39);
+    expect(stdout).toContain("  review --> review : Prolonger le délai (une fois, avec motifs) (par Personne chargée de l'information)");
     expect(stdout).toContain(
-      "  note right of received : Délai de réponse — 20 jours ouvrables, prolongeable de 20 jours ouvrables, à l'expiration — escalade préfecture ou province → région → ministère (DGCT) (chaque palier 10 jours ouvrables)",
+      "  note right of intake : Délai de réponse — 20 jours ouvrables, prolongeable de 20 jours ouvrables, à l'expiration — décide Refus implicite (silence), réclamation possible",
     );
     // No label may carry a character that ends a Mermaid statement early.
     for (const line of arrows) expect(line.split(' : ')[1]).not.toMatch(/[;#{}"]/);
@@ -53,11 +54,11 @@ describe('masar diagram', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'masar-diagram-'));
     const { code, out } = await masar(['diagram', 'permis-construire', '--format', 'svg', '--out', 'pc.svg'], { cwd: dir });
     expect(code).toBe(0);
-    expect(out[0]).toBe('wrote pc.svg (svg, 8 states, 8 transitions)');
+    expect(out[0]).toBe('wrote pc.svg (svg, 9 states, 11 transitions)');
     const svg = readFileSync(path.join(dir, 'pc.svg'), 'utf8');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg.match(/<g class="state /g)).toHaveLength(8);
-    expect(svg.match(/<g class="edge /g)).toHaveLength(8);
+    expect(svg.match(/<g class="state /g)).toHaveLength(9);
+    expect(svg.match(/<g class="edge /g)).toHaveLength(11);
     expect(svg).toMatch(/<g class="edge silence"><path [^>]*stroke-dasharray="7 5"/);
     expect(svg).toContain('Accord tacite');
     expect(svg).not.toMatch(/NaN|undefined|Infinity/);

@@ -34,8 +34,9 @@ const alive = (pid: number): boolean => {
 jest.setTimeout(120_000);
 
 describe('masar simulate', () => {
-  it('should print the escalation timeline of acces-information when nobody acts: province, region, DGCT', async () => {
-    const { code, out, err } = await masar(['simulate', 'acces-information', '--from', '2027-02-22']);
+  it('should print the escalation timeline of acces-information v1 when nobody acts: province, region, DGCT', async () => {
+    // Version 1 (the engine fixture) escalates; the shipped version 2 decides an implicit refusal.
+    const { code, out, err } = await masar(['simulate', 'tests/fixtures/definitions/engine/acces-information-v1.yaml', '--from', '2027-02-22']);
     expect(code).toBe(0);
     expect(err).toEqual(expect.arrayContaining([expect.stringMatching(/^simulate: starting the Temporal time-skipping test server/), expect.stringMatching(/^simulate: workflow bundled/)]));
     const events = out.filter((l) => /^\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}/.test(l));
@@ -66,7 +67,7 @@ describe('masar simulate', () => {
     expect(out[out.length - 1]).toBe('simulation stopped: end of the script');
   });
 
-  it('should play a script: documents requested suspend the permit clock, the applicant answers, the commission approves', async () => {
+  it('should play a script: documents requested suspend the permit clock, the applicant answers, the commission advises, the president approves', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'masar-simulate-'));
     writeFileSync(
       path.join(dir, 'script.yaml'),
@@ -74,32 +75,35 @@ describe('masar simulate', () => {
         'data: { project: Maison R+1, land_title: T-1234, floor_area: 120, plans: 0a1b2c3d-1111-4222-8333-444455556666 }',
         'steps:',
         '  - wait: 10 days',
-        '  - act: { action: request_documents, as: agent, comment: Plan de masse manquant }',
+        '  - act: { action: request_documents, as: agent, comment: Plan de masse manquant, input: { documents: [site_plan] } }',
         '  - wait: "5 working days"',
         '  - act: { action: submit_documents, as: applicant, input: { documents: [0b1b2c3d-1111-4222-8333-444455556666] } }',
         '  - until: 2027-02-01',
+        '  - act: { action: favourable_opinion, as: agent }',
         '  - act: { action: approve, as: agent }',
       ].join('\n'),
     );
     // Filed Monday 4 January 2027; P2M is due Thursday 4 March.
     const { code, out } = await masar(['simulate', 'permis-construire', '--from', '2027-01-04', '--script', 'script.yaml'], { cwd: dir });
     expect(code).toBe(0);
-    expect(out).toContain("Mon 2027-01-04 10:00  clock decision (Délai d'instruction) started: P2M, due Thu 2027-03-04");
+    expect(out).toContain('Mon 2027-01-04 10:00  clock decision (Délai de décision) started: P2M, due Thu 2027-03-04');
     // Ten days later, Thursday 14 January; 49 whole days left to 4 March.
-    expect(out).toContain("Thu 2027-01-14 10:00  clock decision (Délai d'instruction) suspended: 49 days left");
+    expect(out).toContain('Thu 2027-01-14 10:00  clock decision (Délai de décision) suspended: 49 days left');
     // Five working days later: 15, 18, 19, 20, 21 January.
     expect(out.find((l) => l.startsWith('Thu 2027-01-21 10:00  submit_documents by applicant'))).toBeDefined();
-    expect(out.find((l) => l.startsWith('Mon 2027-02-01 09:00  approve by agent [agent, commission_member, governor_services] at 01.511.01.01'))).toBeDefined();
+    expect(out.find((l) => l.startsWith('Mon 2027-02-01 09:00  favourable_opinion by agent [agent, commune_president, commission_member, governor_services] at 01.511.01.01'))).toBeDefined();
+    expect(out.find((l) => l.startsWith('Mon 2027-02-01 09:00  approve by agent'))).toBeDefined();
     expect(out).toContain('                      DECIDED: approved');
     expect(out).toContain('outcome: approved in state approved (Permis délivré), closed Mon 2027-02-01 09:00');
   });
 
   it('should stop at a rejected action and say why, with exit code 1', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'masar-simulate-'));
-    writeFileSync(path.join(dir, 's.yaml'), '- act: { action: answer, as: agent }\n');
+    // Filed without a kind, the case is studied as an observation; closing it needs its follow-up.
+    writeFileSync(path.join(dir, 's.yaml'), '- act: { action: take_into_account, as: agent }\n');
     const { code, out } = await masar(['simulate', 'reclamation', '--from', '2027-01-04', '--script', 's.yaml'], { cwd: dir });
     expect(code).toBe(1);
-    expect(out).toContain('Mon 2027-01-04 10:00  REJECTED step 1 (answer as agent): action "answer": answer is required');
+    expect(out).toContain('Mon 2027-01-04 10:00  REJECTED step 1 (take_into_account as agent): action "take_into_account": follow_up is required');
     expect(out[out.length - 1]).toBe('simulation stopped: an action was rejected');
   });
 

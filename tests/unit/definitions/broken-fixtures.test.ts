@@ -59,7 +59,7 @@ const EXPECTED: Record<string, { rule: string; messages: string[] }> = {
     rule: 'final states without an outcome',
     messages: [
       'broken/final-without-outcome.yaml:21:3: states.refused: final state "refused" has no outcome (add outcome: refused)',
-      'broken/final-without-outcome.yaml:24:3: states.archived: final state "archived" has no outcome (add outcome: one of approved, refused, withdrawn, abandoned, tacitly_approved, tacitly_refused, answered, redirected or closed)',
+      'broken/final-without-outcome.yaml:24:3: states.archived: final state "archived" has no outcome (add outcome: one of approved, refused, withdrawn, abandoned, tacitly_approved, tacitly_refused, answered, partially_refused, redirected or closed)',
     ],
   },
   'undeclared-clock.yaml': {
@@ -132,7 +132,7 @@ const EXPECTED: Record<string, { rule: string; messages: string[] }> = {
       'broken/wrong-type.yaml:15:13: states.review.actions.approve.by: expected a list, got "agent"',
       'broken/wrong-type.yaml:17:25: states.review.actions.approve.reasonRequired: expected true or false, got "yes please"',
       'broken/wrong-type.yaml:19:13: states.review.actions.approve.effects.0: missing required key "to"',
-      'broken/wrong-type.yaml:23:14: states.approved.outcome: expected one of approved, refused, withdrawn, abandoned, tacitly_approved, tacitly_refused, answered, redirected or closed, got "aproved" (did you mean "approved"?)',
+      'broken/wrong-type.yaml:23:14: states.approved.outcome: expected one of approved, refused, withdrawn, abandoned, tacitly_approved, tacitly_refused, answered, partially_refused, redirected or closed, got "aproved" (did you mean "approved"?)',
       'broken/wrong-type.yaml:28:13: clocks.answer.runsIn: must list at least one item',
       'broken/wrong-type.yaml:29:35: clocks.answer.extension.max: must be greater than 0, got 0',
       'broken/wrong-type.yaml:30:5: clocks.answer.onExpiry: must have either key escalate, or key decide',

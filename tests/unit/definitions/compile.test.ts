@@ -17,16 +17,16 @@ function load(id: string, edit: (text: string) => string = (t) => t): Procedure 
 
 describe('compileProcedure', () => {
   it('should give the same hash for the same definition, whatever the key order or comments', () => {
-    const a = compileProcedure(load('certificat-residence'));
+    const a = compileProcedure(load('legalisation-signature'));
     const b = compileProcedure(
-      load('certificat-residence', (t) => t.replace(/^version: 1\n/m, '').replace(/^id: (.*)$/m, '# reordered\nversion: 1\nid: $1')),
+      load('legalisation-signature', (t) => t.replace(/^version: 1\n/m, '').replace(/^id: (.*)$/m, '# reordered\nversion: 1\nid: $1')),
     );
     expect(b.hash).toBe(a.hash);
   });
 
   it('should change the hash when the definition changes', () => {
-    const a = compileProcedure(load('certificat-residence'));
-    const b = compileProcedure(load('certificat-residence', (t) => t.replace('duration: 3 working days', 'duration: 5 working days')));
+    const a = compileProcedure(load('legalisation-signature'));
+    const b = compileProcedure(load('legalisation-signature', (t) => t.replace('duration: 1 working day', 'duration: 2 working days')));
     expect(b.hash).not.toBe(a.hash);
   });
 

@@ -13,13 +13,15 @@ import { loadProcedureDirectory } from '../../../definitions/load';
 const DIR = path.join(__dirname, '..', '..', '..', 'definitions', 'procedures');
 
 // [id, version, compiled.hash, sha256 of JSON.stringify(compiled)], recorded on 2026-11-28 (again after
-// issue 15: the built-in role commune_president and the resolved endOnNonWorkingDay of clocks and timeouts).
+// issue 15: the built-in role commune_president, the resolved endOnNonWorkingDay of clocks and timeouts, the seven procedures).
 const RECORDED: [string, number, string, string][] = [
-  ['acces-information', 1, 'd9ec8001a71eaeb6cbc0bbb665a3cfd1f5c018912a2a90dd78a13d5d6e42c12e', 'd7352727038586d2baadb52bbe2d4615cc2ba4ffdcce53d3e7ae25a0ac2d905b'],
-  ['certificat-residence', 1, '8b1aee1b0403a292883b450c693dc6cbd298c2c5e2759e62c390149ea3eb27fb', 'e005f2b26ae42b10110ca664d5d37c0f94685b1af892153ca4781fe8090980ce'],
-  ['permis-construire', 1, '687b85d7f2c5a6150a7cc3117b51abd8714b0dbd6513db581cce619dbbce94f2', 'ee9ed19fb68648bcf6d80ce4b23089f5a7a0db7351bd9a9aa11bbe246764436a'],
-  ['permis-habiter', 1, '51e0a155ba1d1cac3bc57df4bed23e07ceb0c29be98327d4c0ad6b24d2f4b267', 'c3728511de236c9ea6318dd1f6ea1d59870bf9eb8e31409e92e448eba9ac16d8'],
-  ['reclamation', 1, '5b61d206dd6ae2e3f24316e1c58bbca5a1514e2e71b17dc0c4c0809af190b057', 'fb8445a85345448cf9ac1a0026bbdb2401efaba887ec96b372f86f5c1e43c995'],
+  ['acces-information', 2, 'c1b93772d3c0dfb7823edff67b124c0a4cc4b564d9fc226bedde7c30fee6b380', '74bf4660d93810c5f07d4de324a075dc9a5b6e0408038f0936fc536c9a148024'],
+  ['bureau-ordre', 1, '910ef52453788c3d38876dc464161705d501e3468ff1b56b90f60e2b1cd0cb74', 'bc9ef797c1ab069c3d06f06535470d96e104e96cab53e7122e5cb985dc0daedf'],
+  ['controle-legalite', 1, 'a409127fce65fc1985860326f3b2ead7a137f12f3a495f6f1a7261fb25b8e0b8', '78075a842db90b052d4c320100db4230af5268d08c49c07a5f444e057a970042'],
+  ['legalisation-signature', 1, '3553c472cd00ddd80a208982def9eda42fc78d5df248ffaaeb13d8ee459d54cd', '0803be05a594924072aaa9fb58e538edeb235be5358d47b037330f76995fbd32'],
+  ['permis-construire', 2, 'ce368ad14dbde6e9778f71b7dacdcf21f398323ba55f7d0a6127240c4027dcb3', '7e6b0acaad35f80c62249a0b5bf4ac855c370f00f3309bcf3977e143f4b0e227'],
+  ['permis-habiter', 2, 'ad3b463e8a407506e2650791d268a2bc4b922fd7c41999edd78524f2ea28572d', '2d1bf079c3873547a066506081ceee8ebc790b42f0f8328a7a72241e967d8de9'],
+  ['reclamation', 2, '01803897f37726cd0118342adaaf21cb28ade0cdfa5422816f24f7f864eb8192', 'cb50803d48ed4cae42f5ff11d7bcb963ba67eb916fb33643d8d585aedd0847fb'],
 ];
 
 describe('compiled output of the shipped procedures', () => {

@@ -95,7 +95,7 @@ describe('diagram geometry', () => {
     expect(Math.round(title(fr).x)).toBe(40);
     expect(Math.round(title(ar).x + title(ar).width)).toBe(ar.width - 40);
     // The start dot sits before the initial state in reading order: left in French, right in Arabic.
-    const initial = (g: DiagramGeometry): Rect => g.boxes.find((b) => b.id === 'received') as Rect;
+    const initial = (g: DiagramGeometry): Rect => g.boxes.find((b) => b.id === 'intake') as Rect;
     expect(fr.start?.cx).toBeLessThan(initial(fr).x);
     expect(ar.start?.cx).toBeGreaterThan(initial(ar).x + initial(ar).w);
     const svg = diagramSvg(procedureGraph(procedure, 'ar'));

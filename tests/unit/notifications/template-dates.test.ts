@@ -22,7 +22,8 @@ import { createRenderer } from '../../../activities/notifications/render';
 import type { NotificationEvent } from '../../../definitions/schema';
 import { actionVars, messagesFor, notifyRequest } from '../../../workflows/case-notifications';
 import type { CaseState, ClockRuntime } from '../../../workflows/case-state';
-import { caseInput, shippedProcedure } from '../../support/procedures';
+import type { CaseInput } from '../../../workflows/messages';
+import { caseInput, escalatingAccessProcedure, shippedProcedure } from '../../support/procedures';
 
 const renderer = createRenderer();
 const procedure = shippedProcedure('permis-construire');
@@ -50,10 +51,10 @@ function state(over: Partial<CaseState> & { clock?: Partial<ClockRuntime> }): Ca
 }
 
 /** Renders every message the procedure sends on `event` in state `s`, in French, as text. */
-function texts(s: CaseState, event: NotificationEvent, extra: Record<string, unknown> = {}): Record<string, string> {
+function texts(s: CaseState, event: NotificationEvent, extra: Record<string, unknown> = {}, on: CaseInput = input): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const message of messagesFor(input, s, event)) {
-    const request = notifyRequest(input, s, message, extra);
+  for (const message of messagesFor(on, s, event)) {
+    const request = notifyRequest(on, s, message, extra);
     out[message.template] = renderer.render(message.template, 'fr', buildContext(request, { name: 'Amina' })).text;
   }
   return out;
@@ -87,16 +88,20 @@ describe('the date each template states', () => {
     const waiting = state({ state: 'awaiting_documents', task: undefined, waitingUntil: ANSWER_BY, clock: { status: 'suspended' } });
     const text = texts(waiting, 'information_requested')['information-requested'] as string;
     expect(text).toContain(`Merci de répondre au plus tard le ${FR(ANSWER_BY)}.`);
-    expect(text).toContain("Le délai de l'administration (Délai d'instruction) est suspendu");
+    expect(text).toContain("Le délai de l'administration (Délai de décision) est suspendu");
     expect(text).not.toContain(FR(DECISION_DUE.dueAt));
   });
 
   it('should give an escalation the due date of the clock that expired', () => {
+    // The building permit decides on silence; a procedure whose clock escalates: acces-information v1.
+    const escalating = caseInput(escalatingAccessProcedure());
     const escalated = state({
-      clock: { status: 'expired', expiredAt: '2027-04-23T00:00:00Z' },
-      escalation: { step: 0, level: 'province', unit: '01.511', at: '2027-04-23T00:00:00Z', clock: 'decision' },
+      state: 'review',
+      clocks: { answer: { status: 'expired', extensions: 0, reminders: [], ...DECISION_DUE, expiredAt: '2027-04-23T00:00:00Z' } },
+      task: { state: 'review', role: 'information_officer', level: 'unit', unit: escalating.unit.code, openedAt: '2027-02-22T09:00:00Z' },
+      escalation: { step: 0, level: 'province', unit: '01.511', at: '2027-04-23T00:00:00Z', clock: 'answer' },
     });
-    expect(texts(escalated, 'escalated', { clock: 'decision' }).escalation).toContain(`est dépassé depuis le ${FR(DECISION_DUE.dueAt)}`);
+    expect(texts(escalated, 'escalated', { clock: 'answer' }, escalating).escalation).toContain(`est dépassé depuis le ${FR(DECISION_DUE.dueAt)}`);
   });
 
   it('should give a tacit approval the due date of the clock whose expiry decided', () => {
@@ -124,7 +129,7 @@ describe('what a decision says', () => {
     const fr = renderer.render('decision', 'fr', buildContext(request, { name: 'Amina' })).text;
     const ar = renderer.render('decision', 'ar', buildContext(request, { name: 'أمينة' })).text;
     expect(fr).toContain("Motif du refus : Exception de l'article 7");
-    expect(ar).toContain('سبب الرفض: استثناء المادة 7');
+    expect(ar).toContain('سبب الرفض: أحد الاستثناءات المنصوص عليها في المادة 7');
   });
 
   it('should leave out inputs the action does not declare, and empty ones', () => {

@@ -71,13 +71,13 @@ describe('notification templates', () => {
       expect(ar).toContain('طلب الحصول على المعلومات');
       expect(ar).toContain('جماعة الرباط حسان');
       expect(ar).toContain('تاريخ الإيداع:</strong> 15 يونيو 2026 في 15:40');
-      expect(ar).toContain('الأجل القانوني للرد:</strong> 13 يوليوز 2026');
+      expect(ar).toContain('آخر أجل للرد:</strong> 13 يوليوز 2026');
       // ar-MA spells July the Moroccan way (يوليوز). The recipient's language comes first: leftmost in French, rightmost (first cell) in Arabic.
       expect(out.html.indexOf(`lang="${lang}" style="width:50%`)).toBeLessThan(
         out.html.indexOf(`lang="${lang === 'fr' ? 'ar' : 'fr'}" style="width:50%`),
       );
       expect(out.text).toContain('Date limite légale de réponse : 13 juillet 2026');
-      expect(out.text).toContain('الأجل القانوني للرد: 13 يوليوز 2026');
+      expect(out.text).toContain('آخر أجل للرد: 13 يوليوز 2026');
     });
 
     it('should date the deposit in Casablanca time, not the server time zone', () => {

@@ -1,8 +1,10 @@
 /**
- * reclamation (decree 2-17-265): a reasoned answer within 60 calendar days, redirection to the
- * competent body, and escalation province, region, DGCT every 15 days when nobody answers.
+ * reclamation v2 (decree 2-17-265): a complaint gets a reasoned answer within 60 calendar days,
+ * redirection to the competent body, and escalation province, region, DGCT every 15 days when
+ * nobody answers; an observation or a suggestion is studied with no clock and never escalates.
  */
 import { localDateOf } from '../../../definitions/local-time';
+import { RejectionType, type Actor, type CaseUnit } from '../../../workflows/messages';
 import { casablanca } from '../../support/time';
 import { agent, applicant, clockOf, shippedHarness, supervisorOf } from './harness';
 
@@ -71,5 +73,55 @@ describe('reclamation', () => {
     const answered = await h.act(handle, { action: 'answer', actor: dgct, input: { answer: 'Réponse de la DGCT' } });
     expect(answered).toEqual(expect.objectContaining({ state: 'answered', status: 'closed' }));
     await handle.result();
+  });
+
+  it("should escalate a complaint filed at an arrondissement to the governor's services of its prefecture, not to another province", async () => {
+    // Tanger-Médina, an arrondissement of the commune of Tanger, in the prefecture of Tanger-Assilah.
+    const arrondissement: CaseUnit = { code: '01.511.01.11', name: { fr: 'Tanger-Médina', ar: 'طنجة المدينة' }, commune: '01.511.01.01', province: '01.511', region: '01', ministry: 'DGCT' };
+    const handle = await h.file(casablanca('2027-04-05', 10), DATA, arrondissement);
+    expect((await h.view(handle)).tasks).toEqual([expect.objectContaining({ role: 'complaints_officer', unit: '01.511.01.11' })]);
+    await h.skipTo(casablanca('2027-06-05', 9));
+    const late = await h.view(handle);
+    expect(late.escalation).toEqual(expect.objectContaining({ level: 'province', unit: '01.511', clock: 'answer' }));
+    const [escalated] = await h.notified('escalated');
+    expect(escalated).toEqual(expect.objectContaining({ to: ['supervisors'], unit: expect.objectContaining({ code: '01.511.01.11', commune: '01.511.01.01' }) }));
+    expect(escalated?.vars.escalation).toEqual(expect.objectContaining({ level: 'province', unit: '01.511' }));
+
+    const governorServices: Actor = { id: 'dcl-tanger', roles: ['supervisor', 'governor_services'], unit: '01.511' };
+    for (const outsider of [{ ...governorServices, id: 'dcl-alhaouz', unit: '07.041' }, { ...governorServices, id: 'commune', unit: '01.511.01.01' }]) {
+      expect([outsider.id, (await h.rejection(handle, { action: 'escalation.take_over', actor: outsider })).type]).toEqual([outsider.id, RejectionType.forbidden]);
+    }
+    await h.act(handle, { action: 'escalation.take_over', actor: governorServices, comment: 'Les services du gouverneur répondent' });
+    const answered = await h.act(handle, { action: 'answer', actor: governorServices, input: { answer: "L'éclairage sera rétabli." } });
+    expect(answered).toEqual(expect.objectContaining({ state: 'answered', outcome: 'answered', status: 'closed' }));
+    await handle.result();
+  });
+
+  it.each(['observation', 'suggestion'])('should study an %s without a deadline: no clock, no escalation', async (kind) => {
+    const handle = await h.file(casablanca('2027-04-05', 10), { ...DATA, kind });
+    const filed = await h.view(handle);
+    expect(filed.state).toBe('study');
+    expect(filed.tasks).toEqual([expect.objectContaining({ role: 'complaints_officer', state: 'study' })]);
+    expect(filed.clocks.map((c) => c.status)).toEqual(['pending']);
+    expect(h.recorded.services.map((s) => s.service)).toEqual(['flag:kind=reclamation']);
+    // Well past 60 days and every escalation interval: still studied, never escalated.
+    await h.skipTo(casablanca('2027-08-02', 10));
+    const later = await h.view(handle);
+    expect(later).toEqual(expect.objectContaining({ state: 'study', status: 'open' }));
+    expect(later.escalation).toBeUndefined();
+    expect((await h.rejection(handle, { action: 'take_into_account', actor: officer, input: {} })).message).toBe('action "take_into_account": follow_up is required');
+    const closed = await h.act(handle, { action: 'take_into_account', actor: officer, input: { follow_up: 'Transmise au service des espaces verts' } });
+    expect(closed).toEqual(expect.objectContaining({ state: 'taken_into_account', outcome: 'closed', status: 'closed' }));
+    await handle.result();
+  });
+
+  it('should start the 60 days when an observation is requalified as a complaint', async () => {
+    const handle = await h.file(casablanca('2027-04-05', 10), { ...DATA, kind: 'observation' });
+    await h.skipTo(casablanca('2027-04-07', 10));
+    const complaint = await h.act(handle, { action: 'requalify_as_complaint', actor: officer, comment: 'Un préjudice est invoqué' });
+    // Requalified Wednesday 7 April: 60 calendar days end with Sunday 6 June.
+    expect(complaint.state).toBe('review');
+    expect(clockOf(complaint, 'answer')).toEqual(expect.objectContaining({ status: 'running', dueDate: '2027-06-06' }));
+    await handle.terminate('test over');
   });
 });
