@@ -13,7 +13,7 @@
  * the same transaction) carry an HMAC (`journal-keys.ts`): `journal-verify.ts` then detects an
  * edit even when the chain was recomputed, and the deletion of the last entries.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { canonicalJson } from '../definitions/compile';
 import type { JournalEntry } from '../workflows/messages';
@@ -57,7 +57,7 @@ export function entryHash(prevHash: string, caseId: string, entry: JournalEntry)
 
 /**
  * Entry formats. 1: hashed over every field (rows written before migration 100). 2: `reason` and
- * `data`, which may hold personal data, are hashed apart with a random salt and only that digest is
+ * `data`, which may hold personal data, are hashed apart with a salt (`personalSalt`) and only that digest is
  * chained, so retention can erase them (and the salt) and the chain still verifies.
  */
 export const JournalFormat = { whole: 1, personalApart: 2 } as const;
@@ -77,9 +77,16 @@ export function personalDigest(salt: string, personal: PersonalFields): string {
   return createHash('sha256').update(salt).update(canonicalJson({ reason: personal.reason, data: personal.data })).digest('hex');
 }
 
-/** A fresh salt for an entry's personal digest. */
-export function personalSalt(): string {
-  return randomBytes(16).toString('hex');
+/**
+ * The salt of an entry's personal digest. Deterministic, so a re-delivered or reordered projection
+ * chains the same hashes: keyed by the journal key (unguessable without it); without a key
+ * (development) derived from the entry itself, so an erased short answer's digest could be guessed:
+ * one more reason production sets MASAR_JOURNAL_KEY.
+ */
+export function personalSalt(caseId: string, entry: JournalEntry, key?: JournalKey): string {
+  const label = `masar-journal-salt\n${caseId}\n${entry.sequence}`;
+  if (key) return createHmac('sha256', key.secret).update(label).digest('hex').slice(0, 32);
+  return createHash('sha256').update(label).update(canonicalEntry(caseId, entry)).digest('hex').slice(0, 32);
 }
 
 /** The hash of a format 2 entry: its fields but `reason` and `data`, and their digest. */
@@ -176,7 +183,7 @@ export async function appendJournal(client: PoolClient, caseId: string, entries:
     if (row.sequence <= sequence) continue; // already chained: a re-delivery
     if (row.sequence !== sequence + 1) break; // a gap: wait for the missing projection
     const entry = row.entry;
-    const salt = personalSalt();
+    const salt = personalSalt(caseId, entry, key);
     const digest = personalDigest(salt, { reason: entry.reason ?? null, data: entry.data ?? null });
     let hash = entryHashApart(prevHash, caseId, entry, digest);
     const inserted = await client.query(
