@@ -12,6 +12,8 @@ import { failPermanentlyWhenHopeless } from './failures';
 import type { DocumentIssuer } from '../documents/issue';
 import { createNotificationActivities, type Channel, type NotificationLog, type PrivacyNotice, type RecipientDirectory } from './notifications';
 import { createProjectionActivities } from './projection';
+import { createRetentionActivities } from './retention';
+import type { DocumentStore } from '../documents/store';
 import { createServiceActivities, type Service } from './services';
 import type { MasarActivities, WorkerActivities } from './types';
 
@@ -35,6 +37,8 @@ export interface ActivityDeps {
   documents?: DocumentIssuer;
   /** The processing notice receipts carry (law 09-08). @default DEFAULT_PRIVACY_NOTICE */
   privacy?: PrivacyNotice;
+  /** The retention job's document store and default period; with `client`, registers its activities. */
+  retention?: { store: DocumentStore; defaultPeriod: string };
 }
 
 export function createActivities(deps: ActivityDeps & { client: Client }): WorkerActivities;
@@ -60,5 +64,8 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
     ...createAttentionActivities({ db: deps.db }),
     ...createServiceActivities({ services: deps.services ?? {} }),
     ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client }) : {}),
+    ...(deps.client && deps.retention
+      ? createRetentionActivities({ db: deps.db, client: deps.client, ...deps.retention, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) })
+      : {}),
   };
 }

@@ -35,7 +35,7 @@ export interface NotifyInput {
 
 export interface NotifyResult {
   /** Outbox ids, one per recipient resolved. */
-  messages: { id: string; recipient: string; status: 'sent' | 'queued' | 'failed' }[];
+  messages: { id: string; recipient: string; status: 'sent' | 'queued' | 'failed' | 'erased' }[];
   /** Recipients resolved but not written to (no e-mail address), for the journal. */
   skipped?: { recipient: string; reason: string }[];
   /**
@@ -141,5 +141,12 @@ export interface CalendarActivities {
   }>;
 }
 
-/** Everything a Masar worker registers. */
-export type WorkerActivities = MasarActivities & CalendarActivities;
+/** The activities of the `retentionSweep` workflow (`activities/retention.ts`). */
+export interface RetentionActivities {
+  findCasesPastRetention(input: { asOf: string; limit: number }): Promise<{ caseId: string; reference: string; closedAt: string; retention: string; dueAt: string }[]>;
+  eraseCasePersonalData(input: { caseId: string; retention: string }): Promise<{ erasedNow: boolean; documents: number; issuedDocuments: number; messages: number; journalEntries: number }>;
+  deleteCaseHistory(input: { caseId: string }): Promise<{ outcome: 'deleted' | 'absent' | 'running'; runs: number }>;
+}
+
+/** Everything a Masar worker registers (retention's when it has a document store to erase from). */
+export type WorkerActivities = MasarActivities & CalendarActivities & Partial<RetentionActivities>;

@@ -387,6 +387,7 @@ export function openApiDocument(): Json {
             caseId: { type: 'string' }, sequence: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, actor: { type: 'object' },
             kind: { type: 'string' }, fromState: { type: 'string' }, toState: { type: 'string' }, reason: { type: 'string' },
             data: { type: 'object' }, prevHash: { type: 'string' }, hash: { type: 'string' },
+            erasedAt: { type: 'string', format: 'date-time', description: 'Retention erased this entry\'s reason and data (docs/retention.md); the chain still verifies.' },
           },
         },
         JournalReport: {
@@ -405,7 +406,7 @@ export function openApiDocument(): Json {
                   caseId: { type: 'string' },
                   entries: { type: 'integer' },
                   brokenAt: { type: 'integer', description: 'Sequence of the first entry that does not hold' },
-                  problem: { type: 'string', enum: ['missing', 'unlinked', 'edited', 'rechained', 'unsigned', 'unknown-key', 'truncated', 'beyond-checkpoint', 'no-checkpoint', 'checkpoint'] },
+                  problem: { type: 'string', enum: ['missing', 'unlinked', 'edited', 'rechained', 'unsigned', 'unknown-key', 'truncated', 'beyond-checkpoint', 'no-checkpoint', 'checkpoint', 'unrecorded-erasure'] },
                   reason: { type: 'string' },
                 },
               },

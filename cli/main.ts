@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Command> = {
   simulate: () => require('./commands/simulate').simulateCommand,
   calendar: () => require('./commands/calendar').calendarCommand,
   documents: () => require('./commands/documents').documentsCommand,
+  retention: () => require('./commands/retention').retentionCommand,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

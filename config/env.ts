@@ -164,6 +164,35 @@ export const ApiEnv = {
   ...OidcEnv,
 };
 
+/** A retention period, as definitions/schema.ts RetentionPeriod reads it. */
+export const RETENTION_PERIOD = /^P(?!$)(\d{1,4}Y)?(\d{1,4}M)?(\d{1,4}W)?(\d{1,5}D)?$/;
+
+/**
+ * Retention (law 09-08 art. 3; docs/retention.md): how long applicants' personal data is kept after
+ * a case closes when its procedure declares no period, and when the job that erases it runs. The
+ * figures are parameters for the controller to set with its archives' retention schedule (law
+ * 69-99), not values the law fixes.
+ */
+export const RetentionEnv = {
+  /**
+   * ISO 8601 period after closure (P5Y, P18M, P90D): the syntax of a definition's `retention.after`
+   * (definitions/schema.ts RetentionPeriod; config/ may not import definitions/, a test keeps both equal).
+   */
+  MASAR_RETENTION_DEFAULT: z
+    .string()
+    .regex(RETENTION_PERIOD, 'must be an ISO 8601 period in years, months, weeks or days (P5Y, P18M, P90D)')
+    .default('P5Y'),
+  /** When the retention schedule runs (cron, five fields, UTC): by default each night at 02:30. */
+  MASAR_RETENTION_CRON: z
+    .string()
+    .regex(/^\s*\S+(\s+\S+){4}\s*$/, 'must be a cron expression of five fields, e.g. "30 2 * * *" (each night at 02:30 UTC)')
+    .default('30 2 * * *'),
+  /** Whether the worker creates (or updates) the retention schedule at start; false: operators run `masar retention run`. */
+  MASAR_RETENTION_SCHEDULE: flag.default(true),
+  /** Cases erased per run of the job at most (the next run takes the rest). */
+  MASAR_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
+};
+
 /** The worker's own part. */
 export const WorkerEnv = {
   /** Prebuilt workflow bundle (`npm run build:workflows`); bundles from source when absent. */
@@ -191,8 +220,9 @@ export const WorkerEnv = {
   ...JournalKeyEnv,
   /** The seal of the receipts and decisions attached to messages. */
   ...SealEnv,
-  /** Where the sealed receipts and decisions are kept: the API's document store. */
+  /** Where the sealed receipts and decisions are kept, and whence the retention job deletes: the API's document store. */
   ...DocumentStoreEnv,
+  ...RetentionEnv,
 };
 
 /** `npm start`'s own part: where it keeps data and the ports of what it starts itself. */
@@ -304,3 +334,8 @@ export const loadWorkerConfig = (env: Env): WorkerConfig => load('worker', Worke
 export const loadStartConfig = (env: Env): StartConfig => load('start', StartConfig, env, [temporalPairs, sealPair]);
 /** The Temporal part alone, for the CLI commands that reach running cases. */
 export const loadTemporalConfig = (env: Env): TemporalConfig => load('Temporal', TemporalConfig, env, [temporalPairs]);
+
+/** `masar retention run`: the read model, Temporal (histories to delete), the document store, the journal key. */
+export const RetentionConfig = z.object({ ...DatabaseEnv, ...TemporalEnv, ...DocumentsEnv, ...RetentionEnv, ...JournalKeyEnv });
+export type RetentionConfig = z.infer<typeof RetentionConfig>;
+export const loadRetentionConfig = (env: Env): RetentionConfig => load('retention', RetentionConfig, env, [temporalPairs, s3Credentials]);

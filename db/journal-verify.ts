@@ -10,7 +10,8 @@
  * `checkJournal` is pure (rows in, verdict out); `verifyJournal` and `verifyJournals` read the rows.
  * The journal's rows are the evidence, so nothing here trusts `cases` or the workflow.
  */
-import { entryHash, GENESIS_HASH, toRow, type DbJournalRow } from './journal';
+import { entryHash, entryHashApart, GENESIS_HASH, JournalFormat, personalDigest, toRow, type DbJournalRow } from './journal';
+import { erasureRecordOf, residueDigest, type ErasureRecord } from './journal-erasure';
 import { checkpointMac, entryMac, NO_JOURNAL_KEYS, sameMac, type JournalKeyring } from './journal-keys';
 import type { Db } from './pool';
 
@@ -36,6 +37,8 @@ export const JournalProblem = {
   noCheckpoint: 'no-checkpoint',
   /** The checkpoint does not match the entry it points at, or its signature does not hold. */
   checkpoint: 'checkpoint',
+  /** An entry's personal fields are gone but no later erasure entry records retention erasing them. */
+  unrecordedErasure: 'unrecorded-erasure',
 } as const;
 export type JournalProblem = (typeof JournalProblem)[keyof typeof JournalProblem];
 
@@ -69,6 +72,35 @@ function checkSignature(keyring: JournalKeyring, keyId: string | null, mac: stri
   return { ok: true };
 }
 
+type Content = { ok: true; hash: string } | { ok: false; problem: JournalProblem; reason: string };
+
+/**
+ * The hash a row's content gives, by its format. An erased row's personal fields are gone: format 2
+ * chains their digest, still there; format 1 chained the fields themselves, so its stored hash is
+ * taken as given and its remaining fields are checked against the digest the erasure entry recorded
+ * (signed and chained after it). Either way the erasure must be on record after the entry.
+ */
+function contentHash(prevHash: string, caseId: string, r: DbJournalRow, erasure: ErasureRecord | undefined): Content {
+  const edited: Content = { ok: false, problem: JournalProblem.edited, reason: `entry ${r.sequence}'s content does not match its hash (the entry was edited)` };
+  if (r.erased_at) {
+    if (!erasure || erasure.sequence <= r.sequence) {
+      return { ok: false, problem: JournalProblem.unrecordedErasure, reason: `entry ${r.sequence}'s reason and data are erased but no later "retention.erased" entry records it (fields deleted outside retention)` };
+    }
+    if ((r.format ?? JournalFormat.whole) === JournalFormat.whole) {
+      return erasure.residues[String(r.sequence)] === residueDigest(caseId, r) ? { ok: true, hash: r.hash } : edited;
+    }
+  }
+  const row = toRow(r);
+  if ((r.format ?? JournalFormat.whole) === JournalFormat.whole) {
+    const hash = entryHash(prevHash, caseId, row);
+    return hash === r.hash ? { ok: true, hash } : edited;
+  }
+  if (!r.personal_digest) return edited;
+  if (!r.erased_at && personalDigest(r.personal_salt ?? '', { reason: r.reason, data: r.data }) !== r.personal_digest) return edited;
+  const hash = entryHashApart(prevHash, caseId, row, r.personal_digest);
+  return hash === r.hash ? { ok: true, hash } : edited;
+}
+
 /**
  * The verdict on one case's journal rows (in sequence order) and checkpoint: the first entry that
  * does not hold, and why.
@@ -85,6 +117,7 @@ export function checkJournal(
   const broken = (brokenAt: number, problem: JournalProblem, reason: string): JournalVerdict => ({ caseId, ok: false, entries, brokenAt, problem, reason });
   let prevHash = GENESIS_HASH;
   let expected = 1;
+  const erasure = erasureRecordOf(rows);
   for (const r of rows) {
     const row = toRow(r);
     if (row.sequence !== expected) {
@@ -94,10 +127,9 @@ export function checkJournal(
     if (row.prevHash !== prevHash) {
       return broken(row.sequence, JournalProblem.unlinked, `entry ${row.sequence}'s prev_hash is not the hash of entry ${row.sequence - 1} (an entry was replaced or inserted)`);
     }
-    const hash = entryHash(prevHash, caseId, row);
-    if (hash !== row.hash) {
-      return broken(row.sequence, JournalProblem.edited, `entry ${row.sequence}'s content does not match its hash (the entry was edited)`);
-    }
+    const content = contentHash(prevHash, caseId, r, erasure);
+    if (!content.ok) return broken(row.sequence, content.problem, content.reason);
+    const hash = content.hash;
     const signature = checkSignature(keyring, r.key_id, r.mac, (secret) => entryMac(secret, caseId, row.sequence, hash), `entry ${row.sequence}`);
     if (!signature.ok) return broken(row.sequence, signature.problem, signature.reason);
     prevHash = hash;

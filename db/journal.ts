@@ -1,7 +1,9 @@
 /**
  * The journal of a case: append-only rows chained by hash, so an edited or deleted row is
  * detectable long after the fact. `hash = sha256(prev_hash || canonical entry)`; the first entry's
- * `prev_hash` is `GENESIS_HASH`.
+ * `prev_hash` is `GENESIS_HASH`. Since migration 100 the canonical entry holds a salted digest of
+ * the personal fields (`reason`, `data`) instead of the fields (`JournalFormat`), so retention can
+ * erase them and the chain still verifies (`journal-erasure.ts`).
  *
  * Appending is idempotent by (case id, sequence) and tolerates out-of-order delivery: entries that
  * arrive ahead of a gap wait in `journal_pending` and are chained once the gap fills, so the
@@ -11,7 +13,7 @@
  * the same transaction) carry an HMAC (`journal-keys.ts`): `journal-verify.ts` then detects an
  * edit even when the chain was recomputed, and the deletion of the last entries.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { canonicalJson } from '../definitions/compile';
 import type { JournalEntry } from '../workflows/messages';
@@ -26,6 +28,8 @@ export interface JournalRow extends JournalEntry {
   caseId: string;
   prevHash: string;
   hash: string;
+  /** Retention erased this entry's reason and data (personal data) at this instant. */
+  erasedAt?: string;
 }
 
 /**
@@ -46,8 +50,59 @@ export function canonicalEntry(caseId: string, entry: JournalEntry): string {
   });
 }
 
+/** The hash of a format 1 entry: chained over every field, personal ones included. */
 export function entryHash(prevHash: string, caseId: string, entry: JournalEntry): string {
   return createHash('sha256').update(prevHash).update(canonicalEntry(caseId, entry)).digest('hex');
+}
+
+/**
+ * Entry formats. 1: hashed over every field (rows written before migration 100). 2: `reason` and
+ * `data`, which may hold personal data, are hashed apart with a salt (`personalSalt`) and only that digest is
+ * chained, so retention can erase them (and the salt) and the chain still verifies.
+ */
+export const JournalFormat = { whole: 1, personalApart: 2 } as const;
+export type JournalFormat = (typeof JournalFormat)[keyof typeof JournalFormat];
+
+/** The fields of an entry that retention erases. */
+export interface PersonalFields {
+  reason: string | null;
+  data: Record<string, unknown> | null;
+}
+
+/**
+ * Digest of an entry's personal fields under its salt. The salt makes the digest of a short answer
+ * ("oui") impossible to guess once the salt is erased with the fields.
+ */
+export function personalDigest(salt: string, personal: PersonalFields): string {
+  return createHash('sha256').update(salt).update(canonicalJson({ reason: personal.reason, data: personal.data })).digest('hex');
+}
+
+/**
+ * The salt of an entry's personal digest. Deterministic, so a re-delivered or reordered projection
+ * chains the same hashes: keyed by the journal key (unguessable without it); without a key
+ * (development) derived from the entry itself, so an erased short answer's digest could be guessed:
+ * one more reason production sets MASAR_JOURNAL_KEY.
+ */
+export function personalSalt(caseId: string, entry: JournalEntry, key?: JournalKey): string {
+  const label = `masar-journal-salt\n${caseId}\n${entry.sequence}`;
+  if (key) return createHmac('sha256', key.secret).update(label).digest('hex').slice(0, 32);
+  return createHash('sha256').update(label).update(canonicalEntry(caseId, entry)).digest('hex').slice(0, 32);
+}
+
+/** The hash of a format 2 entry: its fields but `reason` and `data`, and their digest. */
+export function entryHashApart(prevHash: string, caseId: string, entry: Omit<JournalEntry, 'reason' | 'data'>, digest: string): string {
+  const canonical = canonicalJson({
+    format: JournalFormat.personalApart,
+    caseId,
+    sequence: entry.sequence,
+    at: new Date(entry.at).toISOString(),
+    actor: entry.actor,
+    kind: entry.kind,
+    fromState: entry.fromState ?? null,
+    toState: entry.toState ?? null,
+    personal: digest,
+  });
+  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }
 
 /** A journal row as stored (also read by `journal-verify.ts`). */
@@ -65,6 +120,12 @@ export interface DbJournalRow {
   hash: string;
   key_id: string | null;
   mac: string | null;
+  /** Absent on rows read before migration 100 ran (tests forging rows): format 1. */
+  format?: JournalFormat;
+  personal_salt?: string | null;
+  personal_digest?: string | null;
+  /** When retention erased `reason` and `data`. */
+  erased_at?: Date | null;
 }
 
 export function toRow(r: DbJournalRow): JournalRow {
@@ -80,6 +141,7 @@ export function toRow(r: DbJournalRow): JournalRow {
     ...(r.data !== null ? { data: r.data } : {}),
     prevHash: r.prev_hash,
     hash: r.hash,
+    ...(r.erased_at ? { erasedAt: r.erased_at.toISOString() } : {}),
   };
 }
 
@@ -121,10 +183,13 @@ export async function appendJournal(client: PoolClient, caseId: string, entries:
     if (row.sequence <= sequence) continue; // already chained: a re-delivery
     if (row.sequence !== sequence + 1) break; // a gap: wait for the missing projection
     const entry = row.entry;
-    const hash = entryHash(prevHash, caseId, entry);
-    await client.query(
-      `INSERT INTO journal (case_id, sequence, at, actor, kind, from_state, to_state, reason, data, prev_hash, hash, key_id, mac)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+    const salt = personalSalt(caseId, entry, key);
+    const digest = personalDigest(salt, { reason: entry.reason ?? null, data: entry.data ?? null });
+    let hash = entryHashApart(prevHash, caseId, entry, digest);
+    const inserted = await client.query(
+      `INSERT INTO journal (case_id, sequence, at, actor, kind, from_state, to_state, reason, data, prev_hash, hash, key_id, mac,
+         format, personal_salt, personal_digest)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT DO NOTHING`,
       [
         caseId,
@@ -140,8 +205,17 @@ export async function appendJournal(client: PoolClient, caseId: string, entries:
         hash,
         key?.id ?? null,
         key ? entryMac(key.secret, caseId, entry.sequence, hash) : null,
+        JournalFormat.personalApart,
+        salt,
+        digest,
       ],
     );
+    if (inserted.rowCount === 0) {
+      // Written meanwhile (the lock makes this unexpected): chain on from what is stored, since the
+      // salt, hence the hash, differs from one write to the next.
+      const stored = await client.query<{ hash: string }>('SELECT hash FROM journal WHERE case_id = $1 AND sequence = $2', [caseId, row.sequence]);
+      hash = stored.rows[0]?.hash ?? hash;
+    }
     sequence = row.sequence;
     prevHash = hash;
   }

@@ -12,6 +12,8 @@ export const OutboxStatus = {
   queued: 'queued',
   sent: 'sent',
   failed: 'failed',
+  /** Never sent, and retention erased its address and body: never sent now (db/retention.ts). */
+  erased: 'erased',
 } as const;
 export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];
 
@@ -138,7 +140,7 @@ export async function getOutboxMessage(db: Db, id: string): Promise<OutboxMessag
 
 export async function listPendingIds(db: Db, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM notification_outbox WHERE status <> 'sent' ORDER BY created_at, id LIMIT $1`,
+    `SELECT id FROM notification_outbox WHERE status IN ('queued', 'failed') ORDER BY created_at, id LIMIT $1`,
     [limit],
   );
   return rows.map((r) => r.id);

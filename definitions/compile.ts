@@ -146,6 +146,8 @@ export function compileProcedure(procedure: Procedure): CompiledProcedure {
     ),
     ...(procedure.escalation ? { escalation: procedure.escalation } : {}),
     notifications: procedure.notifications,
+    // Only when declared: procedures without it keep the hash they had.
+    ...(procedure.retention ? { retention: procedure.retention } : {}),
     ...(procedure.catalogue ? { catalogue: procedure.catalogue } : {}),
     ...(procedure.registration ? { registration: procedure.registration } : {}),
     templates: procedure.templates,

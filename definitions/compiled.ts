@@ -15,6 +15,7 @@ import type {
   Level,
   NotificationRule,
   Outcome,
+  Retention,
   Registration,
   TemplateSource,
 } from './schema';
@@ -163,6 +164,8 @@ export interface CompiledProcedure {
   clocks: Record<string, CompiledClock>;
   escalation?: Escalation;
   notifications: NotificationRule[];
+  /** How long personal data is kept after closure, and why; absent: the configured default. */
+  retention?: Retention;
   /** Absent when the definition declares none (procedures published before the catalogue). */
   catalogue?: Catalogue;
   /** Absent unless cases get a registration number at filing. */

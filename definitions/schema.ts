@@ -399,6 +399,25 @@ export const LegalBasis = z.strictObject({
   note: z.string().optional(),
 });
 
+/**
+ * A retention period: ISO 8601 in calendar years, months, weeks or days (`P5Y`, `P18M`, `P90D`),
+ * counted from the case's closure. PostgreSQL reads the same text as an interval.
+ */
+export const RetentionPeriod = z
+  .string()
+  .regex(/^P(?!$)(\d{1,4}Y)?(\d{1,4}M)?(\d{1,4}W)?(\d{1,5}D)?$/, 'must be an ISO 8601 period in years, months, weeks or days (P5Y, P18M, P90D)');
+
+/**
+ * How long the applicant's personal data is kept after the case closes, and the text that says so
+ * (law 09-08 art. 3: no longer than the purpose needs). Without it, the configured default applies
+ * (MASAR_RETENTION_DEFAULT, docs/retention.md).
+ */
+export const Retention = z.strictObject({
+  after: RetentionPeriod,
+  basis: LegalBasis,
+});
+export type Retention = z.infer<typeof Retention>;
+
 export const Procedure = z.strictObject({
   id: z.string().regex(PROCEDURE_ID, 'must be kebab-case (a-z, 0-9, -), starting with a letter'),
   version: z.number().int().positive(),
@@ -413,6 +432,7 @@ export const Procedure = z.strictObject({
   clocks: z.record(identifier, Clock).default({}),
   escalation: Escalation.optional(),
   notifications: z.array(NotificationRule).default([]),
+  retention: Retention.optional(),
   /** Law 55-19's published entry: documents, fees, deadline (`GET /api/v1/catalogue`). */
   catalogue: Catalogue.optional(),
   /** Gapless registration numbers per unit, register and year (see `Registration`). */

@@ -60,7 +60,7 @@ const filenameOf = (doc: IssuedDocument) => `${doc.kind}-${doc.reference.replace
 
 /** Thrown when the case cannot have this document (not there, not decided): callers check first. */
 export class NotIssuable extends Error {
-  constructor(readonly reason: 'no-case' | 'no-procedure' | 'not-decided', message: string) {
+  constructor(readonly reason: 'no-case' | 'no-procedure' | 'not-decided' | 'erased', message: string) {
     super(message);
     this.name = 'NotIssuable';
   }
@@ -80,7 +80,12 @@ async function readAll(stream: Readable): Promise<Buffer> {
 async function stored(issuer: DocumentIssuer, doc: IssuedDocument): Promise<IssuedPdf> {
   const where = doc.storeKey ? `document store id ${doc.storeKey} (${issuer.store.description})` : 'issued_document_files';
   const pdf = doc.storeKey ? await readAll(await issuer.store.get(doc.storeKey)) : await legacyIssuedPdf(issuer.db, doc.code);
-  if (!pdf) throw new Error(`issued ${doc.kind} ${doc.code} of case ${doc.caseId}: its bytes are missing from ${where}`);
+  if (!pdf) {
+    // A record pointing nowhere is one the retention job erased (it prints the applicant's name);
+    // the record itself still answers verification.
+    if (!doc.storeKey) throw new NotIssuable('erased', `the ${doc.kind} of case ${doc.caseId} was erased at the end of its retention period; its record (code ${doc.code}) still answers verification`);
+    throw new Error(`issued ${doc.kind} ${doc.code} of case ${doc.caseId}: its bytes are missing from ${where}`);
+  }
   if (sha256Hex(pdf) !== doc.sha256) {
     throw new Error(`issued ${doc.kind} ${doc.code} of case ${doc.caseId}: the bytes in ${where} do not hash to the recorded sha256 ${doc.sha256}: restore them from a backup`);
   }

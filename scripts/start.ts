@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   await step(4, 'Starting the worker (bundles the workflow code: a few seconds)', async () => {
     if (!config.SMTP_URL) mkdirSync(mailDir, { recursive: true });
     // Links in messages and QR codes point at this API unless the operator says where the public reaches it.
-    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir }), logger);
+    const worker = await startWorker(loadWorkerConfig({ ...shared, MAIL_DIR: mailDir, MASAR_DOCUMENTS_DIR: process.env.MASAR_DOCUMENTS_DIR ?? path.join(dataDir, 'documents') }), logger);
     running.push({ name: 'the worker', stop: () => worker.stop() });
     worker.done.catch((err: unknown) => {
       if (stopping) return;

@@ -37,6 +37,7 @@ export async function caseDocument(deps: CaseDocumentDeps, p: Principal, caseId:
     return await issueCaseDocument(deps.documents, caseId, kind);
   } catch (err) {
     if (err instanceof NotIssuable && err.reason === 'not-decided') throw conflict('not-decided', err.message);
+    if (err instanceof NotIssuable && err.reason === 'erased') throw conflict('erased', err.message);
     throw err;
   }
 }

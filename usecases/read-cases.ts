@@ -5,7 +5,7 @@
  */
 import { listCases as listStoredCases, type CaseFilter, type CaseRecord, type CaseSort } from '../db/cases';
 import { readJournal, type JournalRow } from '../db/journal';
-import { listOutbox } from '../db/outbox';
+import { listOutbox, type OutboxStatus } from '../db/outbox';
 import { isStaff, unitScope, visibleCase, type CaseAccess } from './access';
 import { recordCaseRead, type ReadRoute } from './access-log';
 import { actionsFor, type AvailableAction } from './available-actions';
@@ -90,7 +90,8 @@ export interface CaseMessage {
   event: string;
   /** `applicant`, or the member's id for staff. */
   recipient: string;
-  status: 'queued' | 'sent' | 'failed';
+  /** `erased`: never sent, and retention erased its address and body. */
+  status: OutboxStatus;
   createdAt: string;
   sentAt?: string;
   /** Subject and address: personal data, only for those who may see it. */

@@ -19,6 +19,7 @@ import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
 import { createMasarWorker } from './create-worker';
+import { ensureRetentionSchedule } from './retention-schedule';
 
 export interface RunningWorker {
   worker: Worker;
@@ -63,7 +64,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const journalKey = journalKeyring(config).signing;
   const seal = config.MASAR_SEAL_CERT && config.MASAR_SEAL_KEY ? loadSeal(config.MASAR_SEAL_CERT, config.MASAR_SEAL_KEY) : undefined;
   if (!seal) logger.warn('MASAR_SEAL_CERT and MASAR_SEAL_KEY are not set: receipt and decision messages go without their sealed PDF');
-  const documents = seal ? { db, store: documentStoreFrom(config), seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } : undefined;
+  // One store for the sealed receipts and decisions and for the retention job's erasures.
+  const store = documentStoreFrom(config);
+  const documents = seal ? { db, store, seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } : undefined;
   if (documents) logger.info({ store: documents.store.description }, 'sealed documents go to the document store');
   if (!journalKey) logger.warn('MASAR_JOURNAL_KEY is not set: journal entries are written unsigned, so a re-hashed edit would go unnoticed (see docs/operations.md)');
   const worker = await createMasarWorker({
@@ -86,6 +89,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       },
       ...(journalKey ? { journalKey } : {}),
       ...(documents ? { documents } : {}),
+      retention: { store, defaultPeriod: config.MASAR_RETENTION_DEFAULT },
     }),
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
     extra: {
@@ -93,6 +97,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       ...(config.MASAR_WORKFLOW_THREADS !== undefined ? { workflowThreadPoolSize: config.MASAR_WORKFLOW_THREADS } : {}),
     },
   });
+  if (config.MASAR_RETENTION_SCHEDULE) {
+    // Every worker makes sure of it at start: creating is idempotent, updating applies a changed cron.
+    const did = await ensureRetentionSchedule(client, { taskQueue: config.MASAR_TASK_QUEUE, cron: config.MASAR_RETENTION_CRON, limit: config.MASAR_RETENTION_BATCH });
+    logger.info({ schedule: 'masar-retention', cron: config.MASAR_RETENTION_CRON, default: config.MASAR_RETENTION_DEFAULT, did }, 'retention schedule in place');
+  }
   const sweeper =
     config.MAIL_SWEEP_SECONDS > 0
       ? setInterval(() => {

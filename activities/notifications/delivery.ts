@@ -66,7 +66,7 @@ export async function deliverMessages(
     // locked through the PDF's rendering). A failure to issue is this attempt's failure, below.
     const prepared = options.attachments ? await prepareAttachments(db, id, options.attachments) : undefined;
     const report = await withLockedMessage(db, id, { wait: options.wait }, async ({ message, markSent, markFailed }) => {
-      if (message.status === 'sent') return { id, recipient: message.recipient, status: 'sent' as const };
+      if (message.status === 'sent' || message.status === 'erased') return { id, recipient: message.recipient, status: message.status };
       try {
         let attachments: Attachments = [];
         if (message.attach && options.attachments) {

@@ -101,6 +101,10 @@ export interface HarnessOptions {
   codecUiOrigin?: string;
   /** Send the worker's messages through this channel (a real SMTP server) instead of only recording them. */
   mail?: Channel;
+  /** Send notifications for real (the outbox, .eml files in a temporary folder, or `mail`) instead of only recording them. */
+  realNotifications?: boolean;
+  /** Register the retention job's activities, erasing from `documents`' store. @default P5Y when documents are given */
+  retentionDefault?: string;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -144,12 +148,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         channel: options.mail ?? createEmlChannel({ dir: mkdtempSync(path.join(tmpdir(), 'masar-mail-')) }),
         calendars: createDbCalendarSource(t.db, { ttlMs: 0 }),
         client,
+        ...(options.documents ? { retention: { store: options.documents.store, defaultPeriod: options.retentionDefault ?? 'P5Y' } } : {}),
       }),
     };
     const send = activities.notify;
     activities.notify = async (input: NotifyInput) => {
       notifications.push(input);
-      return options.mail ? send(input) : { messages: [] };
+      return options.mail || options.realNotifications ? send(input) : { messages: [] };
     };
     worker = await createMasarWorker({
       connection: await NativeConnection.connect({ address }),

@@ -13,8 +13,9 @@ import { createTokenVerifier, mintToken } from '../../../api/auth';
 import { createCaseEngine } from '../../../usecases/case-engine';
 import { main } from '../../../cli/main';
 import { createDirectory } from '../../../db/directory';
-import { entryHash, toRow, type DbJournalRow } from '../../../db/journal';
-import { journalKeyring, NO_JOURNAL_KEYS, type JournalKeyring } from '../../../db/journal-keys';
+import { entryHash, entryHashApart, lockCase, personalDigest, toRow, type DbJournalRow } from '../../../db/journal';
+import { eraseJournal } from '../../../db/journal-erasure';
+import { checkpointMac, entryMac, journalKeyring, NO_JOURNAL_KEYS, type JournalKeyring } from '../../../db/journal-keys';
 import { verifyJournal } from '../../../db/journal-verify';
 import { createTestDb, type TestDb } from '../../support/db';
 import { projection, type FixtureCase } from './case-fixtures';
@@ -51,17 +52,58 @@ async function forge(sql: string, params: unknown[]): Promise<void> {
   }
 }
 
-/** Edits entry `sequence`'s reason, then recomputes every hash from there and the checkpoint's head, without the key. */
+/**
+ * Edits entry `sequence`'s reason, then recomputes every hash (and personal digest, for entries of
+ * format 2) from there and the checkpoint's head, without the key: a forger who knows the format.
+ */
 async function rechain(caseId: string, sequence: number, reason: string): Promise<void> {
   const rows = (await t.db.query<DbJournalRow>('SELECT * FROM journal WHERE case_id = $1 ORDER BY sequence', [caseId])).rows;
   let prev = rows[sequence - 2]?.hash ?? '0'.repeat(64);
   for (const r of rows.slice(sequence - 1)) {
     const entry = { ...toRow(r), ...(r.sequence === sequence ? { reason } : {}) };
-    const hash = entryHash(prev, caseId, entry);
-    await forge('UPDATE journal SET reason = $3, prev_hash = $4, hash = $5 WHERE case_id = $1 AND sequence = $2', [caseId, r.sequence, entry.reason ?? null, prev, hash]);
+    const digest = r.format === 2 ? personalDigest(r.personal_salt ?? '', { reason: entry.reason ?? null, data: r.data }) : null;
+    const hash = digest ? entryHashApart(prev, caseId, entry, digest) : entryHash(prev, caseId, entry);
+    await forge('UPDATE journal SET reason = $3, prev_hash = $4, hash = $5, personal_digest = $6 WHERE case_id = $1 AND sequence = $2', [caseId, r.sequence, entry.reason ?? null, prev, hash, digest]);
     prev = hash;
   }
   await t.db.query('UPDATE journal_checkpoints SET head_hash = $2 WHERE case_id = $1', [caseId, prev]);
+}
+
+/** Erases a case's journal as retention does, signed with `ring`'s key. */
+async function erase(caseId: string, ring: JournalKeyring = keyring): Promise<number> {
+  const client = await t.db.connect();
+  try {
+    await client.query('BEGIN');
+    await lockCase(client, caseId);
+    const n = await eraseJournal(client, caseId, new Date(), { retention: 'P5Y' }, ring.signing);
+    await client.query('COMMIT');
+    return n;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * A journal as written before migration 100 (format 1: every field chained), signed: the rows the
+ * projection wrote then, recomputed the way it computed them.
+ */
+async function journaledWhole(entries = 4): Promise<FixtureCase> {
+  const c = await journaled(entries);
+  const rows = (await t.db.query<DbJournalRow>('SELECT * FROM journal WHERE case_id = $1 ORDER BY sequence', [c.caseId])).rows;
+  let prev = '0'.repeat(64);
+  for (const r of rows) {
+    const hash = entryHash(prev, c.caseId, { ...toRow(r), reason: `motif ${r.sequence} de Applicant ${c.applicantId}` });
+    await forge(
+      `UPDATE journal SET format = 1, personal_salt = NULL, personal_digest = NULL, reason = $3, prev_hash = $4, hash = $5, mac = $6 WHERE case_id = $1 AND sequence = $2`,
+      [c.caseId, r.sequence, `motif ${r.sequence} de Applicant ${c.applicantId}`, prev, hash, entryMac(keyring.signing!.secret, c.caseId, r.sequence, hash)],
+    );
+    prev = hash;
+  }
+  await t.db.query('UPDATE journal_checkpoints SET head_hash = $2, mac = $3 WHERE case_id = $1', [c.caseId, prev, checkpointMac(keyring.signing!.secret, c.caseId, entries, prev)]);
+  return c;
 }
 
 describe('journal verification', () => {
@@ -129,6 +171,72 @@ describe('journal verification', () => {
     expect(await verifyJournal(t.db, c.caseId, forgotten)).toMatchObject({ ok: false, brokenAt: 1, problem: 'unknown-key', reason: expect.stringMatching(/key "k1".*MASAR_JOURNAL_PREVIOUS_KEYS/) });
     const wrong = journalKeyring({ MASAR_JOURNAL_KEY: KEY_2, MASAR_JOURNAL_KEY_ID: 'k1' });
     expect(await verifyJournal(t.db, c.caseId, wrong)).toMatchObject({ ok: false, brokenAt: 1, problem: 'rechained' });
+  });
+});
+
+describe('journal verification after retention erased the personal fields', () => {
+  const personalLeft = async (caseId: string) =>
+    (await t.db.query('SELECT count(*)::int AS n FROM journal WHERE case_id = $1 AND kind <> $2 AND (reason IS NOT NULL OR data IS NOT NULL OR personal_salt IS NOT NULL)', [caseId, 'retention.erased'])).rows[0].n;
+
+  it.each<[string, () => Promise<FixtureCase>]>([
+    ['entries of format 2 (chained over a digest of the personal fields)', () => journaled(5)],
+    ['entries of format 1 (written before the format changed)', () => journaledWhole(5)],
+  ])('should still verify %s, with the erasure on record', async (_what, make) => {
+    const c = await make();
+    expect(await verifyJournal(t.db, c.caseId, keyring)).toMatchObject({ ok: true, entries: 5 });
+    expect(await erase(c.caseId)).toBe(5);
+    expect(await personalLeft(c.caseId)).toBe(0);
+    expect(await verifyJournal(t.db, c.caseId, keyring)).toEqual({ caseId: c.caseId, ok: true, entries: 6, signed: true });
+    const record = await t.db.query('SELECT kind, actor, data FROM journal WHERE case_id = $1 AND sequence = 6', [c.caseId]);
+    expect(record.rows[0]).toMatchObject({ kind: 'retention.erased', actor: { id: 'system' }, data: { erasedEntries: 5, retention: 'P5Y' } });
+    // Once is enough: a second run erases nothing and records nothing.
+    expect(await erase(c.caseId)).toBe(0);
+    expect(await verifyJournal(t.db, c.caseId, keyring)).toMatchObject({ ok: true, entries: 6 });
+  });
+
+  it('should refuse any other update of the journal, the erasure of a kept field included', async () => {
+    const c = await journaled(3);
+    for (const sql of [
+      `UPDATE journal SET reason = 'x' WHERE case_id = $1`,
+      `UPDATE journal SET reason = NULL, data = NULL, personal_salt = NULL, erased_at = now(), kind = 'x' WHERE case_id = $1`,
+      `UPDATE journal SET reason = NULL, data = NULL, personal_salt = NULL, erased_at = now(), personal_digest = 'x' WHERE case_id = $1`,
+      `UPDATE journal SET data = NULL, erased_at = now() WHERE case_id = $1`,
+    ]) {
+      await expect(t.db.query(sql, [c.caseId])).rejects.toThrow(/append-only|violates check constraint/);
+    }
+    await erase(c.caseId);
+    await expect(t.db.query(`UPDATE journal SET erased_at = now() WHERE case_id = $1`, [c.caseId])).rejects.toThrow(/append-only/);
+  });
+
+  it.each<[string, (caseId: string) => Promise<void>, number, string]>([
+    ['an erased entry of format 2 with its kind edited', (id) => forge(`UPDATE journal SET kind = 'approve' WHERE case_id = $1 AND sequence = 2`, [id]), 2, 'edited'],
+    ['the erasure entry deleted (the erased entries are then unaccounted for)', (id) => forge('DELETE FROM journal WHERE case_id = $1 AND sequence = 6', [id]), 1, 'unrecorded-erasure'],
+    ['the erasure entry re-chained without the key', (id) => rechain(id, 6, 'x'), 6, 'rechained'],
+  ])('should still report %s', async (_what, tamper, brokenAt, problem) => {
+    const c = await journaled(5);
+    await erase(c.caseId);
+    await tamper(c.caseId);
+    expect(await verifyJournal(t.db, c.caseId, keyring)).toMatchObject({ ok: false, brokenAt, problem });
+  });
+
+  it('should report an erased entry of format 1 whose remaining fields were edited', async () => {
+    const c = await journaledWhole(4);
+    await erase(c.caseId);
+    await forge(`UPDATE journal SET to_state = 'approved' WHERE case_id = $1 AND sequence = 3`, [c.caseId]);
+    expect(await verifyJournal(t.db, c.caseId, keyring)).toMatchObject({ ok: false, brokenAt: 3, problem: 'edited' });
+  });
+
+  it('should report personal fields deleted outside retention (no erasure on record)', async () => {
+    const c = await journaled(4);
+    await t.db.query(`UPDATE journal SET reason = NULL, data = NULL, personal_salt = NULL, erased_at = now() WHERE case_id = $1 AND sequence = 2`, [c.caseId]);
+    expect(await verifyJournal(t.db, c.caseId, keyring)).toMatchObject({ ok: false, brokenAt: 2, problem: 'unrecorded-erasure' });
+  });
+
+  it('should refuse to erase a format 1 journal that no longer matches its hashes (the erasure would hide the edit)', async () => {
+    const c = await journaledWhole(3);
+    await forge(`UPDATE journal SET reason = 'rewritten' WHERE case_id = $1 AND sequence = 2`, [c.caseId]);
+    await expect(erase(c.caseId)).rejects.toThrow(/entry 2 does not match its hash.*masar journal verify/);
+    expect((await t.db.query('SELECT count(*)::int AS n FROM journal WHERE case_id = $1 AND erased_at IS NOT NULL', [c.caseId])).rows[0].n).toBe(0);
   });
 });
 

@@ -1,0 +1,23 @@
+/** The retention job's contract: schedule and workflow ids, input and result (sandbox-safe, no I/O). */
+
+/** Id of the Temporal schedule that starts `retentionSweep`. */
+export const RETENTION_SCHEDULE_ID = 'masar-retention';
+
+/** Workflow type of the retention job. */
+export const RETENTION_WORKFLOW = 'retentionSweep';
+
+export interface RetentionSweepInput {
+  /** The instant retention is judged at (ISO 8601). @default the workflow's clock */
+  asOf?: string;
+  /** Cases erased per run at most (MASAR_RETENTION_BATCH). @default 200 */
+  limit?: number;
+}
+
+export interface RetentionSweepResult {
+  asOf: string;
+  /** Cases erased now or found erased (ids only: no personal data in the job's own history). */
+  erased: string[];
+  failed: { caseId: string; error: string }[];
+  /** Erased cases whose workflow still runs: their history is deleted by a later run. */
+  historiesKept: string[];
+}
