@@ -31,8 +31,21 @@ export interface RetentionActivityDeps {
  */
 export function temporalHistoryEraser(client: Client): {
   erase(caseId: string): Promise<{ outcome: 'deleted' | 'absent' | 'running'; runs: number }>;
+  running(caseId: string): Promise<boolean>;
 } {
   return {
+    /**
+     * Whether the case's workflow still runs (a closed case's last messages and projection may still
+     * be under way): its data is not erased then, or a late projection or message would write it back.
+     */
+    async running(caseId) {
+      try {
+        return (await client.workflow.getHandle(caseWorkflowId(caseId)).describe()).status.name === 'RUNNING';
+      } catch (err) {
+        if ((err as { name?: string }).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === GRPC_NOT_FOUND) return false;
+        throw err;
+      }
+    },
     async erase(caseId) {
       const workflowId = caseWorkflowId(caseId);
       let runs = 0;
@@ -61,6 +74,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
       return findCasesPastRetention(deps.db, { asOf: new Date(asOf), defaultPeriod: deps.defaultPeriod, limit });
     },
     async eraseCasePersonalData({ caseId, retention }) {
+      if (await histories.running(caseId)) return { erasedNow: false, deferred: true, documents: 0, issuedDocuments: 0, messages: 0, journalEntries: 0 };
       try {
         return await eraseCasePersonalData(deps.db, deps.store, { caseId, retention, at: new Date(), journalKey: deps.journalKey });
       } catch (err) {

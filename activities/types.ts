@@ -144,7 +144,8 @@ export interface CalendarActivities {
 /** The activities of the `retentionSweep` workflow (`activities/retention.ts`). */
 export interface RetentionActivities {
   findCasesPastRetention(input: { asOf: string; limit: number }): Promise<{ caseId: string; reference: string; closedAt: string; retention: string; dueAt: string }[]>;
-  eraseCasePersonalData(input: { caseId: string; retention: string }): Promise<{ erasedNow: boolean; documents: number; issuedDocuments: number; messages: number; journalEntries: number }>;
+  /** `deferred`: the case's workflow still runs; nothing was erased, a later run takes the case again. */
+  eraseCasePersonalData(input: { caseId: string; retention: string }): Promise<{ erasedNow: boolean; deferred?: boolean; documents: number; issuedDocuments: number; messages: number; journalEntries: number }>;
   deleteCaseHistory(input: { caseId: string }): Promise<{ outcome: 'deleted' | 'absent' | 'running'; runs: number }>;
 }
 

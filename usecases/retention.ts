@@ -20,6 +20,8 @@ export type HistoryOutcome = 'deleted' | 'absent' | 'running';
 /** Deletes the closed workflow executions of a case (every run of it). */
 export interface HistoryEraser {
   erase(caseId: string): Promise<{ outcome: HistoryOutcome; runs: number }>;
+  /** Whether the case's workflow still runs: its data is then left for a later run. */
+  running(caseId: string): Promise<boolean>;
 }
 
 export interface RetentionDeps {
@@ -37,6 +39,8 @@ export interface RetentionDeps {
 export interface RetentionCaseReport extends CasePastRetention {
   erasure?: CaseErasure;
   history?: { outcome: HistoryOutcome; runs: number };
+  /** The case's workflow still runs (its last messages going out): nothing erased, due again next run. */
+  deferred?: boolean;
   error?: string;
 }
 
@@ -59,6 +63,10 @@ export async function runRetention(deps: RetentionDeps, options: { asOf: Date; l
       continue;
     }
     try {
+      if (deps.histories && (await deps.histories.running(c.caseId))) {
+        report.cases.push({ ...c, deferred: true });
+        continue;
+      }
       const at = (options.now ?? (() => new Date()))();
       const erasure = await eraseCasePersonalData(deps.db, deps.store, { caseId: c.caseId, retention: c.retention, at, journalKey: deps.journalKey });
       const history = deps.histories ? await deps.histories.erase(c.caseId) : undefined;

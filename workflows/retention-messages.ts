@@ -20,4 +20,6 @@ export interface RetentionSweepResult {
   failed: { caseId: string; error: string }[];
   /** Erased cases whose workflow still runs: their history is deleted by a later run. */
   historiesKept: string[];
+  /** Cases due whose workflow still runs (its last messages going out): left whole for a later run. */
+  deferred: string[];
 }

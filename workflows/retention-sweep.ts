@@ -17,10 +17,14 @@ const { findCasesPastRetention, eraseCasePersonalData, deleteCaseHistory } = pro
 export async function retentionSweep(input: RetentionSweepInput = {}): Promise<RetentionSweepResult> {
   const asOf = input.asOf ?? new Date(Date.now()).toISOString();
   const due = await findCasesPastRetention({ asOf, limit: input.limit ?? 200 });
-  const result: RetentionSweepResult = { asOf, erased: [], failed: [], historiesKept: [] };
+  const result: RetentionSweepResult = { asOf, erased: [], failed: [], historiesKept: [], deferred: [] };
   for (const c of due) {
     try {
-      await eraseCasePersonalData({ caseId: c.caseId, retention: c.retention });
+      const erasure = await eraseCasePersonalData({ caseId: c.caseId, retention: c.retention });
+      if (erasure.deferred) {
+        result.deferred.push(c.caseId);
+        continue;
+      }
     } catch (err) {
       result.failed.push({ caseId: c.caseId, error: err instanceof ApplicationFailure || err instanceof Error ? err.message : String(err) });
       continue;

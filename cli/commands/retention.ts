@@ -34,6 +34,7 @@ closed Temporal history. Keeps reference, procedure version, unit, dates, outcom
 function line(c: RetentionCaseReport): string {
   const head = `case ${c.caseId} (${c.reference}): closed ${c.closedAt}, retention ${c.retention}, due ${c.dueAt}`;
   if (c.error) return `${head}: FAILED: ${c.error}`;
+  if (c.deferred) return `${head}: deferred (its workflow still runs: a later run erases it)`;
   if (!c.erasure) return `${head}: due`;
   const e = c.erasure;
   const what = e.erasedNow ? `erased (${e.documents} document(s), ${e.issuedDocuments} sealed PDF(s), ${e.messages} message(s), ${e.journalEntries} journal entr(ies))` : 'already erased';

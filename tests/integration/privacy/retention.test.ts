@@ -152,7 +152,8 @@ describe('retention', () => {
     // The scan finds them before the job (it looks where they are): in the read model, the outbox, the journal.
     for (const secret of c.secrets) expect({ secret, found: (await whereStored(secret)).length > 0 }).toEqual({ secret, found: true });
     expect(filesUnder(storeRoot).length).toBeGreaterThan(0);
-    expect((await h.t.db.query('SELECT count(*)::int AS n FROM issued_document_files f JOIN issued_documents d USING (code) WHERE d.case_id = $1', [c.caseId])).rows[0].n).toBe(1);
+    // The sealed receipt's bytes are in the store, named by its record.
+    expect((await h.t.db.query('SELECT count(*)::int AS n FROM issued_documents WHERE case_id = $1 AND store_key IS NOT NULL', [c.caseId])).rows[0].n).toBe(1);
 
     const closedAt: Date = (await h.t.db.query('SELECT closed_at FROM cases WHERE case_id = $1', [c.caseId])).rows[0].closed_at;
     const sweep = (asOf: Date) => h.client.workflow.execute(RETENTION_WORKFLOW, { taskQueue: h.taskQueue, workflowId: `retention-test-${Date.now()}`, args: [{ asOf: asOf.toISOString() }] }) as Promise<RetentionSweepResult>;
