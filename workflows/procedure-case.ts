@@ -311,10 +311,16 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
 
     const info = workflowInfo();
     if (s.status === 'open' && !attention && (info.continueAsNewSuggested || info.historyLength >= threshold)) {
-      // Finish in-flight work first: updates waiting in the inbox, messages being delivered.
-      await condition(() => inbox.length === 0 && rectifications.length === 0 && allHandlersFinished());
+      // Finish in-flight work first: updates waiting in the inbox, messages being delivered. An update
+      // queued meanwhile is applied by the loop (waiting here for an empty inbox would wait forever:
+      // only the loop empties it), and the loop comes back here.
+      const queued = () => inbox.length > 0 || rectifications.length > 0;
+      if (queued()) continue;
+      await condition(() => queued() || allHandlersFinished());
+      if (queued()) continue;
       await runtime.settle();
       if (runtime.flushRequested) await runtime.flush();
+      if (queued()) continue;
       await continueAsNew<typeof procedureCase>(input, s);
     }
   }

@@ -94,6 +94,27 @@ describe('rectifyContact', () => {
     });
   });
 
+  it('should apply Updates that arrive while the case is about to continue as new, then continue', async () => {
+    await withWorker(async () => {
+      const handle = await start({ tuning: { continueAsNewAfterEvents: 30 } });
+      // Bursts of Updates at once: some land while the run waits to hand over to the next one.
+      for (let i = 0; i < 8; i++) {
+        const email = `amina.${i}@example.org`;
+        const [asked] = await Promise.all([
+          handle.executeUpdate(actUpdate, { args: [{ action: 'ask_documents', actor: AGENT }] }),
+          rectify(handle, { actor: ME, contact: { email } }),
+          rectify(handle, { actor: ME, contact: { email } }),
+        ]);
+        expect(asked.state).toBe('waiting_documents');
+        await Promise.all([handle.executeUpdate(actUpdate, { args: [{ action: 'provide', actor: ME }] }), rectify(handle, { actor: ME, contact: { email: NEW } })]);
+      }
+      expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+      const approved = await handle.executeUpdate(actUpdate, { args: [{ action: 'approve', actor: AGENT }] });
+      expect(approved.status).toBe('closed');
+      await handle.result();
+    });
+  }, 120_000);
+
   it('should refuse anyone but the applicant, and any malformed request, leaving no trace', async () => {
     await withWorker(async (rec) => {
       const handle = await start();
