@@ -6,13 +6,24 @@
 import type { MemberInput } from '../directory-model';
 
 /** The roles a commune's front-office agent holds in the shipped procedures. */
-const COMMUNE_AGENT_ROLES = ['agent', 'information_officer', 'urbanism_officer', 'complaints_officer', 'civil_status_officer'];
+const COMMUNE_AGENT_ROLES = [
+  'agent',
+  'information_officer',
+  'urbanism_officer',
+  'complaints_officer',
+  'civil_status_officer',
+  'legalisation_officer',
+  'mail_clerk',
+  'service_head',
+];
 
 export const DEMO_MEMBERS: readonly MemberInput[] = [
   // Commune of Tanger, below the prefecture of Tanger-Assilah, region Tanger-Tétouan-Al Hoceïma.
   { id: 'demo-tanger-agent', unitCode: '01.511.01.01', name: 'Karim Benali', email: 'agent.tanger@masar.local', language: 'fr', roles: COMMUNE_AGENT_ROLES },
   // The president of the commune council signs the permits and decisions the law gives him.
   { id: 'demo-tanger-president', unitCode: '01.511.01.01', name: 'أمينة الكتاني', email: 'president.tanger@masar.local', language: 'ar', roles: ['commune_president'] },
+  // The permits' commission gives its opinion before the president decides (permis-construire).
+  { id: 'demo-tanger-commission', unitCode: '01.511.01.01', name: 'Youssef Chraibi', email: 'commission.tanger@masar.local', language: 'fr', roles: ['commission_member'] },
   // Arrondissement of Tanger-Médina (commune with arrondissements): its own counter and president.
   { id: 'demo-tanger-medina-agent', unitCode: '01.511.01.11', name: 'Samira Alaoui', email: 'agent.tanger-medina@masar.local', language: 'fr', roles: COMMUNE_AGENT_ROLES },
   { id: 'demo-tanger-medina-president', unitCode: '01.511.01.11', name: 'رشيد بناني', email: 'president.tanger-medina@masar.local', language: 'ar', roles: ['commune_president'] },

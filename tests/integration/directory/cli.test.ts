@@ -40,7 +40,7 @@ afterAll(async () => {
 describe('masar directory', () => {
   it('should seed the directory and say so', async () => {
     const run = await masar(['directory', 'seed'], { DATABASE_URL: testDb.url });
-    expect(run).toEqual({ code: 0, stdout: 'directory seed: units 116 added, 0 updated, 1 unchanged; 13 demo members\n', stderr: '' });
+    expect(run).toEqual({ code: 0, stdout: 'directory seed: units 116 added, 0 updated, 1 unchanged; 14 demo members\n', stderr: '' });
     expect(await createDirectory(testDb.db).caseUnit('01.511.01.01')).toMatchObject({ province: '01.511', region: '01' });
   });
 

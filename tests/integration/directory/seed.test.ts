@@ -45,7 +45,7 @@ describe('seedDirectory', () => {
     expect(report.units).toEqual({ added: 0, updated: 0, unchanged: 117 });
     const after = await testDb.db.query('SELECT code, updated_at FROM units ORDER BY code');
     expect(after.rows).toEqual(before.rows);
-    expect((await testDb.db.query('SELECT id FROM unit_members')).rowCount).toBe(13);
+    expect((await testDb.db.query('SELECT id FROM unit_members')).rowCount).toBe(14);
   });
 });
 
@@ -145,7 +145,7 @@ describe('members', () => {
         name: 'Karim Benali',
         email: 'agent.tanger@masar.local',
         language: 'fr',
-        roles: ['agent', 'information_officer', 'urbanism_officer', 'complaints_officer', 'civil_status_officer'],
+        roles: ['agent', 'information_officer', 'urbanism_officer', 'complaints_officer', 'civil_status_officer', 'legalisation_officer', 'mail_clerk', 'service_head'],
         unit: '01.511.01.01',
       },
     ]);
