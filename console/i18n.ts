@@ -47,12 +47,25 @@ export function hasMessage(lang: ConsoleLanguage, key: string): boolean {
   return entry !== undefined && (typeof entry === 'string' || isPluralEntry(entry));
 }
 
-const pluralRules = new Map<ConsoleLanguage, Intl.PluralRules>();
-const rulesFor = (lang: ConsoleLanguage) => {
-  let rules = pluralRules.get(lang);
-  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(LOCALES[lang])));
-  return rules;
-};
+/**
+ * One formatter per language and kind, made once: building an `Intl` formatter costs far more than
+ * using it (a page of 20 tasks formats some 60 dates; made each time, that was most of its CPU).
+ */
+function perLanguage<T>(make: (locale: string) => T): (lang: ConsoleLanguage) => T {
+  const made = new Map<ConsoleLanguage, T>();
+  return (lang) => {
+    let value = made.get(lang);
+    if (value === undefined) made.set(lang, (value = make(LOCALES[lang])));
+    return value;
+  };
+}
+
+const rulesFor = perLanguage((locale) => new Intl.PluralRules(locale));
+const numberFormat = perLanguage((locale) => new Intl.NumberFormat(locale));
+const dateFormat = perLanguage((locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }));
+const dateTimeFormat = perLanguage(
+  (locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Africa/Casablanca' }),
+);
 
 /**
  * The text of `key` in `lang` with `{name}` placeholders filled; with a numeric `count`, the plural
@@ -70,7 +83,7 @@ export function translate(lang: ConsoleLanguage, key: string, vars: Record<strin
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = vars[name];
     if (value === undefined || value === null) return whole;
-    return typeof value === 'number' ? new Intl.NumberFormat(LOCALES[lang]).format(value) : String(value);
+    return typeof value === 'number' ? numberFormat(lang).format(value) : String(value);
   });
 }
 
@@ -78,12 +91,12 @@ export function translate(lang: ConsoleLanguage, key: string, vars: Record<strin
 export function formatDate(lang: ConsoleLanguage, isoDate: string): string {
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(isoDate) ? `${isoDate}T12:00:00Z` : isoDate);
   if (Number.isNaN(date.getTime())) return isoDate;
-  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  return dateFormat(lang).format(date);
 }
 
 /** An instant, in Morocco's time: "15 juillet 2026 à 10:30". */
 export function formatDateTime(lang: ConsoleLanguage, instant: string | Date): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) return String(instant);
-  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeStyle: 'short', timeZone: 'Africa/Casablanca' }).format(date);
+  return dateTimeFormat(lang).format(date);
 }

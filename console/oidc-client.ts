@@ -7,12 +7,12 @@
  * read: `sub`, `name`, `email`, the roles and the unit from the claims the configuration names, the
  * language from `locale`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parse, serialize } from 'cookie';
 import type { Request, Response } from 'express';
 import * as client from 'openid-client';
 import { z } from 'zod';
 import type { Principal } from '../usecases/principal';
+import { SignedValue } from './signed-value';
 
 /** How the console reaches the identity provider. */
 export interface OidcOptions {
@@ -50,38 +50,20 @@ export type OidcFlow = z.infer<typeof Flow>;
 
 /** Signs and reads the flow cookie (HMAC-SHA256 with a key of its own derived from the session secret). */
 export class OidcFlowCodec {
-  private readonly key: Buffer;
+  private readonly signed: SignedValue<OidcFlow>;
   constructor(
     secret: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.key = createHmac('sha256', 'masar-console-oidc-flow').update(secret).digest();
-  }
-
-  private sign(text: string): string {
-    return createHmac('sha256', this.key).update(text).digest('base64url');
+    this.signed = new SignedValue('masar-console-oidc-flow', secret, Flow, 2048, now);
   }
 
   encode(flow: OidcFlow): string {
-    const body = Buffer.from(JSON.stringify(flow), 'utf8').toString('base64url');
-    return `${body}.${this.sign(body)}`;
+    return this.signed.encode(flow);
   }
 
   decode(value: string | undefined): OidcFlow | undefined {
-    if (!value || value.length > 2048) return undefined;
-    const [body, signature, extra] = value.split('.');
-    if (!body || !signature || extra !== undefined) return undefined;
-    const expected = Buffer.from(this.sign(body));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    } catch {
-      return undefined;
-    }
-    const parsed = Flow.safeParse(json);
-    return parsed.success && parsed.data.exp * 1000 > this.now() ? parsed.data : undefined;
+    return this.signed.decode(value);
   }
 
   /** A new flow: fresh state, nonce and PKCE verifier. */

@@ -7,12 +7,13 @@
  * or through a trusted proxy) or when configured. Signed with HMAC-SHA256; a cookie whose signature,
  * shape or expiry is wrong is ignored (the visitor is anonymous), never an error.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse, serialize } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { Language } from '../definitions/schema';
 import type { Principal } from '../usecases/principal';
+import { SignedValue } from './signed-value';
 
 export const SESSION_COOKIE = 'masar_session';
 /** Remembers the chosen language across sessions and logins, for a year. */
@@ -65,45 +66,26 @@ const b64 = (buf: Buffer) => buf.toString('base64url');
 
 /** Reads, signs and writes the session cookie. */
 export class SessionCodec {
-  private readonly key: Buffer;
+  private readonly signed: SignedValue<SessionData>;
   private readonly now: () => number;
 
   constructor(private readonly options: SessionOptions) {
     if (options.secret.length < 32) throw new Error('console: the session secret must be at least 32 characters (MASAR_SESSION_SECRET)');
-    this.key = createHmac('sha256', 'masar-console-session').update(options.secret).digest();
     this.now = options.now ?? Date.now;
-  }
-
-  private sign(text: string): string {
-    return b64(createHmac('sha256', this.key).update(text).digest());
+    this.signed = new SignedValue('masar-console-session', options.secret, Payload, 4096, this.now);
   }
 
   encode(data: SessionData): string {
-    const body = b64(Buffer.from(JSON.stringify(data), 'utf8'));
-    return `${body}.${this.sign(body)}`;
+    return this.signed.encode(data);
   }
 
   /** The session a cookie value holds, or `undefined` if it is forged, malformed or expired. */
   decode(value: string | undefined): SessionData | undefined {
-    if (!value || value.length > 4096) return undefined;
-    const [body, signature, extra] = value.split('.');
-    if (!body || !signature || extra !== undefined) return undefined;
-    const expected = Buffer.from(this.sign(body));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    } catch {
-      return undefined;
-    }
-    const parsed = Payload.safeParse(json);
-    if (!parsed.success || parsed.data.exp * 1000 <= this.now()) return undefined;
-    return parsed.data;
+    return this.signed.decode(value);
   }
 
   csrfFor(sid: string): string {
-    return this.sign(`csrf:${sid}`);
+    return this.signed.sign(`csrf:${sid}`);
   }
 
   fresh(principal?: Principal, via?: SessionData['via']): SessionData {

@@ -4,8 +4,16 @@
  * would), 40% of them open with a task; then the queries the API serves, timed one after another
  * with the API's own functions (`listInbox` for `GET /tasks`, `listCases` for `GET /cases`).
  */
+import { createApp } from '../../api/app';
+import { createTokenVerifier } from '../../api/auth';
+import { createConsole } from '../../console';
+import { SessionCodec, SESSION_COOKIE } from '../../console/session';
 import { decodeCursor, listCases, listInbox } from '../../db/cases';
-import { BENCH_UNIT_CODE } from '../procedure';
+import { createDirectory } from '../../db/directory';
+import { createCaseEngine } from '../../usecases/case-engine';
+import { BENCH_TASK_QUEUE } from '../harness';
+import { BENCH_PROCEDURE_YAML, BENCH_UNIT_CODE, compileSource } from '../procedure';
+import { publishProcedure } from '../../db/procedures';
 import type { Progress } from '../progress';
 import { summarize, type Summary } from '../stats';
 import type { ScenarioContext } from './context';
@@ -16,7 +24,23 @@ const OPEN_SHARE = 0.4;
 const BATCH = 50_000;
 /** Task roles of the shipped procedures (the synthetic tasks use them in turn). */
 const ROLES = ['agent', 'information_officer', 'urbanism_officer', 'complaints_officer', 'commission_member'];
-const PROCEDURES = ['certificat-residence', 'acces-information', 'permis-habiter', 'reclamation', 'permis-construire'];
+/**
+ * The synthetic cases run five published procedures (the bench procedure under five ids, so each has
+ * its own hash), as real cases do: pages that look a case's procedure up find it, as in production.
+ */
+const PROCEDURES = ['syn-permis', 'syn-information', 'syn-habiter', 'syn-reclamation', 'syn-legalisation'];
+
+/** Publishes the synthetic procedures; their hashes, in the order of `PROCEDURES`. */
+async function publishSyntheticProcedures(ctx: ScenarioContext): Promise<string[]> {
+  const hashes: string[] = [];
+  for (const id of PROCEDURES) {
+    const source = BENCH_PROCEDURE_YAML.replace(/^id: .*$/m, `id: ${id}`);
+    const compiled = compileSource(source, `${id}.yaml`);
+    await publishProcedure(ctx.h.db, compiled, source, 'bench');
+    hashes.push(compiled.hash);
+  }
+  return hashes;
+}
 
 export interface QueryResult {
   name: string;
@@ -36,7 +60,7 @@ export interface ReadModelResult {
 }
 
 /** Inserts cases [from, to] and their tasks; units drawn with density ∝ 1/√rank. */
-async function seedBatch(ctx: ScenarioContext, from: number, to: number): Promise<void> {
+async function seedBatch(ctx: ScenarioContext, from: number, to: number, hashes: string[]): Promise<void> {
   const client = await ctx.h.db.connect();
   try {
     await client.query('BEGIN');
@@ -44,13 +68,13 @@ async function seedBatch(ctx: ScenarioContext, from: number, to: number): Promis
     await client.query(
       `INSERT INTO cases (case_id, reference, procedure_id, procedure_version, procedure_hash, unit_code, applicant_id,
          filed_by, state, status, outcome, filed_at, closed_at, last_sequence, next_due_at, view, facts, data, updated_at)
-       SELECT s.case_id, 'SYN-' || s.i, s.procedure_id, 1, md5(s.procedure_id), s.unit_code, 'citizen-' || (s.i % 200000),
+       SELECT s.case_id, 'SYN-' || s.i, s.procedure_id, 1, s.procedure_hash, s.unit_code, 'citizen-' || (s.i % 200000),
          'citizen-' || (s.i % 200000), CASE WHEN s.open THEN 'review' ELSE 'answered' END,
          CASE WHEN s.open THEN 'open' ELSE 'closed' END, CASE WHEN s.open THEN NULL ELSE 'approved' END,
          s.filed_at, CASE WHEN s.open THEN NULL ELSE s.filed_at + interval '9 days' END, 6,
          CASE WHEN s.open THEN s.due_at END,
          jsonb_build_object('caseId', s.case_id, 'reference', 'SYN-' || s.i,
-           'procedure', jsonb_build_object('id', s.procedure_id, 'version', 1, 'hash', md5(s.procedure_id)),
+           'procedure', jsonb_build_object('id', s.procedure_id, 'version', 1, 'hash', s.procedure_hash),
            'unit', s.unit_code, 'state', CASE WHEN s.open THEN 'review' ELSE 'answered' END,
            'stateLabel', jsonb_build_object('fr', 'En instruction', 'ar', 'قيد الدراسة'),
            'status', CASE WHEN s.open THEN 'open' ELSE 'closed' END, 'sequence', 6, 'filedAt', s.filed_at,
@@ -73,13 +97,13 @@ async function seedBatch(ctx: ScenarioContext, from: number, to: number): Promis
          SELECT g.i, 'syn-' || lpad(g.i::text, 8, '0') AS case_id, g.unit_idx,
            'syn.' || lpad((g.unit_idx / ${COMMUNES_PER_PROVINCE})::text, 3, '0') || '.' || lpad(g.unit_idx::text, 4, '0') AS unit_code,
            'syn.' || lpad((g.unit_idx / ${COMMUNES_PER_PROVINCE})::text, 3, '0') AS province_code,
-           ($3::text[])[1 + g.i % 5] AS procedure_id, ($4::text[])[1 + g.i % 5] AS role, g.open,
+           ($3::text[])[1 + g.i % 5] AS procedure_id, ($5::text[])[1 + g.i % 5] AS procedure_hash, ($4::text[])[1 + g.i % 5] AS role, g.open,
            date_trunc('milliseconds', now() - random() * interval '730 days') AS filed_at,
            date_trunc('milliseconds', now() + (random() * 70 - 10) * interval '1 day') AS due_at
          FROM (SELECT i, floor(power(random(), 2) * ${COMMUNES})::int AS unit_idx, random() < ${OPEN_SHARE} AS open
                FROM generate_series($1::int, $2::int) AS i) g
        ) s`,
-      [from, to, PROCEDURES, ROLES],
+      [from, to, PROCEDURES, ROLES, hashes],
     );
     await client.query(
       `INSERT INTO case_tasks (case_id, position, state, role, level, unit_code, assignee, opened_at, due_at, actions)
@@ -128,9 +152,10 @@ export async function runReadModel(ctx: ScenarioContext): Promise<ReadModelResul
   const total = sizes.readModelCases;
   progress.phase(`seed ${total.toLocaleString('en')} synthetic cases`, total);
   const t0 = performance.now();
+  const hashes = await publishSyntheticProcedures(ctx);
   for (let from = 1; from <= total; from += BATCH) {
     const to = Math.min(total, from + BATCH - 1);
-    await seedBatch(ctx, from, to);
+    await seedBatch(ctx, from, to, hashes);
     progress.tick(to - from + 1);
   }
   await db.query('VACUUM ANALYZE cases');
@@ -203,6 +228,7 @@ export async function runReadModel(ctx: ScenarioContext): Promise<ReadModelResul
       return (await listCases(db, { scope: { units: provinceUnits(pick(i).unit_code) }, status: 'open' }, { limit: 20, sort: '-filedAt' })).items.length;
     }),
   );
+  queries.push(await measureInboxPage(ctx, n, (i) => ({ unit: pick(i).unit_code, roles: roles(pick(i).role) })));
   const bytes = await db.query<{ cases: string; tasks: string }>(
     `SELECT pg_total_relation_size('cases') AS cases, pg_total_relation_size('case_tasks') AS tasks`,
   );
@@ -214,4 +240,43 @@ export async function runReadModel(ctx: ScenarioContext): Promise<ReadModelResul
     tableBytes: { cases: Number(bytes.rows[0]?.cases), caseTasks: Number(bytes.rows[0]?.tasks) },
     queries,
   };
+}
+
+const PAGE_SECRET = 'bench-console-session-secret-0123456789';
+
+/**
+ * The console's inbox page as an agent's browser gets it: the whole Express app (API and console,
+ * as `npm start` serves them) on a loopback port, a signed session cookie for an agent of the sampled
+ * commune, `GET /inbox` timed from request to the last byte of the HTML (so the server time and the
+ * loopback round trip, an upper bound of the server's share). Every answer must be a 200 page.
+ */
+async function measureInboxPage(ctx: ScenarioContext, n: number, who: (i: number) => { unit: string; roles: string[] }): Promise<QueryResult> {
+  const { h } = ctx;
+  const app = createApp({
+    db: h.db,
+    engine: createCaseEngine(h.client, { taskQueue: BENCH_TASK_QUEUE }),
+    directory: createDirectory(h.db),
+    verifyToken: createTokenVerifier({ jwtSecret: PAGE_SECRET }),
+    options: { rateLimit: false },
+    console: (useCases, logger) => createConsole({ useCases, logger }, { sessionSecret: PAGE_SECRET, calendarId: 'ma-administration' }),
+  });
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as import('node:net').AddressInfo;
+  const codec = new SessionCodec({ secret: PAGE_SECRET });
+  const cookie = (i: number) => {
+    const { unit, roles } = who(i);
+    return `${SESSION_COOKIE}=${codec.encode(codec.fresh({ sub: `bench-agent-${unit}`, name: 'Agent', roles, unit, lang: i % 3 === 0 ? 'ar' : 'fr' }))}`;
+  };
+  try {
+    return await measure(ctx.progress, 'inbox page', "the console's /inbox page (HTML, first 20 tasks), an agent's browser on loopback", n, async (i) => {
+      const res = await fetch(`http://127.0.0.1:${port}/inbox`, { headers: { cookie: cookie(i), 'accept-encoding': 'gzip' } });
+      const html = await res.text();
+      if (res.status !== 200) throw new Error(`inbox page: ${res.status} ${html.slice(0, 200)}`);
+      return (html.match(/<tr[\s>]/g) ?? []).length;
+    });
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

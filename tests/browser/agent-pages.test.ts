@@ -4,10 +4,9 @@
  * the applicant see it, axe-clean; and acting without JavaScript (a plain form post).
  */
 import type { Browser, BrowserContext } from 'playwright-core';
-import { LANG_COOKIE } from '../../console/session';
 import { startHarness, type CallerName, type Harness } from '../integration/api/api-harness';
 import { eventually, fileThroughApi, publishPermit } from '../integration/console/agent-procedure';
-import { arabicFontLoaded, axeViolations, describeInBrowser, launchBrowser, serve } from '../support/browser';
+import { arabicFontLoaded, axeViolations, describeInBrowser, launchBrowser, serve, signInAs } from '../support/browser';
 
 let h: Harness;
 let browser: Browser;
@@ -29,12 +28,7 @@ describeInBrowser('the agent pages in a real browser', () => {
   });
 
   async function contextFor(persona: CallerName, lang: 'fr' | 'ar', javaScriptEnabled = true): Promise<BrowserContext> {
-    const context = await browser.newContext({ baseURL: site.url, locale: lang === 'ar' ? 'ar-MA' : 'fr-MA', bypassCSP: true, javaScriptEnabled });
-    await context.addCookies([{ name: LANG_COOKIE, value: lang, url: site.url }]);
-    const page = await context.newPage();
-    await page.goto('/login');
-    await page.locator(`form:has(input[name="persona"][value="${persona}"]) button[type="submit"]`).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    const { context, page } = await signInAs(browser, site.url, persona, lang, { javaScriptEnabled });
     await page.close();
     return context;
   }

@@ -5,10 +5,9 @@
  * where contrast is checked), and Arabic is drawn with the font Masar serves.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
-import { LANG_COOKIE } from '../../console/session';
 import { CALLERS } from '../integration/api/api-harness';
 import { startHarness, type Harness } from '../integration/api/api-harness';
-import { arabicFontLoaded, axeViolations, describeInBrowser, launchBrowser, serve } from '../support/browser';
+import { arabicFontLoaded, axeViolations, describeInBrowser, launchBrowser, serve, signInAs } from '../support/browser';
 
 /** Pages to visit per demo login (the harness's callers); `null`: signed out. */
 const PAGES: { persona: keyof typeof CALLERS | null; path: string }[] = [
@@ -45,21 +44,8 @@ describeInBrowser('console pages in a real browser', () => {
   });
 
   async function contextFor(persona: keyof typeof CALLERS | null, lang: 'fr' | 'ar'): Promise<BrowserContext> {
-    const context = await browser.newContext({ baseURL: site.url, locale: lang === 'ar' ? 'ar-MA' : 'fr-MA', bypassCSP: true });
-    // A signed-in person's own language wins over the browser's: remember the one asked for, as the switch does.
-    await context.addCookies([{ name: LANG_COOKIE, value: lang, url: site.url }]);
-    if (persona) {
-      const page = await context.newPage();
-      await page.goto('/login');
-      await page.locator(`form:has(input[name="persona"][value="${persona}"]) button[type="submit"]`).click();
-      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-      // The demo people's own language (French) comes before the browser's: switch as a person would.
-      if (lang === 'ar' && (await page.getAttribute('html', 'lang')) !== 'ar') {
-        await page.locator('form[action="/lang"] button[type="submit"]').click();
-        await page.waitForLoadState();
-      }
-      await page.close();
-    }
+    const { context, page } = await signInAs(browser, site.url, persona, lang);
+    await page.close();
     return context;
   }
 

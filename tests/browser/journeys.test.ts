@@ -9,14 +9,13 @@
  * to docs/screenshots/ (the README shows them).
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { publishProcedure } from '../../db/procedures';
-import { LANG_COOKIE } from '../../console/session';
 import { shippedSource, startHarness, TANGER, type CallerName, type Harness } from '../integration/api/api-harness';
 import { lateProcedureYaml } from '../support/late-procedure';
 import { eventually, permitYaml } from '../integration/console/agent-procedure';
 import { compileYaml } from '../support/procedures';
-import { describeInBrowser, launchBrowser, serve } from '../support/browser';
+import { describeInBrowser, launchBrowser, serve, signInAs } from '../support/browser';
 
 const JOURNEY = 'journey-permit';
 /** Late within seconds; the next level an hour later, so the case stays at the province meanwhile. */
@@ -52,15 +51,8 @@ describeInBrowser('the console journey in a real browser', () => {
     await h?.close();
   });
 
-  async function signIn(persona: CallerName, lang: 'fr' | 'ar' = 'fr'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: site.url, locale: lang === 'ar' ? 'ar-MA' : 'fr-MA', viewport: { width: 1280, height: 860 } });
-    await context.addCookies([{ name: LANG_COOKIE, value: lang, url: site.url }]);
-    const page = await context.newPage();
-    await page.goto('/login');
-    await page.locator(`form:has(input[name="persona"][value="${persona}"]) button[type="submit"]`).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-    return { context, page };
-  }
+  const signIn = (persona: CallerName, lang: 'fr' | 'ar' = 'fr') =>
+    signInAs(browser, site.url, persona, lang, { bypassCSP: false, viewport: { width: 1280, height: 860 } });
 
   /** Reloads `url` until `ready` holds (the read model follows the workflow by a moment). */
   async function until(page: Page, url: string, ready: () => Promise<boolean>, what: string): Promise<void> {

@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { LANG_COOKIE } from '../../console/session';
 
 /** Where Chromium is, or why there is none. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): { path: string } | { missing: string } {
@@ -60,6 +61,48 @@ export async function serve(app: Express): Promise<{ url: string; close(): Promi
         server.closeAllConnections();
       }),
   };
+}
+
+export interface SignInOptions {
+  /** @default true */
+  javaScriptEnabled?: boolean;
+  /** Lets axe-core be injected into pages under the console's strict CSP. @default true */
+  bypassCSP?: boolean;
+  viewport?: { width: number; height: number };
+}
+
+/**
+ * A browser context for `lang` (`fr-MA` or `ar-MA`, the language cookie set as the switch sets it),
+ * signed in as a demo persona through the login page (`null`: anonymous), and its page, left open on
+ * the page the login led to. The demo people carry French: in Arabic the page's switch is used, as a
+ * person would, when the login did not already give Arabic.
+ */
+export async function signInAs(
+  browser: Browser,
+  siteUrl: string,
+  persona: string | null,
+  lang: 'fr' | 'ar',
+  options: SignInOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: siteUrl,
+    locale: lang === 'ar' ? 'ar-MA' : 'fr-MA',
+    bypassCSP: options.bypassCSP ?? true,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+  });
+  await context.addCookies([{ name: LANG_COOKIE, value: lang, url: siteUrl }]);
+  const page = await context.newPage();
+  if (persona) {
+    await page.goto('/login');
+    await page.locator(`form:has(input[name="persona"][value="${persona}"]) button[type="submit"]`).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    if (lang === 'ar' && (await page.getAttribute('html', 'lang')) !== 'ar') {
+      await page.locator('form[action="/lang"] button[type="submit"]').click();
+      await page.waitForLoadState();
+    }
+  }
+  return { context, page };
 }
 
 const AXE_SOURCE = () => readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
