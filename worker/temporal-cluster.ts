@@ -16,6 +16,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -37,6 +38,28 @@ export const CLUSTER_HISTORY_SHARDS = 8;
 
 /** Search attributes Masar sets on cases (as the dev server registers them; no personal data). */
 export const MASAR_SEARCH_ATTRIBUTES = ['MasarProcedure', 'MasarUnit', 'MasarState'] as const;
+
+/**
+ * The server records each service's membership port in `cluster_membership.rpc_port`, a PostgreSQL
+ * smallint: a port the system hands out (often above 32767) stops the server at start.
+ */
+const MEMBERSHIP_PORT_LIMIT = 32_768;
+
+/** A free loopback port in [20000, limit), not one of `taken`. */
+async function freePortBelow(limit: number, taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * (limit - 20_000));
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free loopback port below ${limit} after 200 tries`);
+}
 
 export interface ClusterOptions {
   toolchain: ClusterToolchain;
@@ -296,6 +319,17 @@ async function registerNamespace(connection: Connection, namespace: string, log:
         if (err.code !== 6) throw err; // ALREADY_EXISTS: another starter was first
       });
   }
+  // The frontend learns a new namespace from its cache (refreshed every 2 s): wait until it serves
+  // it, then add the search attributes (the operator service refuses an unknown namespace too).
+  for (let i = 0; ; i++) {
+    try {
+      await connection.workflowService.listOpenWorkflowExecutions({ namespace, maximumPageSize: 1 });
+      break;
+    } catch (err) {
+      if (i > 60) throw new Error(`namespace ${namespace} registered but not served after 30 s: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = MASAR_SEARCH_ATTRIBUTES.filter((name) => !(name in (customAttributes ?? {})));
   if (missing.length) {
@@ -303,16 +337,6 @@ async function registerNamespace(connection: Connection, namespace: string, log:
       namespace,
       searchAttributes: Object.fromEntries(missing.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
     });
-  }
-  // The frontend learns a new namespace from its cache (refreshed every 2 s): wait until it serves it.
-  for (let i = 0; ; i++) {
-    try {
-      await connection.workflowService.listOpenWorkflowExecutions({ namespace, maximumPageSize: 1 });
-      return;
-    } catch (err) {
-      if (i > 60) throw new Error(`namespace ${namespace} registered but not served after 30 s: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
   }
 }
 
@@ -334,7 +358,7 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
 
   const ports: Record<string, number> = { frontend: options.port ?? (await freePort()) };
   for (const name of ['frontendMembership', 'frontendHttp', 'history', 'historyMembership', 'matching', 'matchingMembership', 'worker', 'workerMembership']) {
-    ports[name] = await freePort();
+    ports[name] = await freePortBelow(MEMBERSHIP_PORT_LIMIT, new Set(Object.values(ports)));
   }
   writeFileSync(files.config, stringify(serverConfig(options, ports, database, files)), { mode: 0o600 });
   writeFileSync(files.dynamicConfig, stringify(DYNAMIC_CONFIG));
