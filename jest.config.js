@@ -5,6 +5,8 @@ module.exports = {
   setupFiles: ['<rootDir>/tests/support/setup-logging.ts'],
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  // The cluster tier needs the server `npm run setup:cluster` builds: `npm run test:cluster` runs it.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/cluster/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
     // jose 6, openid-client 6 and oauth4webapi ship ES modules only; jest's module system needs them compiled to CommonJS.

@@ -1,11 +1,13 @@
 /**
  * The real servers a benchmark run needs, started fresh and torn down at the end: the Temporal
- * dev server (SQLite file under `bench/.scratch/`, so its size can be measured), a dedicated
+ * dev server (SQLite file under `bench/.scratch/`, so its size can be measured) or, with
+ * `BENCH_TEMPORAL=cluster`, the PostgreSQL-backed server (`worker/temporal-cluster.ts`, databases
+ * `masar_bench_temporal` and `..._visibility` recreated), a dedicated
  * PostgreSQL database `masar_bench` (dropped and recreated, migrated, directory seeded), a local
  * SMTP sink, and the worker process (`worker-process.ts`).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
@@ -14,7 +16,9 @@ import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
 import { seedDirectory } from '../db/seed/seed-directory';
 import type { CaseUnit } from '../workflows/messages';
-import { startDevServer, type DevServer } from '../worker/dev-server';
+import { ensureClusterToolchain } from '../worker/cluster-toolchain';
+import { freePort, startDevServer } from '../worker/dev-server';
+import { CLUSTER_HISTORY_SHARDS, dropClusterDatabases, startCluster } from '../worker/temporal-cluster';
 import { ensureTemporalToolchain } from '../worker/temporal-toolchain';
 import { BENCH_UNIT_CODE } from './procedure';
 import type { Progress } from './progress';
@@ -44,8 +48,23 @@ export interface BenchWorker {
   stop(): Promise<void>;
 }
 
+/** The Temporal server of a run, whichever backend. */
+export interface BenchTemporal {
+  backend: TemporalBackend;
+  address: string;
+  /** The server's process (its CPU is measured). */
+  pid: number;
+  /** `temporal version ... (Server ...)` or `temporal-server v1.32.0`. */
+  version: string;
+  /** The store, for the report: `dev server, SQLite file (file-wal)`, `PostgreSQL ...`. */
+  description: string;
+  /** Bytes of the server's store now (SQLite files, or both PostgreSQL databases). */
+  storageBytes(): Promise<number>;
+  stop(): Promise<void>;
+}
+
 export interface Harness {
-  temporal: DevServer & { dbFile: string; store: TemporalStore; cliVersion: string };
+  temporal: BenchTemporal;
   client: Client;
   db: Db;
   databaseName: string;
@@ -65,10 +84,16 @@ export interface HarnessOptions {
    * commit synced to disk); `file-wal` (SQLite file in WAL mode, synchronous=NORMAL).
    */
   temporalStore: TemporalStore;
+  /** @default 'dev' */
+  temporalBackend?: TemporalBackend;
   progress: Progress;
 }
 
 export type TemporalStore = 'memory' | 'file' | 'file-wal';
+export type TemporalBackend = 'dev' | 'cluster';
+
+/** The cluster backend's persistence database (visibility: `<name>_visibility`), dropped at each run. */
+const BENCH_CLUSTER_DATABASE = 'masar_bench_temporal';
 
 const STORE_ARGS: Record<TemporalStore, string[]> = {
   memory: [],
@@ -149,22 +174,74 @@ async function startWorkerProcess(env: Record<string, string>, cpuProfileDir: st
   };
 }
 
+function fileBytes(file: string): number {
+  return ['', '-wal', '-shm'].reduce((sum, suffix) => sum + (existsSync(file + suffix) ? statSync(file + suffix).size : 0), 0);
+}
+
+async function startDevBackend(options: HarnessOptions): Promise<BenchTemporal> {
+  const toolchain = ensureTemporalToolchain({ env: process.env, root: ROOT, install: true, log: (l) => options.progress.log(l) });
+  if (!toolchain.cli) throw new Error('no Temporal CLI: run `npm run setup` or set TEMPORAL_CLI_PATH');
+  const version = execFileSync(toolchain.cli, ['--version'], { encoding: 'utf8' }).trim();
+  const dbFile = path.join(SCRATCH, 'temporal.sqlite');
+  const server = await startDevServer({
+    cli: toolchain.cli,
+    ...(options.temporalStore === 'memory' ? {} : { dbFile }),
+    extraArgs: STORE_ARGS[options.temporalStore],
+  });
+  return {
+    backend: 'dev',
+    address: server.address,
+    pid: server.process.pid ?? 0,
+    version,
+    description: `dev server, SQLite ${options.temporalStore}`,
+    storageBytes: () => Promise.resolve(fileBytes(dbFile)),
+    stop: () => server.stop(),
+  };
+}
+
+async function startClusterBackend(options: HarnessOptions): Promise<BenchTemporal> {
+  const toolchain = ensureClusterToolchain({ root: ROOT, env: process.env, install: false });
+  // The server connects as the bench's role (it needs CREATEDB, as for masar_bench itself).
+  const url = options.databaseUrl;
+  await dropClusterDatabases(url, BENCH_CLUSTER_DATABASE);
+  const server = await startCluster({
+    toolchain,
+    databaseUrl: url,
+    database: BENCH_CLUSTER_DATABASE,
+    stateDir: path.join(SCRATCH, 'temporal-cluster'),
+    port: await freePort(),
+    log: (l) => options.progress.log(l),
+  });
+  const admin = new PgClient({ connectionString: withDatabase(url, 'postgres') });
+  await admin.connect();
+  return {
+    backend: 'cluster',
+    address: server.address,
+    pid: server.pid,
+    version: `temporal-server ${toolchain.version}`,
+    description: `one node on PostgreSQL, persistence and visibility (postgres12), ${CLUSTER_HISTORY_SHARDS} history shards`,
+    async storageBytes() {
+      const r = await admin.query<{ bytes: string }>('SELECT sum(pg_database_size(datname)) AS bytes FROM pg_database WHERE datname = ANY($1)', [
+        [BENCH_CLUSTER_DATABASE, `${BENCH_CLUSTER_DATABASE}_visibility`],
+      ]);
+      return Number(r.rows[0]?.bytes ?? 0);
+    },
+    async stop() {
+      await admin.end().catch(() => undefined);
+      await server.stop();
+    },
+  };
+}
+
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const { progress } = options;
-  const toolchain = ensureTemporalToolchain({ env: process.env, root: ROOT, install: true, log: (l) => progress.log(l) });
-  if (!toolchain.cli) throw new Error('no Temporal CLI: run `npm run setup` or set TEMPORAL_CLI_PATH');
-  const cliVersion = execFileSync(toolchain.cli, ['--version'], { encoding: 'utf8' }).trim();
+  const backend = options.temporalBackend ?? 'dev';
   rmSync(SCRATCH, { recursive: true, force: true });
   mkdirSync(SCRATCH, { recursive: true });
-  const dbFile = path.join(SCRATCH, 'temporal.sqlite');
 
-  progress.log('starting the Temporal dev server, PostgreSQL database, SMTP sink and worker');
+  progress.log(`starting the Temporal ${backend === 'dev' ? 'dev server' : 'server on PostgreSQL'}, PostgreSQL database, SMTP sink and worker`);
   const [temporal, databaseName, smtp] = await Promise.all([
-    startDevServer({
-      cli: toolchain.cli,
-      ...(options.temporalStore === 'memory' ? {} : { dbFile }),
-      extraArgs: STORE_ARGS[options.temporalStore],
-    }),
+    backend === 'dev' ? startDevBackend(options) : startClusterBackend(options),
     recreateDatabase(options.databaseUrl),
     startSmtpSink(),
   ]);
@@ -184,7 +261,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   return {
-    temporal: Object.assign(temporal, { dbFile, store: options.temporalStore, cliVersion }),
+    temporal,
     client,
     db,
     databaseName,

@@ -4,7 +4,7 @@
  * cores).
  */
 import { z } from 'zod';
-import type { TemporalStore } from './harness';
+import type { TemporalBackend, TemporalStore } from './harness';
 
 export const SCENARIOS = ['throughput', 'history', 'standing', 'calendar', 'read-model'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -47,6 +47,8 @@ export interface BenchOptions {
    * results, when Java 17 or Maven is missing.
    */
   peer: boolean;
+  /** `dev` (the dev server, SQLite) or `cluster` (the server `npm run setup:cluster` builds, on PostgreSQL). */
+  temporalBackend: TemporalBackend;
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--only=throughput,history,standing,calendar,read-model] [--profile] [--peer|--no-peer]
@@ -55,9 +57,13 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=throughput,history,stan
   --profile   record CPU profiles of the worker (bench/results/profiles/)
   --peer, --no-peer  run the Flowable peer in the throughput scenario (default: full run yes, --quick no; needs Java 17 and Maven)
   --open-cases=N  open cases of the standing load and calendar change (default: 200 quick, 10000 full)
-env: BENCH_DATABASE_URL (default postgres://masar:masar@localhost:5432/masar_bench): this database is DROPPED and recreated`;
+env: BENCH_DATABASE_URL (default postgres://masar:masar@localhost:5432/masar_bench): this database is DROPPED and recreated
+     BENCH_TEMPORAL=dev|cluster (default dev): cluster runs Temporal on PostgreSQL (npm run setup:cluster first);
+       its databases masar_bench_temporal(_visibility) are DROPPED and recreated; results go to <mode>-cluster.*
+     BENCH_TEMPORAL_STORE=memory|file|file-wal (default file-wal): the dev server's store`;
 
 const Store = z.enum(['memory', 'file', 'file-wal']);
+const Backend = z.enum(['dev', 'cluster']);
 
 const Args = z.object({
   quick: z.boolean(),
@@ -88,7 +94,19 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error(`BENCH_DATABASE_URL must be a postgres:// URL\n${USAGE}`);
   const store = Store.safeParse(env.BENCH_TEMPORAL_STORE ?? 'file-wal');
   if (!store.success) throw new Error(`BENCH_TEMPORAL_STORE must be memory, file or file-wal\n${USAGE}`);
+  const backend = Backend.safeParse(env.BENCH_TEMPORAL ?? 'dev');
+  if (!backend.success) throw new Error(`BENCH_TEMPORAL must be dev or cluster, not "${env.BENCH_TEMPORAL}"\n${USAGE}`);
   const sizes = { ...SIZES[mode], ...(parsed.data.openCases ? { openCases: parsed.data.openCases } : {}) };
   const peer = parsed.data.peer ?? mode === 'full';
-  return { mode, sizes, only, partial: parsed.data.only.length > 0, databaseUrl, profile: parsed.data.profile, temporalStore: store.data, peer };
+  return {
+    mode,
+    sizes,
+    only,
+    partial: parsed.data.only.length > 0,
+    databaseUrl,
+    profile: parsed.data.profile,
+    temporalStore: store.data,
+    temporalBackend: backend.data,
+    peer,
+  };
 }

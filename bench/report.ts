@@ -24,6 +24,8 @@ export interface Machine {
   node: string;
   postgres: string;
   temporalCli: string;
+  /** Which Temporal server and store (`BENCH_TEMPORAL`); absent in records from before the choice existed (dev server). */
+  temporalBackend?: string;
   temporalSdk: string;
   commit: string;
 }
@@ -48,7 +50,7 @@ export interface Goal {
   met: boolean | null;
 }
 
-export async function describeMachine(db: Db, temporalCli: string, root: string): Promise<Machine> {
+export async function describeMachine(db: Db, temporalCli: string, root: string, temporalBackend: string): Promise<Machine> {
   const cpus = os.cpus();
   let commit = 'unknown';
   try {
@@ -69,6 +71,7 @@ export async function describeMachine(db: Db, temporalCli: string, root: string)
     node: process.version,
     postgres: pg.rows[0]?.v ?? 'unknown',
     temporalCli: temporalCli.split('\n')[0] ?? temporalCli,
+    temporalBackend,
     temporalSdk: sdk,
     commit,
   };
@@ -142,7 +145,7 @@ export function toMarkdown(r: Results): string {
     '',
     `Run ${r.startedAt}, ${Math.round(r.durationS)} s, commit ${m.commit}.`,
     `Machine: ${m.cores} × ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres};`,
-    `${m.temporalCli} (dev server, SQLite file); Temporal TypeScript SDK ${m.temporalSdk}. Everything (Temporal, PostgreSQL,`,
+    `${m.temporalCli} (${m.temporalBackend ?? 'dev server, SQLite file'}); Temporal TypeScript SDK ${m.temporalSdk}. Everything (Temporal, PostgreSQL,`,
     'SMTP sink, worker, load generator) on this one machine.',
     '',
     '## Goals',
@@ -255,7 +258,7 @@ export function toMarkdown(r: Results): string {
           ['worker RSS', mb(s.worker.before.rss), mb(s.worker.after.rss)],
           ['worker peak RSS', mb(s.worker.before.peakRss), mb(s.worker.after.peakRss)],
           ['worker V8 heap used', mb(s.worker.before.heapUsed), mb(s.worker.after.heapUsed)],
-          ['Temporal database (SQLite file)', mb(s.temporalDbBytes.before), mb(s.temporalDbBytes.after)],
+          [`Temporal database (${m.temporalBackend ?? 'dev server, SQLite file'})`, mb(s.temporalDbBytes.before), mb(s.temporalDbBytes.after)],
           ['PostgreSQL database', '', mb(s.postgres.databaseBytes)],
         ],
       ),
@@ -333,9 +336,10 @@ function peerSection(t: ThroughputResult): string[] {
 }
 
 /** Writes `<mode>.json|md`, or `<mode>-<scenarios>.json|md` for a partial run (`--only`). */
-export function writeResults(dir: string, r: Results, only?: string[]): { json: string; md: string } {
+/** `variant` (e.g. `cluster`) keeps another backend's run beside the default one, not over it. */
+export function writeResults(dir: string, r: Results, only?: string[], variant?: string): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
-  const name = only ? `${r.mode}-${only.join('-')}` : r.mode;
+  const name = [r.mode, ...(variant ? [variant] : []), ...(only ?? [])].join('-');
   const json = path.join(dir, `${name}.json`);
   const md = path.join(dir, `${name}.md`);
   writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);

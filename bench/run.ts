@@ -38,17 +38,18 @@ async function bench(options: BenchOptions): Promise<number> {
     h = await startHarness({
       databaseUrl: options.databaseUrl,
       temporalStore: options.temporalStore,
+      temporalBackend: options.temporalBackend,
       progress,
       ...(options.profile ? { cpuProfileDir: path.join(RESULTS_DIR, 'profiles') } : {}),
     });
     const ctx: ScenarioContext = { h, sizes: options.sizes, progress, runId: `r${randomBytes(3).toString('hex')}`,
-      pids: { worker: h.worker.pid, temporal: h.temporal.process.pid ?? 0, loadGenerator: process.pid },
+      pids: { worker: h.worker.pid, temporal: h.temporal.pid, loadGenerator: process.pid },
     };
     const r: Omit<Results, 'goals'> = {
       mode: options.mode,
       startedAt: started.toISOString(),
       durationS: 0,
-      machine: await describeMachine(h.db, h.temporal.cliVersion, ROOT),
+      machine: await describeMachine(h.db, h.temporal.version, ROOT, h.temporal.description),
     };
     const has = (name: BenchOptions['only'][number]) => options.only.includes(name);
     if (has('throughput')) {
@@ -96,7 +97,7 @@ async function bench(options: BenchOptions): Promise<number> {
     }
     r.durationS = Math.round((performance.now() - t0) / 1000);
     const results: Results = { ...r, goals: checkGoals(r) };
-    const files = writeResults(RESULTS_DIR, results, options.partial ? options.only : undefined);
+    const files = writeResults(RESULTS_DIR, results, options.partial ? options.only : undefined, options.temporalBackend === 'dev' ? undefined : options.temporalBackend);
     process.stdout.write(`\n${toMarkdown(results)}\n`);
     progress.log(`results: ${path.relative(process.cwd(), files.md)}, ${path.relative(process.cwd(), files.json)}`);
     const failed = [

@@ -1,9 +1,8 @@
 /**
  * Scenario 3a, standing load: N open cases of the bench procedure filed and left waiting on their
  * 20-working-day clock. What they cost at rest: the worker's memory, the Temporal server's
- * database (SQLite file of the dev server) and the read model's PostgreSQL database.
+ * database (SQLite file of the dev server, or its PostgreSQL databases) and the read model's.
  */
-import { existsSync, statSync } from 'node:fs';
 import { engineCase } from '../cases';
 import { BENCH_TASK_QUEUE, type WorkerMemory } from '../harness';
 import { closedLoop, type LoadResult } from '../load';
@@ -22,10 +21,6 @@ export interface StandingResult {
   prefix: string;
 }
 
-function fileBytes(file: string): number {
-  return ['', '-wal', '-shm'].reduce((sum, suffix) => sum + (existsSync(file + suffix) ? statSync(file + suffix).size : 0), 0);
-}
-
 export async function openCaseCount(ctx: ScenarioContext, prefix: string): Promise<number> {
   const res = await ctx.h.db.query<{ n: string }>(
     `SELECT count(*) AS n FROM case_clocks WHERE status = 'running' AND case_id LIKE $1`,
@@ -38,7 +33,7 @@ export async function runStanding(ctx: ScenarioContext): Promise<StandingResult>
   const { h, sizes, progress } = ctx;
   const prefix = `${ctx.runId}-open`;
   const before = await h.worker.memory();
-  const temporalBefore = fileBytes(h.temporal.dbFile);
+  const temporalBefore = await h.temporal.storageBytes();
   const filing = await closedLoop({
     label: `file ${sizes.openCases} open cases`,
     total: sizes.openCases,
@@ -67,7 +62,7 @@ export async function runStanding(ctx: ScenarioContext): Promise<StandingResult>
     filing,
     projectionLagMs,
     worker: { before, after, maxCachedWorkflows: h.worker.maxCachedWorkflows },
-    temporalDbBytes: { before: temporalBefore, after: fileBytes(h.temporal.dbFile) },
+    temporalDbBytes: { before: temporalBefore, after: await h.temporal.storageBytes() },
     postgres: { databaseBytes: Number(size.rows[0]?.bytes ?? 0), tables: Object.fromEntries(tables.rows.map((r) => [r.name, Number(r.bytes)])) },
     prefix,
   };
