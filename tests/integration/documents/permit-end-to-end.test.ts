@@ -208,6 +208,12 @@ describe.each([
       expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''/);
       expect(decodeURIComponent(/filename\*=UTF-8''(.*)$/.exec(disposition)?.[1] ?? '')).toBe(u.name);
     }
+    // Each read of a document by staff is in the access log, with its route; the applicant's own reads are not.
+    const log = await request(h.app).get(`/api/v1/access-log?case=${caseId}`).set('Authorization', await auth('admin'));
+    expect(log.status).toBe(200);
+    const documentReads = (log.body.items as { what: string; route: string; actor: { id: string } }[]).filter((e) => e.what === 'documents');
+    expect(documentReads).toHaveLength(uploads.length);
+    for (const read of documentReads) expect(read).toMatchObject({ route: 'GET /api/v1/documents/:id' });
   });
 
   it('should state the documents received on the receipt by their file names, not their ids', async () => {
