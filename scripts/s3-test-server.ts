@@ -7,20 +7,12 @@
  * then PATH (a pyenv shim on PATH may name a moto of another Python: the venv comes first).
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isExecutable } from '../worker/temporal-toolchain';
 
 /** Pinned: a moto upgrade is a deliberate change (the contract test must pass against it). */
 export const S3_TEST_SERVER = { pkg: 'moto[server]', version: '5.2.5', bin: 'moto_server' } as const;
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The `moto_server` to run, or undefined when none is installed. */
 export function locateS3TestServer(root: string, env: Record<string, string | undefined>): string | undefined {

@@ -13,8 +13,9 @@
  * when both binaries answer `--version` with the pinned version and the schema folder is there.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { isExecutable } from './temporal-toolchain';
 
 /** The pinned server release (a Go module version of go.temporal.io/server). */
 export const TEMPORAL_SERVER_VERSION = 'v1.32.0';
@@ -49,15 +50,6 @@ export function clusterToolchainPaths(root: string, version = TEMPORAL_SERVER_VE
     sqlTool: path.join(dir, 'bin', 'temporal-sql-tool'),
     schemaDir: path.join(dir, 'schema', 'postgresql', 'v12'),
   };
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The version a binary reports (`temporal version 1.32.0`, `temporal-sql-tool version 1.32.0`). */

@@ -34,7 +34,8 @@ export interface ToolchainOptions {
   log?: (line: string) => void;
 }
 
-function isExecutable(file: string): boolean {
+/** Whether `file` exists and may be executed by this process. */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
