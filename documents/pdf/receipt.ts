@@ -56,7 +56,7 @@ export function receiptContent(f: ReceiptFacts): DocumentContent {
     const length = duration(d.duration);
     const due = d.dueDate ? dateOnly(d.dueDate) : undefined;
     rows.push({
-      label: { fr: `Délai légal de réponse (${d.label.fr})`, ar: `الأجل القانوني للجواب (${d.label.ar})` },
+      label: { fr: `Délai légal de réponse (${d.label.fr})`, ar: `آخر أجل للرد (${d.label.ar})` },
       value: due
         ? { fr: `au plus tard le ${due.fr} (${length.fr})`, ar: `في أجل أقصاه ${due.ar} (${length.ar})` }
         : { fr: `${length.fr}, à compter de l'instruction du dossier`, ar: `${length.ar}، ابتداء من دراسة الملف` },

@@ -74,7 +74,7 @@ describe('filing a case from the console', () => {
     expect(receipt.text).toContain('<section class="receipt-side" lang="ar" dir="rtl">');
     const reference = /<dd class="receipt-reference"><bdi>([A-Z]+-\d{4}-\d{6})<\/bdi>/.exec(receipt.text)?.[1];
     expect(reference).toBeDefined();
-    for (const words of ['Récépissé de dépôt d&#x27;une demande', 'وصل إيداع طلب', 'Délai légal', 'الأجل القانوني', deadline, 'Loi 31-13', 'Tanger']) expect(receipt.text).toContain(words);
+    for (const words of ['Récépissé de dépôt d&#x27;une demande', 'وصل إيداع طلب', 'Délai légal', 'آخر أجل للرد', deadline, 'Loi 31-13', 'Tanger']) expect(receipt.text).toContain(words);
     expect(receipt.text).toContain('data-print');
 
     const mine = await agent.get('/my/cases').expect(200);
