@@ -126,6 +126,9 @@ export function notifyRequest(input: CaseInput, s: CaseState, message: Message, 
             ...(clock.provisional ? { provisionalDates: clock.provisional } : {}),
           }
         : {}),
+      // A filing no clock runs for (outgoing mail at the bureau d'ordre): its receipt states no
+      // deadline, and says so explicitly; any other receipt without its date fails to render.
+      ...(message.event === 'case_filed' && !clock?.dueDate ? { noDeadline: true } : {}),
       ...(s.escalation ? { escalation: { level: s.escalation.level, unit: s.escalation.unit } } : {}),
       // The applicant's own deadline while the case waits for them (a waiting state's timeout),
       // distinct from the administration's `dueDate`.

@@ -3,6 +3,7 @@
  * the usual actions to the favourable decision), and the Temporal history it leaves: events in
  * all, by kind, and bytes. The bench procedure and the baseline are measured the same way.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
@@ -14,28 +15,35 @@ import { BENCH_TASK_QUEUE } from '../harness';
 import { benchAgent, benchCaseInput, benchProcedure, compileSource } from '../procedure';
 import type { ScenarioContext } from './context';
 
+/** A well-formed document id for a file field (the bench's cases run on the engine alone, without uploads). */
+const docId = (name: string): string => {
+  const h = createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
 /** The main path of each shipped procedure: what is filed, then the actions to the decision. */
-const MAIN_PATHS: Record<string, { data: Record<string, unknown>; actions: { action: string; input?: Record<string, unknown> }[] }> = {
+const MAIN_PATHS: Record<string, { data: Record<string, unknown>; actions: { action: string; input?: Record<string, unknown>; byProvince?: true }[] }> = {
   'acces-information': {
     data: { subject: 'Budget communal 2025', format: 'electronic' },
     actions: [{ action: 'start_review' }, { action: 'answer', input: { document: '3b0f6f2c-8a1e-4d5b-9c3a-1f2e3d4c5b6a' } }],
   },
   'bureau-ordre': {
-    data: { direction: 'incoming', correspondent: 'Amina Benali', subject: 'Demande de rendez-vous', document: 'scan-1' },
-    actions: [{ action: 'assign', input: { service: 'Urbanisme' } }, { action: 'answer', input: { reply: 'reply-1' } }],
+    data: { direction: 'incoming', correspondent: 'Amina Benali', subject: 'Demande de rendez-vous', document: docId('scan-1') },
+    actions: [{ action: 'assign', input: { service: 'Urbanisme' } }, { action: 'answer', input: { reply: docId('reply-1') } }],
   },
   'controle-legalite': {
-    data: { deliberation_number: '12/2026', session: 'ordinary', session_closed_on: '2026-10-05', subject: 'Convention de partenariat', minutes: 'pv-1' },
-    actions: [{ action: 'transmit' }, { action: 'no_objection' }],
+    data: { deliberation_number: '12/2026', session: 'ordinary', session_closed_on: '2026-10-05', subject: 'Convention de partenariat', minutes: docId('pv-1') },
+    // The governor's services of the province control the commune's deliberations.
+    actions: [{ action: 'transmit' }, { action: 'no_objection', byProvince: true }],
   },
-  'legalisation-signature': { data: { act: 'signature', document: 'doc-1', copies: 1 }, actions: [{ action: 'deliver', input: { register_number: 'L-2026-1' } }] },
+  'legalisation-signature': { data: { act: 'signature', document: docId('doc-1'), copies: 1 }, actions: [{ action: 'deliver', input: { register_number: 'L-2026-1' } }] },
   'permis-construire': {
-    data: { project: 'Maison R+1', land_title: 'T-1234', floor_area: 180, plans: 'plans-1' },
+    data: { project: 'Maison R+1', land_title: 'T-1234', floor_area: 180, plans: docId('plans-1') },
     actions: [{ action: 'favourable_opinion' }, { action: 'approve' }],
   },
   'permis-habiter': {
-    data: { building_permit: 'PC-2024-12', completion_date: '2025-01-10', completion_certificate: 'cert-1' },
-    actions: [{ action: 'report_compliant', input: { report: 'pv-1' } }, { action: 'issue' }],
+    data: { building_permit: 'PC-2024-12', completion_date: '2025-01-10', completion_certificate: docId('cert-1') },
+    actions: [{ action: 'report_compliant', input: { report: docId('pv-1') } }, { action: 'issue' }],
   },
   reclamation: { data: { kind: 'reclamation', subject: 'Éclairage public', details: 'Rue sans éclairage' }, actions: [{ action: 'answer', input: { answer: 'Réparé.' } }] },
 };
@@ -102,7 +110,13 @@ export async function runHistory(ctx: ScenarioContext): Promise<HistoryRow[]> {
     await h.client.workflow.executeUpdateWithStart(filedUpdate, { startWorkflowOperation: start });
     const handle = await start.workflowHandle();
     for (const a of c.actions) {
-      await handle.executeUpdate(actUpdate, { args: [{ action: a.action, actor, ...(a.input ? { input: a.input } : {}) }] });
+      try {
+        const by = 'byProvince' in a && a.byProvince ? benchAgent(h.unit.province ?? h.unit.code) : actor;
+        await handle.executeUpdate(actUpdate, { args: [{ action: a.action, actor: by, ...(a.input ? { input: a.input } : {}) }] });
+      } catch (err) {
+        const cause = (err as { cause?: { message?: string } }).cause?.message;
+        throw new Error(`history: ${c.id}, action ${a.action}: ${(err as Error).message}${cause ? `: ${cause}` : ''}`);
+      }
     }
     rows.push(count(await finished(handle), c.id, ['file', ...c.actions.map((a) => a.action)].join(' → ')));
     progress.tick();

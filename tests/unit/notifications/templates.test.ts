@@ -86,6 +86,15 @@ describe('notification templates', () => {
       expect(out.text).toContain('Date de dépôt : 1 février 2026 à 00:30');
     });
 
+    it('should render a receipt without a deadline line for a filing no clock runs for, in both languages', () => {
+      for (const lang of LANGUAGES) {
+        const out = render({ ...without(input, 'dueDate'), vars: { ...without(input, 'dueDate').vars, noDeadline: true } }, lang);
+        expect(out.text).not.toMatch(/Date limite légale|آخر أجل/);
+        expect(out.html).not.toMatch(/Date limite légale|آخر أجل/);
+        expect(out.text).toContain(input.reference ?? '');
+      }
+    });
+
     it('should refuse to render a receipt without its deadline date', () => {
       expect(() => render(without(input, 'dueDate'), 'fr')).toThrow(TemplateError);
       expect(() => render(without(input, 'dueDate'), 'fr')).toThrow(/template "receipt" \(fr, text\): \{\{date\}\} needs a date/);
