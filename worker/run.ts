@@ -19,6 +19,7 @@ import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
 import { createMasarWorker } from './create-worker';
+import { retentionScheduleId } from '../workflows/retention-messages';
 import { ensureRetentionSchedule } from './retention-schedule';
 
 export interface RunningWorker {
@@ -100,7 +101,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   if (config.MASAR_RETENTION_SCHEDULE) {
     // Every worker makes sure of it at start: creating is idempotent, updating applies a changed cron.
     const did = await ensureRetentionSchedule(client, { taskQueue: config.MASAR_TASK_QUEUE, cron: config.MASAR_RETENTION_CRON, limit: config.MASAR_RETENTION_BATCH });
-    logger.info({ schedule: 'masar-retention', cron: config.MASAR_RETENTION_CRON, default: config.MASAR_RETENTION_DEFAULT, did }, 'retention schedule in place');
+    logger.info({ schedule: retentionScheduleId(config.MASAR_TASK_QUEUE), cron: config.MASAR_RETENTION_CRON, default: config.MASAR_RETENTION_DEFAULT, did }, 'retention schedule in place');
   }
   const sweeper =
     config.MAIL_SWEEP_SECONDS > 0

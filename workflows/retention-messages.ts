@@ -1,7 +1,18 @@
 /** The retention job's contract: schedule and workflow ids, input and result (sandbox-safe, no I/O). */
 
-/** Id of the Temporal schedule that starts `retentionSweep`. */
+import { TASK_QUEUE } from './messages';
+
+/** Id of the Temporal schedule that starts `retentionSweep` on the default task queue. */
 export const RETENTION_SCHEDULE_ID = 'masar-retention';
+
+/**
+ * The schedule's id for the deployment polling `taskQueue`: `masar-retention` on the default queue,
+ * `masar-retention-<queue>` on any other, so two deployments sharing a namespace (staging beside
+ * training, say) each keep their own schedule instead of taking it from each other at every start.
+ */
+export function retentionScheduleId(taskQueue: string): string {
+  return taskQueue === TASK_QUEUE ? RETENTION_SCHEDULE_ID : `${RETENTION_SCHEDULE_ID}-${taskQueue}`;
+}
 
 /** Workflow type of the retention job. */
 export const RETENTION_WORKFLOW = 'retentionSweep';

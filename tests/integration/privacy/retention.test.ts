@@ -12,14 +12,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { main } from '../../../cli/main';
+import { payloadCodec, temporalDataConverter } from '../../../config/temporal';
 import { verifyJournal } from '../../../db/journal-verify';
 import { createFsDocumentStore } from '../../../documents/fs-store';
 import { ensureRetentionSchedule } from '../../../worker/retention-schedule';
-import { caseWorkflowId } from '../../../workflows/messages';
-import { RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW, type RetentionSweepResult } from '../../../workflows/retention-messages';
+import { caseWorkflowId, TASK_QUEUE } from '../../../workflows/messages';
+import { RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW, retentionScheduleId, type RetentionSweepResult } from '../../../workflows/retention-messages';
 import { createTestCa } from '../../support/test-ca';
 import { startHarness, TANGER, type CallerName, type Harness } from '../api/api-harness';
 
@@ -66,7 +67,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(async () => {
-  await h?.client.schedule.getHandle(RETENTION_SCHEDULE_ID).delete().catch(() => undefined);
+  if (h) await h.client.schedule.getHandle(retentionScheduleId(h.taskQueue)).delete().catch(() => undefined);
   await h?.close();
 });
 
@@ -132,16 +133,23 @@ async function closedCase(procedureId: string) {
   return { caseId, reference: filed.body.reference as string, secrets, documentId: uploaded.body.id as string };
 }
 
+/**
+ * Whether the case's workflow is gone from Temporal. Deletion is carried out by the server in the
+ * background, and a delete asked right after the workflow closed waits (with the server's backoff)
+ * until the close's own tasks are done: tens of seconds on a loaded machine. Gone means not found
+ * for two seconds running, so a read racing the deletion's steps does not count.
+ */
 async function historyGone(caseId: string): Promise<boolean> {
-  // Deletion is carried out by the server in the background: give it a few seconds.
-  for (let i = 0; i < 100; i += 1) {
+  let notFoundSince: number | undefined;
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
     try {
       await h.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+      notFoundSince = undefined;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return true;
-      throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      notFoundSince ??= Date.now();
+      if (Date.now() - notFoundSince >= 2_000) return true;
     }
-    await new Promise((r) => setTimeout(r, 200));
   }
   return false;
 }
@@ -226,12 +234,12 @@ describe('retention', () => {
     for (const bad of [['run', '--as-of', '2031-01-01T00:00:00Z'], ['run', '--dry-run', '--as-of', 'tomorrow'], ['run', '--limit', '0'], ['run', '--limit', '1e3'], ['purge'], [], ['run', '--bogus']]) {
       expect({ bad, code: (await cli(bad)).code }).toEqual({ bad, code: 2 });
     }
-  }, 120_000);
+  }, 240_000);
 
   it('should run from its Temporal schedule, created once and updated on the next start', async () => {
     expect(await ensureRetentionSchedule(h.client, { taskQueue: h.taskQueue, cron: '30 2 * * *', limit: 50 })).toBe('created');
     expect(await ensureRetentionSchedule(h.client, { taskQueue: h.taskQueue, cron: '15 3 * * *', limit: 50 })).toBe('updated');
-    const handle = h.client.schedule.getHandle(RETENTION_SCHEDULE_ID);
+    const handle = h.client.schedule.getHandle(retentionScheduleId(h.taskQueue));
     const described = await handle.describe();
     expect(described.spec.calendars?.length ?? 0).toBeGreaterThan(0);
     expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: RETENTION_WORKFLOW, taskQueue: h.taskQueue });
@@ -245,5 +253,30 @@ describe('retention', () => {
     for (const secret of c.secrets) expect({ secret, where: await whereStored(secret) }).toEqual({ secret, where: [] });
     expect(await historyGone(c.caseId)).toBe(true);
     expect(await verifyJournal(h.t.db, c.caseId)).toMatchObject({ ok: true });
-  }, 120_000);
+  }, 240_000);
+
+  it('should keep one schedule per task queue, and say which keys are missing when a worker cannot read its own', async () => {
+    expect(retentionScheduleId(TASK_QUEUE)).toBe(RETENTION_SCHEDULE_ID);
+    const queues = [`staging-${Date.now()}`, `training-${Date.now()}`];
+    try {
+      // A deployment whose payloads are encrypted, as MASAR_PAYLOAD_KEYS gives.
+      const keyed = new Client({
+        connection: h.client.connection,
+        namespace: h.client.options.namespace,
+        dataConverter: temporalDataConverter(payloadCodec({ MASAR_PAYLOAD_KEYS: `k1:${randomBytes(32).toString('hex')}` })),
+      });
+      for (const queue of queues) expect(await ensureRetentionSchedule(keyed, { taskQueue: queue, cron: '30 2 * * *', limit: 10 })).toBe('created');
+      for (const queue of queues) {
+        expect(await keyed.schedule.getHandle(retentionScheduleId(queue)).describe()).toMatchObject({ action: { taskQueue: queue } });
+      }
+      expect(await ensureRetentionSchedule(keyed, { taskQueue: queues[0] as string, cron: '45 2 * * *', limit: 10 })).toBe('updated');
+      // A worker of the same deployment started without the keys.
+      const keyless = new Client({ connection: h.client.connection, namespace: h.client.options.namespace });
+      await expect(ensureRetentionSchedule(keyless, { taskQueue: queues[0] as string, cron: '45 2 * * *', limit: 10 })).rejects.toThrow(
+        new RegExp(`schedule ${retentionScheduleId(queues[0] as string)} was written by a worker with payload keys this one does not have .*MASAR_PAYLOAD_KEYS`),
+      );
+    } finally {
+      for (const queue of queues) await h.client.schedule.getHandle(retentionScheduleId(queue)).delete().catch(() => undefined);
+    }
+  });
 });
