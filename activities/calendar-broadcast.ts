@@ -11,6 +11,8 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
+import { runCalendarPass } from './calendar-pass';
+import type { CalendarSource } from './clocks';
 import { calendarChangedSignal, caseWorkflowId } from '../workflows/messages';
 
 export interface BroadcastOptions {
@@ -63,25 +65,38 @@ export async function broadcastCalendarChange(options: BroadcastOptions): Promis
     );
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.case_id;
-    let next = 0;
-    const lane = async () => {
-      while (next < rows.length) {
-        const caseId = rows[next++]!.case_id;
-        try {
-          await options.client.workflow
-            .getHandle(caseWorkflowId(caseId))
-            .signal(calendarChangedSignal, { calendarId: options.calendarId, version: options.version });
-          report.signalled += 1;
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) report.skipped += 1;
-          else report.failed.push({ caseId, error: err instanceof Error ? err.message : String(err) });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+    const signalled = await signalCases(options.client, rows.map((r) => r.case_id), options, concurrency);
+    report.signalled += signalled.signalled;
+    report.skipped += signalled.skipped;
+    report.failed.push(...signalled.failed);
     options.onProgress?.({ ...report, failed: [...report.failed] }, after);
     if (rows.length < PAGE) break;
   }
+  return report;
+}
+
+/** Signals `caseIds` that calendar `calendarId` is at `version`, `concurrency` at a time. */
+export async function signalCases(
+  client: Client,
+  caseIds: readonly string[],
+  change: { calendarId: string; version: number },
+  concurrency = 32,
+): Promise<BroadcastReport> {
+  const report: BroadcastReport = { signalled: 0, skipped: 0, failed: [] };
+  let next = 0;
+  const lane = async () => {
+    while (next < caseIds.length) {
+      const caseId = caseIds[next++] as string;
+      try {
+        await client.workflow.getHandle(caseWorkflowId(caseId)).signal(calendarChangedSignal, { calendarId: change.calendarId, version: change.version });
+        report.signalled += 1;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) report.skipped += 1;
+        else report.failed.push({ caseId, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, caseIds.length) }, lane));
   return report;
 }
 
@@ -97,8 +112,27 @@ export interface CalendarChangeInput {
  * The broadcast as an activity: heartbeats its cursor after each page, so a retry after a worker
  * crash resumes where it stopped instead of signalling every case again.
  */
-export function createCalendarBroadcastActivities({ db, client }: { db: Db; client: Client }) {
+export function createCalendarBroadcastActivities({ db, client, calendars }: { db: Db; client: Client; calendars: CalendarSource }) {
   return {
+    /** The set-based pass (activities/calendar-pass.ts), resumed from its heartbeat; then the few signals it asks for. */
+    async passCalendarChange(input: CalendarChangeInput) {
+      const context = Context.current();
+      const resumed = context.info.heartbeatDetails as { after?: string; earlier?: string[] } | undefined;
+      const pass = await runCalendarPass({
+        db,
+        calendars,
+        calendarId: input.calendarId,
+        version: input.version,
+        ...(input.from ? { from: input.from } : {}),
+        ...(input.units ? { units: input.units } : {}),
+        ...(resumed?.after ? { after: resumed.after } : {}),
+        // The cases to signal ride along (few: only those whose next wake came earlier).
+        onProgress: (progress, after) => context.heartbeat({ after, cases: progress.cases, moved: progress.moved, earlier: [...(resumed?.earlier ?? []), ...progress.earlier] }),
+      });
+      const signals = await signalCases(client, [...new Set([...(resumed?.earlier ?? []), ...pass.earlier, ...pass.unplanned])], input);
+      return { cases: pass.cases, moved: pass.moved, notices: pass.notices, ...signals };
+    },
+
     async signalRunningCases(input: CalendarChangeInput): Promise<BroadcastReport> {
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as { after?: string } | undefined;

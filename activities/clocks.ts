@@ -39,19 +39,36 @@ function result(calendar: Calendar, due: Due, reminders: string[] | undefined, c
   };
 }
 
+/** A due instant on `calendar` (already narrowed to the case's units): `computeDue`'s arithmetic. */
+export function dueOn(calendar: Calendar, input: Omit<DueInput, 'calendarId' | 'minCalendarVersion'>): DueResult {
+  const due = computeDeadline({
+    calendar,
+    from: new Date(input.from),
+    duration: input.duration,
+    counting: input.counting,
+    extensions: input.extensions ?? [],
+    endOnNonWorkingDay: input.endOnNonWorkingDay,
+  });
+  return result(calendar, due, input.reminders, input.counting);
+}
+
+/** A resumed clock's due instant on `calendar` (already narrowed to the case's units): `resumeDue`'s arithmetic. */
+export function resumedOn(calendar: Calendar, input: Omit<ResumeInput, 'calendarId' | 'minCalendarVersion'>): DueResult {
+  const spec = input.duration ? effectiveDuration(input.duration, input.counting) : undefined;
+  const wholeDays = spec?.kind === 'calendar' && !hasTimePart(spec);
+  const rule = input.endOnNonWorkingDay;
+  let due = resumeDeadline(calendar, input.counting, new Date(input.at), input.remaining, { wholeDays, endOnNonWorkingDay: rule });
+  for (const extension of input.extensions ?? []) {
+    const next = computeDeadline({ calendar, from: due.due, duration: extension, counting: input.counting, endOnNonWorkingDay: rule });
+    due = { ...next, skipped: [...due.skipped, ...next.skipped], provisional: [...new Set([...due.provisional, ...next.provisional])].sort() };
+  }
+  return result(calendar, due, input.reminders, input.counting);
+}
+
 export function createClockActivities({ calendars }: { calendars: CalendarSource }) {
   return {
     async computeDue(input: DueInput): Promise<DueResult> {
-      const calendar = calendarForUnits(await calendars.current(input.calendarId, input.minCalendarVersion), input.units);
-      const due = computeDeadline({
-        calendar,
-        from: new Date(input.from),
-        duration: input.duration,
-        counting: input.counting,
-        extensions: input.extensions ?? [],
-        endOnNonWorkingDay: input.endOnNonWorkingDay,
-      });
-      return result(calendar, due, input.reminders, input.counting);
+      return dueOn(calendarForUnits(await calendars.current(input.calendarId, input.minCalendarVersion), input.units), input);
     },
 
     async remainingTime(input: RemainingInput): Promise<RemainingResult> {
@@ -60,16 +77,7 @@ export function createClockActivities({ calendars }: { calendars: CalendarSource
     },
 
     async resumeDue(input: ResumeInput): Promise<DueResult> {
-      const calendar = calendarForUnits(await calendars.current(input.calendarId, input.minCalendarVersion), input.units);
-      const spec = input.duration ? effectiveDuration(input.duration, input.counting) : undefined;
-      const wholeDays = spec?.kind === 'calendar' && !hasTimePart(spec);
-      const rule = input.endOnNonWorkingDay;
-      let due = resumeDeadline(calendar, input.counting, new Date(input.at), input.remaining, { wholeDays, endOnNonWorkingDay: rule });
-      for (const extension of input.extensions ?? []) {
-        const next = computeDeadline({ calendar, from: due.due, duration: extension, counting: input.counting, endOnNonWorkingDay: rule });
-        due = { ...next, skipped: [...due.skipped, ...next.skipped], provisional: [...new Set([...due.provisional, ...next.provisional])].sort() };
-      }
-      return result(calendar, due, input.reminders, input.counting);
+      return resumedOn(calendarForUnits(await calendars.current(input.calendarId, input.minCalendarVersion), input.units), input);
     },
   };
 }

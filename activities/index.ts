@@ -7,6 +7,7 @@ import type { JournalKey } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import { createAttentionActivities } from './attention';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
+import { calendarMovesSince } from './calendar-pass';
 import { createClockActivities, type CalendarSource } from './clocks';
 import { failPermanentlyWhenHopeless } from './failures';
 import type { DocumentIssuer } from '../documents/issue';
@@ -45,7 +46,7 @@ export function createActivities(deps: ActivityDeps & { client: Client }): Worke
 export function createActivities(deps: ActivityDeps): MasarActivities;
 export function createActivities(deps: ActivityDeps): MasarActivities | WorkerActivities {
   const clocks = createClockActivities({ calendars: deps.calendars });
-  const projection = createProjectionActivities({ db: deps.db, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) });
+  const projection = createProjectionActivities({ db: deps.db, calendars: deps.calendars, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) });
   return {
     // Clocks and projection fail at once on an error no retry fixes; the case then asks for attention.
     computeDue: failPermanentlyWhenHopeless(clocks.computeDue),
@@ -62,8 +63,12 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
     }),
     project: failPermanentlyWhenHopeless(projection.project),
     ...createAttentionActivities({ db: deps.db }),
+    calendarState: failPermanentlyWhenHopeless(async ({ caseId, calendarId, since }: { caseId: string; calendarId: string; since: number }) => ({
+      version: (await deps.calendars.current(calendarId)).version,
+      moves: await calendarMovesSince(deps.db, caseId, since),
+    })),
     ...createServiceActivities({ services: deps.services ?? {} }),
-    ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client }) : {}),
+    ...(deps.client ? createCalendarBroadcastActivities({ db: deps.db, client: deps.client, calendars: deps.calendars }) : {}),
     ...(deps.client && deps.retention
       ? createRetentionActivities({ db: deps.db, client: deps.client, ...deps.retention, ...(deps.journalKey ? { journalKey: deps.journalKey } : {}) })
       : {}),

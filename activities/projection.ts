@@ -9,11 +9,16 @@
 import { appendJournal, lockCase } from '../db/journal';
 import { writeCaseProjection } from '../db/cases';
 import type { JournalKey } from '../db/journal-keys';
+import type { PoolClient } from 'pg';
 import type { Db } from '../db/pool';
-import type { ProjectInput } from './types';
+import { moveCases } from './calendar-pass';
+import type { CalendarSource } from './clocks';
+import type { ProjectRequest } from './types';
 
 export interface ProjectionDeps {
   db: Db;
+  /** The calendars in force: a projection of clocks computed on an older version moves them (calendar-pass.ts). */
+  calendars?: CalendarSource;
   /** Signs journal entries and checkpoints (MASAR_JOURNAL_KEY); without it they are written unsigned. */
   journalKey?: JournalKey;
 }
@@ -25,10 +30,10 @@ export interface ProjectResult {
   journaled: number;
 }
 
-export function createProjectionActivities({ db, journalKey }: ProjectionDeps) {
+export function createProjectionActivities({ db, journalKey, calendars }: ProjectionDeps) {
   return {
     /** Projects a case view and its new journal entries; safe to retry and to reorder. */
-    async project(input: ProjectInput): Promise<ProjectResult> {
+    async project(input: ProjectRequest): Promise<ProjectResult> {
       const caseId = input.view.caseId;
       const client = await db.connect();
       try {
@@ -36,6 +41,7 @@ export function createProjectionActivities({ db, journalKey }: ProjectionDeps) {
         await lockCase(client, caseId);
         const journaled = await appendJournal(client, caseId, input.journal, journalKey);
         const applied = await writeCaseProjection(client, input);
+        if (applied && calendars) await catchUpStoredCalendar(client, calendars, input);
         await client.query('COMMIT');
         return { applied, journaled };
       } catch (err) {
@@ -49,3 +55,19 @@ export function createProjectionActivities({ db, journalKey }: ProjectionDeps) {
 }
 
 export type ProjectionActivities = ReturnType<typeof createProjectionActivities>;
+
+/**
+ * A workflow that has not woken since a calendar change projects clocks computed on the older
+ * version: moved here, in the projection's transaction, as the pass would have (the workflow
+ * journals the move when it next wakes). The calendar's row is read FOR SHARE: a change being
+ * recorded waits for this projection, and the pass after it then finds these rows.
+ */
+async function catchUpStoredCalendar(client: PoolClient, calendars: CalendarSource, input: ProjectRequest): Promise<void> {
+  const plans = Object.values(input.plans ?? {});
+  const calendarId = plans[0]?.recipe.calendarId;
+  if (!calendarId) return;
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM calendars WHERE id = $1 FOR SHARE', [calendarId]);
+  const version = rows[0]?.version;
+  if (version === undefined || plans.every((p) => p.calendarVersion >= version)) return;
+  await moveCases(client, [input.view.caseId], await calendars.current(calendarId, version));
+}

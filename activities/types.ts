@@ -106,6 +106,43 @@ export interface ResumeInput {
   endOnNonWorkingDay?: EndOnNonWorkingDay;
 }
 
+/**
+ * How a running clock's due instant is computed again on a newer calendar: the due-date activity's
+ * own input (`op` names it), kept beside the clock in the read model so a calendar change moves
+ * due dates in bulk (activities/calendar-pass.ts) with the arithmetic the workflow uses.
+ */
+export type ClockRecipe = ({ op: 'computeDue' } & Omit<DueInput, 'minCalendarVersion'>) | ({ op: 'resumeDue' } & Omit<ResumeInput, 'minCalendarVersion'>);
+
+/** A running clock as the calendar pass needs it: how to recompute it, and who to tell. */
+export interface ClockPlan {
+  recipe: ClockRecipe;
+  /** The calendar version its due instant was computed with. */
+  calendarVersion: number;
+  /** Reminder instants not yet sent (the case's next wake is the earliest of these and the due). */
+  reminders: string[];
+  /**
+   * The `deadline_moved` messages as the case would send them now, less the dates: the pass fills
+   * `dueAt`, `dueDate`, `previousDueAt` and the occurrence when it moves the clock.
+   */
+  notices: NotifyInput[];
+}
+
+/** A due instant the calendar pass moved in the read model (table `case_calendar_moves`). */
+export interface CalendarMove {
+  clock: string;
+  calendarVersion: number;
+  from: string | null;
+  to: string;
+  /** When the pass moved it (and queued the notices). */
+  at: string;
+}
+
+/** The projection's input: the case's view and journal, and its running clocks' plans. */
+export interface ProjectRequest extends ProjectInput {
+  /** Running clocks by name: how a calendar change recomputes them without waking the case. */
+  plans?: Record<string, ClockPlan>;
+}
+
 /** A call to another administration's service from an automatic state. */
 export interface ServiceCallInput {
   caseId: string;
@@ -125,16 +162,33 @@ export interface MasarActivities {
   remainingTime(input: RemainingInput): Promise<RemainingResult>;
   resumeDue(input: ResumeInput): Promise<DueResult>;
   notify(input: NotifyInput): Promise<NotifyResult>;
-  project(input: ProjectInput): Promise<unknown>;
+  project(input: ProjectRequest): Promise<unknown>;
   callService(input: ServiceCallInput): Promise<ServiceCallResult>;
   /** A step failed permanently (`error`), or was retried successfully (no `error`): see `db/attention.ts`. */
   recordAttention(input: AttentionRecord): Promise<void>;
+  /**
+   * A case's calendar as it stands: the version in force, and the moves the pass made for it on
+   * versions after `since` (the case journals them, without telling anyone twice).
+   */
+  calendarState(input: { caseId: string; calendarId: string; since: number }): Promise<{ version: number; moves: CalendarMove[] }>;
 }
 
 /** The activity of the `calendarChange` workflow. */
 export interface CalendarActivities {
   /** Signals every running case affected by a calendar change. */
   signalRunningCases(input: { calendarId: string; version: number; from?: string }): Promise<{
+    signalled: number;
+    skipped: number;
+    failed: { caseId: string; error: string }[];
+  }>;
+  /**
+   * Moves the due dates a calendar change reaches in the read model, queues the notices, and
+   * signals only the cases whose next wake came earlier or that have no plan (activities/calendar-pass.ts).
+   */
+  passCalendarChange(input: { calendarId: string; version: number; from?: string; units?: string[] }): Promise<{
+    cases: number;
+    moved: number;
+    notices: number;
     signalled: number;
     skipped: number;
     failed: { caseId: string; error: string }[];

@@ -21,13 +21,15 @@ export interface Sizes {
   openCases: number;
   /** Synthetic cases in the read model for the inbox and list queries. */
   readModelCases: number;
+  /** Open cases the calendar change reaches: the standing load's, and copies of their read-model rows up to this. */
+  calendarCases: number;
   /** Timed executions of each query. */
   queries: number;
 }
 
 export const SIZES: Record<'quick' | 'full', Sizes> = {
-  quick: { cases: 40, concurrencies: [4, 16], warmup: 8, halfLoadCases: 30, openCases: 200, readModelCases: 100_000, queries: 200 },
-  full: { cases: 800, concurrencies: [4, 16, 48], warmup: 50, halfLoadCases: 400, openCases: 10_000, readModelCases: 1_000_000, queries: 1_000 },
+  quick: { cases: 40, concurrencies: [4, 16], warmup: 8, halfLoadCases: 30, openCases: 200, readModelCases: 100_000, calendarCases: 2_000, queries: 200 },
+  full: { cases: 800, concurrencies: [4, 16, 48], warmup: 50, halfLoadCases: 400, openCases: 10_000, readModelCases: 1_000_000, calendarCases: 100_000, queries: 1_000 },
 };
 
 export interface BenchOptions {
@@ -57,6 +59,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=throughput,history,stan
   --profile   record CPU profiles of the worker (bench/results/profiles/)
   --peer, --no-peer  run the Flowable peer in the throughput scenario (default: full run yes, --quick no; needs Java 17 and Maven)
   --open-cases=N  open cases of the standing load and calendar change (default: 200 quick, 10000 full)
+  --calendar-cases=N  cases the calendar change reaches, the open cases' read-model rows copied up to N (default: 2000 quick, 100000 full)
 env: BENCH_DATABASE_URL (default postgres://masar:masar@localhost:5432/masar_bench): this database is DROPPED and recreated
      BENCH_TEMPORAL=dev|cluster (default dev): cluster runs Temporal on PostgreSQL (npm run setup:cluster first);
        its databases masar_bench_temporal(_visibility) are DROPPED and recreated; results go to <mode>-cluster.*
@@ -71,10 +74,11 @@ const Args = z.object({
   peer: z.boolean().optional(),
   only: z.array(z.enum(SCENARIOS)),
   openCases: z.number().int().min(1).max(1_000_000).optional(),
+  calendarCases: z.number().int().min(1).max(1_000_000).optional(),
 });
 
 export function parseOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions {
-  const raw = { quick: false, profile: false, peer: undefined as boolean | undefined, only: [] as string[], openCases: undefined as number | undefined };
+  const raw = { quick: false, profile: false, peer: undefined as boolean | undefined, only: [] as string[], openCases: undefined as number | undefined, calendarCases: undefined as number | undefined };
   for (const arg of argv) {
     if (arg === '--quick') raw.quick = true;
     else if (arg === '--profile') raw.profile = true;
@@ -82,6 +86,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     else if (arg === '--no-peer') raw.peer = false;
     else if (arg.startsWith('--only=')) raw.only = arg.slice('--only='.length).split(',').filter(Boolean);
     else if (arg.startsWith('--open-cases=')) raw.openCases = Number(arg.slice('--open-cases='.length));
+    else if (arg.startsWith('--calendar-cases=')) raw.calendarCases = Number(arg.slice('--calendar-cases='.length));
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
@@ -96,7 +101,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   if (!store.success) throw new Error(`BENCH_TEMPORAL_STORE must be memory, file or file-wal\n${USAGE}`);
   const backend = Backend.safeParse(env.BENCH_TEMPORAL ?? 'dev');
   if (!backend.success) throw new Error(`BENCH_TEMPORAL must be dev or cluster, not "${env.BENCH_TEMPORAL}"\n${USAGE}`);
-  const sizes = { ...SIZES[mode], ...(parsed.data.openCases ? { openCases: parsed.data.openCases } : {}) };
+  const sizes = { ...SIZES[mode], ...(parsed.data.openCases ? { openCases: parsed.data.openCases } : {}), ...(parsed.data.calendarCases ? { calendarCases: parsed.data.calendarCases } : {}) };
   const peer = parsed.data.peer ?? mode === 'full';
   return {
     mode,

@@ -115,10 +115,10 @@ export function checkGoals(r: Omit<Results, 'goals'>): Goal[] {
   });
   const c = r.calendar;
   goals.push({
-    goal: `recompute due instants of ${c ? c.cases.toLocaleString('en') : '10,000'} open cases`,
-    target: '< 60 s',
+    goal: `move the due dates of ${c ? c.cases.toLocaleString('en') : '100,000'} open cases after a calendar change, read model consistent`,
+    target: '≤ 60 s',
     measured: c ? `${(c.recomputeMs / 1000).toFixed(1)} s` : 'not run',
-    met: c ? c.recomputeMs < 60_000 : null,
+    met: c ? c.recomputeMs <= 60_000 && c.consistency.staleClocks + c.consistency.disagreeing + c.consistency.notMoved === 0 && c.sample.agreeing === c.sample.woken : null,
   });
   return goals;
 }
@@ -291,15 +291,12 @@ export function toMarkdown(r: Results): string {
       '',
       `## 4. Calendar change: ${c.cases.toLocaleString('en')} open cases`,
       '',
-      `Closure recorded on ${c.closureDate}; \`broadcastCalendarChange\` signalled ${c.report.signalled} cases in ${(c.broadcastMs / 1000).toFixed(1)} s`,
-      `(${c.report.skipped} skipped, ${c.report.failed} failed); every due instant moved in the read model after ${(c.recomputeMs / 1000).toFixed(1)} s (${c.casesPerSecond} cases/s).`,
+      `Closure recorded on ${c.closureDate}; the calendar pass moved ${c.moved.toLocaleString('en')} due dates and queued ${c.notices.toLocaleString('en')} notices in ${(c.recomputeMs / 1000).toFixed(1)} s (${c.casesPerSecond} cases/s),`,
+      `signalling ${c.signalled} cases (next wake earlier). ${c.workflows.toLocaleString('en')} of the cases are real workflows, the rest copies of their read-model rows.`,
+      `Consistency after the pass: ${c.consistency.staleClocks} running clocks left on the old calendar, ${c.consistency.disagreeing} cases whose clock, task, view and next due disagree, ${c.consistency.notMoved} clocks not moved;`,
+      `${c.sample.agreeing} of ${c.sample.woken} sampled workflows, woken, hold the read model's date.`,
       '',
       table(CPU_HEAD, [cpuCells(c)]),
-      '',
-      table(
-        ['activity during the recompute', 'calls', 'p50 ms', 'p95 ms', 'p99 ms'],
-        Object.entries(c.activities ?? {}).map(([name, a]) => [name, a.count, a.p50, a.p95, a.p99]),
-      ),
     );
   }
   return `${out.join('\n')}\n`;

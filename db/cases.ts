@@ -68,7 +68,13 @@ export function escalationReach(view: CaseView): string[] | null {
  * stored: a late or re-delivered older projection changes nothing. Runs in the caller's
  * transaction. @returns whether the view was applied.
  */
-export async function writeCaseProjection(client: PoolClient, input: ProjectInput): Promise<boolean> {
+/** What the projection keeps of a running clock's plan (activities/types.ts `ClockPlan`): stored whole. */
+interface StoredPlan {
+  recipe: { calendarId: string };
+  calendarVersion: number;
+}
+
+export async function writeCaseProjection(client: PoolClient, input: ProjectInput & { plans?: Record<string, StoredPlan> }): Promise<boolean> {
   const { view, facts } = input;
   const { data, ...rest } = facts;
   const upsert = await client.query(
@@ -121,10 +127,26 @@ export async function writeCaseProjection(client: PoolClient, input: ProjectInpu
   }
   await client.query('DELETE FROM case_clocks WHERE case_id = $1', [view.caseId]);
   for (const c of view.clocks) {
+    // A running clock's plan lets a calendar change move it without waking the case (projections
+    // from before plans: none, and the pass signals the case instead).
+    const plan = c.status === 'running' ? input.plans?.[c.name] : undefined;
     await client.query(
-      `INSERT INTO case_clocks (case_id, name, status, counting, started_at, due_at, due_date, extensions, expired_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-      [view.caseId, c.name, c.status, c.counting, c.startedAt ?? null, c.dueAt ?? null, c.dueDate ?? null, c.extensions, c.expiredAt ?? null],
+      `INSERT INTO case_clocks (case_id, name, status, counting, started_at, due_at, due_date, extensions, expired_at, calendar_id, calendar_version, plan)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+      [
+        view.caseId,
+        c.name,
+        c.status,
+        c.counting,
+        c.startedAt ?? null,
+        c.dueAt ?? null,
+        c.dueDate ?? null,
+        c.extensions,
+        c.expiredAt ?? null,
+        plan?.recipe.calendarId ?? null,
+        plan?.calendarVersion ?? null,
+        plan ? JSON.stringify(plan) : null,
+      ],
     );
   }
   return true;

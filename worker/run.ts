@@ -18,6 +18,7 @@ import { pruneIdempotencyKeys } from '../db/idempotency';
 import { journalKeyring } from '../db/journal-keys';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
+import { dispatchNotices } from '../activities/notice-dispatch';
 import { createMasarWorker } from './create-worker';
 import { retentionScheduleId } from '../workflows/retention-messages';
 import { ensureRetentionSchedule } from './retention-schedule';
@@ -32,6 +33,8 @@ export interface RunningWorker {
 let runtimeInstalled = false;
 /** How long an `Idempotency-Key` of `POST /cases` is remembered. */
 const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+/** How often queued notices (activities/notice-dispatch.ts) are looked for. */
+const NOTICE_DISPATCH_MS = 2_000;
 
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   if (!runtimeInstalled) {
@@ -70,28 +73,29 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const documents = seal ? { db, store, seal, publicUrl: config.MASAR_PUBLIC_URL, now: () => new Date() } : undefined;
   if (documents) logger.info({ store: documents.store.description }, 'sealed documents go to the document store');
   if (!journalKey) logger.warn('MASAR_JOURNAL_KEY is not set: journal entries are written unsigned, so a re-hashed edit would go unnoticed (see docs/operations.md)');
+  const activities = createActivities({
+    db,
+    directory: createDirectory(db),
+    channel,
+    calendars: createDbCalendarSource(db),
+    client,
+    log: mailLog,
+    publicUrl: config.MASAR_PUBLIC_URL,
+    privacy: {
+      controller: config.MASAR_CONTROLLER ?? DEFAULT_PRIVACY_NOTICE.controller,
+      cndpNumber: config.MASAR_CNDP_NUMBER ?? DEFAULT_PRIVACY_NOTICE.cndpNumber,
+      contact: config.MASAR_PRIVACY_CONTACT ?? DEFAULT_PRIVACY_NOTICE.contact,
+    },
+    ...(journalKey ? { journalKey } : {}),
+    ...(documents ? { documents } : {}),
+    retention: { store, defaultPeriod: config.MASAR_RETENTION_DEFAULT },
+  });
   const worker = await createMasarWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.MASAR_TASK_QUEUE,
     dataConverter,
-    activities: createActivities({
-      db,
-      directory: createDirectory(db),
-      channel,
-      calendars: createDbCalendarSource(db),
-      client,
-      log: mailLog,
-      publicUrl: config.MASAR_PUBLIC_URL,
-      privacy: {
-        controller: config.MASAR_CONTROLLER ?? DEFAULT_PRIVACY_NOTICE.controller,
-        cndpNumber: config.MASAR_CNDP_NUMBER ?? DEFAULT_PRIVACY_NOTICE.cndpNumber,
-        contact: config.MASAR_PRIVACY_CONTACT ?? DEFAULT_PRIVACY_NOTICE.contact,
-      },
-      ...(journalKey ? { journalKey } : {}),
-      ...(documents ? { documents } : {}),
-      retention: { store, defaultPeriod: config.MASAR_RETENTION_DEFAULT },
-    }),
+    activities,
     ...(config.MASAR_WORKFLOW_BUNDLE ? { workflowBundlePath: config.MASAR_WORKFLOW_BUNDLE } : {}),
     extra: {
       ...(config.MASAR_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.MASAR_MAX_CACHED_WORKFLOWS } : {}),
@@ -112,6 +116,17 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
         }, config.MAIL_SWEEP_SECONDS * 1000)
       : undefined;
   sweeper?.unref();
+  // Notices queued in bulk (a calendar change's deadline_moved messages) go out through notify.
+  let dispatching = false;
+  const dispatcher = setInterval(() => {
+    if (dispatching) return;
+    dispatching = true;
+    dispatchNotices(db, activities.notify, { log: mailLog })
+      .then((r) => r.sent + r.failed > 0 && logger.info(r, 'queued notices dispatched'))
+      .catch((err: unknown) => logger.warn({ err }, 'notice dispatch failed'))
+      .finally(() => (dispatching = false));
+  }, NOTICE_DISPATCH_MS);
+  dispatcher.unref();
   // Idempotency keys answer retries of POST /cases and of actions; a day covers any client's retry window.
   const pruner = setInterval(() => {
     pruneIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS))
@@ -121,6 +136,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   pruner.unref();
   const done = worker.run().finally(async () => {
     if (sweeper) clearInterval(sweeper);
+    clearInterval(dispatcher);
     clearInterval(pruner);
     channel.close?.();
     await connection.close();

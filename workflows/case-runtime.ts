@@ -3,7 +3,7 @@
  * Runs inside the workflow (sandbox-safe): side effects only through the activities it is given.
  * Every change is journaled and projected before the step that made it returns.
  */
-import type { JournalEntry, MasarActivities, NotifyInput, NotifyResult, ProjectInput } from '../activities/types';
+import type { CalendarMove, ClockPlan, ClockRecipe, DueInput, JournalEntry, ResumeInput, MasarActivities, NotifyInput, NotifyResult, ProjectRequest } from '../activities/types';
 import type { CompiledClock } from '../definitions/compiled';
 import { defaultCounting, MachineEvents, stateOutcome } from '../definitions/compiled';
 import type { ClockOperation, NotificationEvent } from '../definitions/schema';
@@ -219,37 +219,23 @@ export class CaseRuntime {
     }
   }
 
-  /** The calendar changed: recompute the due instants of running clocks computed on an older version. */
-  async recomputeClocks(version: number): Promise<void> {
+  /**
+   * The calendar changed: recompute the due instants of running clocks computed on an older version.
+   * `moved` holds the moves the calendar pass already made in the read model, and told people of
+   * (activities/calendar-pass.ts): those are journaled as the pass made them, and not told again.
+   */
+  async recomputeClocks(version: number, moved: readonly CalendarMove[] = []): Promise<void> {
     const s = this.state;
     let changed = false;
     for (const name of Object.keys(s.clocks).sort()) {
       const c = s.clocks[name] as ClockRuntime;
-      if (c.status !== 'running' || !c.basis || (c.calendarVersion ?? 0) >= version) continue;
-      const def = this.clockDef(name);
-      const r =
-        'from' in c.basis
-          ? await this.activities.computeDue({
-              ...this.calendarOf(def),
-              from: c.basis.from,
-              duration: c.basis.duration,
-              counting: def.counting,
-              extensions: c.basis.extensions,
-              reminders: def.reminders,
-              minCalendarVersion: version,
-            })
-          : await this.activities.resumeDue({
-              ...this.calendarOf(def),
-              duration: def.duration,
-              at: c.basis.resumedAt,
-              remaining: c.basis.remaining,
-              counting: def.counting,
-              extensions: c.basis.extensions,
-              reminders: def.reminders,
-              minCalendarVersion: version,
-            });
+      const recipe = this.recipeOf(name);
+      if (!recipe || (c.calendarVersion ?? 0) >= version) continue;
+      const { op: _op, ...args } = recipe;
+      const r = recipe.op === 'computeDue' ? await this.activities.computeDue({ ...(args as DueInput), minCalendarVersion: version }) : await this.activities.resumeDue({ ...(args as ResumeInput), minCalendarVersion: version });
       const before = c.dueAt;
       applyDue(c, r, Date.now());
+      const pass = moved.find((m) => m.clock === name && m.calendarVersion <= r.calendarVersion && m.to === c.dueAt);
       if (before !== c.dueAt) {
         changed = true;
         this.journal({
@@ -257,12 +243,58 @@ export class CaseRuntime {
           kind: 'clock.recomputed',
           fromState: s.state,
           toState: s.state,
-          data: { clock: name, from: before, to: c.dueAt, calendarVersion: r.calendarVersion },
+          data: { clock: name, from: before, to: c.dueAt, calendarVersion: r.calendarVersion, ...(pass ? { movedAt: pass.at } : {}) },
         });
-        this.notifyEvent('deadline_moved', { clock: name, previousDueAt: before });
+        if (!pass) this.notifyEvent('deadline_moved', { clock: name, previousDueAt: before });
       }
     }
     if (changed) await this.project();
+  }
+
+  /**
+   * Brings running clocks to the calendar in force: asks for its version and the moves the
+   * calendar pass made for this case, and recomputes the clocks computed on an older version.
+   */
+  async catchUpCalendar(): Promise<void> {
+    const versions = Object.keys(this.state.clocks)
+      .filter((name) => this.recipeOf(name))
+      .map((name) => this.state.clocks[name]?.calendarVersion ?? 0);
+    if (versions.length === 0) return;
+    const since = Math.min(...versions);
+    const current = await this.activities.calendarState({ caseId: this.input.caseId, calendarId: this.input.calendarId, since });
+    if (current.version > since) await this.recomputeClocks(current.version, current.moves);
+  }
+
+  /** The due-date activity call that gives running clock `name` its due instant, or none when it does not run. */
+  private recipeOf(name: string): ClockRecipe | undefined {
+    const c = this.state.clocks[name];
+    if (!c || c.status !== 'running' || !c.basis) return undefined;
+    const def = this.clockDef(name);
+    return 'from' in c.basis
+      ? { op: 'computeDue', ...this.calendarOf(def), from: c.basis.from, duration: c.basis.duration, counting: def.counting, extensions: c.basis.extensions, reminders: def.reminders }
+      : {
+          op: 'resumeDue',
+          ...this.calendarOf(def),
+          duration: def.duration,
+          at: c.basis.resumedAt,
+          remaining: c.basis.remaining,
+          counting: def.counting,
+          extensions: c.basis.extensions,
+          reminders: def.reminders,
+        };
+  }
+
+  /** The running clocks' plans the projection keeps for the calendar pass. */
+  private plans(): Record<string, ClockPlan> {
+    const plans: Record<string, ClockPlan> = {};
+    for (const name of Object.keys(this.state.clocks).sort()) {
+      const c = this.state.clocks[name] as ClockRuntime;
+      const recipe = this.recipeOf(name);
+      if (!recipe) continue;
+      const notices = messagesFor(this.input, this.state, 'deadline_moved').map((m) => notifyRequest(this.input, this.state, m, { clock: name }));
+      plans[name] = { recipe, calendarVersion: c.calendarVersion ?? 0, reminders: [...c.reminders], notices };
+    }
+    return plans;
   }
 
   /**
@@ -593,7 +625,7 @@ export class CaseRuntime {
   }
 
   private async project(): Promise<void> {
-    const facts: ProjectInput['facts'] = {
+    const facts: ProjectRequest['facts'] = {
       reference: this.input.reference,
       unit: this.input.unit,
       applicant: this.input.applicant,
@@ -604,7 +636,7 @@ export class CaseRuntime {
     const view = buildView(this.input, this.state);
     const journal = this.pending.splice(0);
     try {
-      await this.activities.project({ view, journal, facts });
+      await this.activities.project({ view, journal, facts, plans: this.plans() });
     } catch (err) {
       // Kept for the next projection: the journal's sequences must stay contiguous.
       this.pending.unshift(...journal);

@@ -96,6 +96,13 @@ const ATTENTION_PATCH = 'needs-attention';
  * a later change to how a rectification is applied tell those histories apart.
  */
 const RECTIFY_PATCH = 'rectify-contact';
+/**
+ * Since this patch a calendar change reaches the case through the read model (the calendar pass,
+ * activities/calendar-pass.ts): before acting on anything due, and when signalled, the case asks
+ * for the calendar in force and the moves the pass made, and recomputes its clocks if they were
+ * computed on an older version. Histories recorded before it recompute on the signal only.
+ */
+const CALENDAR_PASS_PATCH = 'calendar-pass';
 
 /** A step that failed in a way no retry fixes, waiting for an administrator. */
 interface Attention {
@@ -174,6 +181,7 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     },
     project: (local ? localProjection : remoteProjection).project,
     recordAttention: remote.recordAttention,
+    calendarState: clocks.calendarState,
   }, { persistentEscalation: supervision });
   const s: CaseState = runtime.state;
   let attention: Attention | undefined;
@@ -289,13 +297,17 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
       const version = calendarVersion;
       calendarVersion = undefined;
       try {
-        await runtime.recomputeClocks(version);
+        if (patched(CALENDAR_PASS_PATCH)) await runtime.catchUpCalendar();
+        else await runtime.recomputeClocks(version);
       } catch (err) {
         await park('recompute', err);
       }
     }
     if (s.status === 'open' && !attention) {
       try {
+        // A timer set on an old calendar fires: the due instant may have moved since (a holiday
+        // recorded while the case slept). Check before acting: escalation, tacit decision, expiry.
+        if ((runtime.nextWakeAt() ?? Infinity) <= Date.now() && patched(CALENDAR_PASS_PATCH)) await runtime.catchUpCalendar();
         await runtime.fireDue();
       } catch (err) {
         await park('clocks', err);

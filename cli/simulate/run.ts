@@ -183,6 +183,10 @@ function recordingActivities(calendar: Calendar, services: Record<string, string
     async callService(input) {
       return { outcome: services[input.service] ?? 'done' };
     },
+    async calendarState() {
+      // One calendar for the whole simulation: nothing ever moves under the case.
+      return { version: calendar.version, moves: [] };
+    },
     async recordAttention(input) {
       // A simulation has no administrators: a step that cannot succeed ends the run with its error.
       if (input.error) throw new Error(`${input.step}: ${input.error}`);

@@ -60,6 +60,9 @@ export function recordingActivities(
       async recordAttention(input) {
         recorded.attention.push(input);
       },
+      async calendarState({ calendarId }) {
+        return { version: (await (options.calendars ?? new MutableCalendarSource()).current(calendarId)).version, moves: [] };
+      },
     },
   };
 }

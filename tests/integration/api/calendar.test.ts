@@ -48,7 +48,8 @@ describe('recording a calendar change', () => {
     expect(recorded.body.recompute.workflowId).toBe(calendarChangeWorkflowId('ma-administration', shippedCalendarVersion + 1));
 
     const report = await h.client.workflow.getHandle(recorded.body.recompute.workflowId).result();
-    expect(report).toEqual(expect.objectContaining({ signalled: 1, failed: [] }));
+    // Moved in the read model by the calendar pass: a later date wakes nobody.
+    expect(report).toEqual(expect.objectContaining({ moved: 1, signalled: 0, failed: [] }));
     const deadline = Date.now() + 20_000;
     for (;;) {
       const res = await request(h.app).get(`/api/v1/cases/${filed.body.caseId}`).set('Authorization', await auth('applicant'));
