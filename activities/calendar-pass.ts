@@ -61,6 +61,8 @@ const SCOPE = `WITH RECURSIVE scope AS (
    SELECT u.code, scope.depth + 1 FROM units u JOIN scope ON u.parent_code = scope.code WHERE scope.depth < 8
  )`;
 
+const PAGES_IN_FLIGHT = 2;
+
 /** Runs the pass over every open case the change can reach; then once more for cases projected meanwhile. */
 export async function runCalendarPass(options: CalendarPassOptions): Promise<CalendarPassReport> {
   const report: CalendarPassReport = { cases: 0, moved: 0, notices: 0, earlier: [], unplanned: [] };
@@ -69,39 +71,58 @@ export async function runCalendarPass(options: CalendarPassOptions): Promise<Cal
   const params = [options.from ?? null, '', options.units ? [...options.units] : null, options.calendarId, calendar.version] as const;
   // Planned clocks on an older version, by case; the sweep at the end catches a case a stale
   // projection wrote behind the cursor (the projection moves them itself once it sees the version).
+  const movePage = async (caseIds: string[]) => {
+    const client = await options.db.connect();
+    try {
+      await client.query('BEGIN');
+      const page = await moveCases(client, caseIds, calendar, { from: options.from });
+      await client.query('COMMIT');
+      report.cases += caseIds.length;
+      report.moved += page.moved;
+      report.notices += page.notices;
+      report.earlier.push(...page.earlier);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  };
   for (const sweep of [false, true]) {
     let after = sweep ? '' : (options.after ?? '');
-    for (;;) {
-      const { rows } = await options.db.query<{ case_id: string }>(
-        `${SCOPE}
-         SELECT DISTINCT k.case_id FROM case_clocks k JOIN cases c USING (case_id)
-          WHERE k.status = 'running' AND c.status = 'open' AND k.plan IS NOT NULL
-            AND k.calendar_id = $4 AND k.calendar_version < $5
-            AND ($1::date IS NULL OR k.due_date >= $1::date)
-            AND ($3::text[] IS NULL OR c.unit_code IN (SELECT code FROM scope))
-            AND k.case_id > $2
-          ORDER BY k.case_id LIMIT ${pageSize}`,
-        [params[0], after, params[2], params[3], params[4]],
-      );
-      if (rows.length === 0) break;
-      after = rows[rows.length - 1]!.case_id;
-      const client = await options.db.connect();
-      try {
-        await client.query('BEGIN');
-        const page = await moveCases(client, rows.map((r) => r.case_id), calendar, { from: options.from });
-        await client.query('COMMIT');
-        report.cases += rows.length;
-        report.moved += page.moved;
-        report.notices += page.notices;
-        report.earlier.push(...page.earlier);
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
+    // Two pages in flight: one computing in Node while PostgreSQL writes the other. Progress (the
+    // resume cursor) is reported when the oldest page is done, so every page before it is too.
+    const inFlight: { done: Promise<void>; after: string }[] = [];
+    const settleOldest = async () => {
+      const oldest = inFlight.shift();
+      if (!oldest) return;
+      await oldest.done;
+      if (!sweep) options.onProgress?.({ ...report, earlier: [...report.earlier], unplanned: [] }, oldest.after);
+    };
+    try {
+      for (;;) {
+        const { rows } = await options.db.query<{ case_id: string }>(
+          `${SCOPE}
+           SELECT DISTINCT k.case_id FROM case_clocks k JOIN cases c USING (case_id)
+            WHERE k.status = 'running' AND c.status = 'open' AND k.plan IS NOT NULL
+              AND k.calendar_id = $4 AND k.calendar_version < $5
+              AND ($1::date IS NULL OR k.due_date >= $1::date)
+              AND ($3::text[] IS NULL OR c.unit_code IN (SELECT code FROM scope))
+              AND k.case_id > $2
+            ORDER BY k.case_id LIMIT ${pageSize}`,
+          [params[0], after, params[2], params[3], params[4]],
+        );
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]!.case_id;
+        const done = movePage(rows.map((r) => r.case_id));
+        done.catch(() => undefined); // awaited in order below; this only keeps a failure from being unhandled meanwhile
+        inFlight.push({ done, after });
+        if (inFlight.length >= PAGES_IN_FLIGHT) await settleOldest();
+        if (rows.length < pageSize) break;
       }
-      if (!sweep) options.onProgress?.({ ...report, earlier: [...report.earlier], unplanned: [] }, after);
-      if (rows.length < pageSize) break;
+    } finally {
+      // Every page started is awaited (and a failure surfaces) before the pass goes on or throws.
+      while (inFlight.length > 0) await settleOldest();
     }
   }
   // Running clocks with no plan: the case wakes by signal, as before plans.

@@ -133,6 +133,10 @@ export async function eraseCaseRecords(db: Db, input: { caseId: string; at: Date
     await client.query(`UPDATE notification_problems SET reason = 'erased at the end of the retention period' WHERE case_id = $1`, [caseId]);
     await client.query(`UPDATE case_attention SET error = 'erased at the end of the retention period' WHERE case_id = $1`, [caseId]);
     await client.query('DELETE FROM journal_pending WHERE case_id = $1', [caseId]);
+    // A queued notice (a calendar change's, not yet rendered) holds the applicant's contact; plans
+    // are kept only while a clock runs, but a closed case's are cleared all the same.
+    await client.query('DELETE FROM notice_queue WHERE case_id = $1', [caseId]);
+    await client.query('UPDATE case_clocks SET plan = NULL WHERE case_id = $1 AND plan IS NOT NULL', [caseId]);
     const counts = { documents: documents.rowCount ?? 0, issuedDocuments: (issuedInDb.rowCount ?? 0) + (issuedInStore.rowCount ?? 0), messages: messages.rowCount ?? 0 };
     const journalEntries = await eraseJournal(client, caseId, at, { retention: input.retention, closedAt: row.closed_at?.toISOString() ?? null, ...counts }, input.journalKey);
     await client.query('COMMIT');
