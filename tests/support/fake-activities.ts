@@ -4,7 +4,7 @@
  * integration tests run the real ones).
  */
 import { createClockActivities, type CalendarSource } from '../../activities/clocks';
-import type { AttentionRecord, MasarActivities, NotifyInput, ProjectInput, ServiceCallInput } from '../../activities/types';
+import type { AttentionRecord, CalendarMove, MasarActivities, NotifyInput, ProjectInput, ServiceCallInput } from '../../activities/types';
 import type { Calendar } from '../../definitions/calendar';
 import { loadCalendar } from '../../definitions/calendar-file';
 
@@ -38,10 +38,16 @@ export class MutableCalendarSource implements CalendarSource {
 }
 
 export function recordingActivities(
-  options: { calendars?: CalendarSource; service?: (input: ServiceCallInput) => string } = {},
+  options: {
+    calendars?: CalendarSource;
+    service?: (input: ServiceCallInput) => string;
+    /** The moves a calendar pass made in the read model, as `calendarState` reports them to a case. */
+    moves?: (caseId: string, since: number) => CalendarMove[];
+  } = {},
 ): { activities: MasarActivities; recorded: Recorded } {
   const recorded: Recorded = { notifications: [], projections: [], services: [], attention: [] };
-  const clocks = createClockActivities({ calendars: options.calendars ?? new MutableCalendarSource() });
+  const calendars = options.calendars ?? new MutableCalendarSource();
+  const clocks = createClockActivities({ calendars });
   return {
     recorded,
     activities: {
@@ -60,8 +66,8 @@ export function recordingActivities(
       async recordAttention(input) {
         recorded.attention.push(input);
       },
-      async calendarState({ calendarId }) {
-        return { version: (await (options.calendars ?? new MutableCalendarSource()).current(calendarId)).version, moves: [] };
+      async calendarState({ caseId, calendarId, since }) {
+        return { version: (await calendars.current(calendarId)).version, moves: options.moves?.(caseId, since) ?? [] };
       },
     },
   };
