@@ -5,10 +5,11 @@
  */
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { broadcastCalendarChange } from '../../activities/calendar-broadcast';
+import { signalCases } from '../../activities/calendar-broadcast';
+import { runCalendarPass } from '../../activities/calendar-pass';
 import { loadTemporalConfig } from '../../config/env';
 import { connectTemporal, payloadCodec, temporalDataConverter } from '../../config/temporal';
-import { currentCalendar, saveCalendar } from '../../db/calendars';
+import { createDbCalendarSource, currentCalendar, saveCalendar } from '../../db/calendars';
 import { createDb, type Db } from '../../db/pool';
 import { daysOffInYear, describeNonWorkingDay, type Calendar } from '../../definitions/calendar';
 import { CALENDARS_DIR, DEFAULT_CALENDAR_ID, loadCalendarFile, writeCalendarFile } from '../../definitions/calendar-file';
@@ -33,11 +34,14 @@ const usage = `usage: masar calendar set-holiday --holiday <key> --hijri-year <y
                (--cause holiday, the default) or force majeure, national or limited to --units
                (a province, a region, a commune: their cases and those of the units below them)
   show         the days off of a year (default: this year) with their reasons, and the recorded dates
-  broadcast    signals running cases whose clocks are due on or after --from to recompute them
+  broadcast    moves the due dates of running cases due on or after --from (the calendar pass) and
+               signals the few whose deadline came earlier
 
   Each change writes the file with version + 1. With DATABASE_URL set, the change is also stored in
   the calendars table (the stored copy is what workers use), and with TEMPORAL_ADDRESS set too,
-  running cases are signalled at once (otherwise the command says how many wait for a broadcast).`;
+  running cases reach the change at once: their due dates move in the read model, the notices are
+  queued for the workers to send, and only a case whose deadline came earlier is signalled
+  (otherwise the command says how many wait for a broadcast).`;
 
 const COMMON = {
   calendar: { type: 'string', default: DEFAULT_CALENDAR_ID },
@@ -114,8 +118,21 @@ async function reachCases(io: CommandIO, db: Db, calendar: Calendar, from: strin
   const connection = await connectTemporal(config);
   try {
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
-    const report = await broadcastCalendarChange({ db, client, calendarId: calendar.id, version: calendar.version, from, ...(units ? { units } : {}) });
-    io.out(`signalled ${report.signalled} running case${report.signalled === 1 ? '' : 's'} (calendar v${calendar.version}); ${report.skipped} already closed; ${report.failed.length} failed`);
+    // What the API's calendarChange workflow runs: the read model moves in bulk, few cases are signalled.
+    const pass = await runCalendarPass({
+      db,
+      calendars: createDbCalendarSource(db),
+      calendarId: calendar.id,
+      version: calendar.version,
+      from,
+      ...(units ? { units } : {}),
+      onProgress: (r) => io.err(`  ${r.cases} case(s) looked at, ${r.moved} due date(s) moved`),
+    });
+    const report = await signalCases(client, [...new Set([...pass.earlier, ...pass.unplanned])], { calendarId: calendar.id, version: calendar.version });
+    io.out(
+      `moved ${pass.moved} due date${pass.moved === 1 ? '' : 's'} of ${pass.cases} running case${pass.cases === 1 ? '' : 's'} (calendar v${calendar.version}), ${pass.notices} notice(s) queued; ` +
+        `signalled ${report.signalled} (earlier deadline or older projection); ${report.skipped} already closed; ${report.failed.length} failed`,
+    );
     for (const f of report.failed) io.err(`  ${f.caseId}: ${f.error}`);
   } finally {
     await connection.close();

@@ -6,7 +6,11 @@
  * wake without telling anyone twice. A case that projects before it has woken (an action) does
  * not put the old date back.
  */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
+import { main } from '../../../cli/main';
 import { dispatchNotices } from '../../../activities/notice-dispatch';
 import type { NotifyInput } from '../../../activities/types';
 import { addDays } from '../../../definitions/local-time';
@@ -133,4 +137,28 @@ describe('the calendar pass', () => {
     expect(journal.rows[0].data).toMatchObject({ clock: 'answer', from: before.clock, to: moved, calendarVersion: recorded.body.version, movedAt: expect.any(String) });
     expect(h.notifications.filter((n) => n.caseId === cases[2]!.caseId && n.event === 'deadline_moved')).toHaveLength(notifiedBefore);
   }, 120_000);
+
+  it('should do the same from a terminal: masar calendar add-closure moves the cases and says how many', async () => {
+    const c = await file('Place 4');
+    const before = await dues(c.caseId);
+    let closure = addDays(c.filedAt.slice(0, 10), 3);
+    while ([0, 6].includes(new Date(`${closure}T12:00:00Z`).getUTCDay())) closure = addDays(closure, 1);
+    const dir = mkdtempSync(path.join(tmpdir(), 'masar-calendar-'));
+    const calendarFile = path.join(dir, 'ma-administration.yaml');
+    copyFileSync(path.join(__dirname, '..', '..', '..', 'definitions', 'calendars', 'ma-administration.yaml'), calendarFile);
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: h.t.url, TEMPORAL_ADDRESS: process.env.MASAR_TEST_TEMPORAL_ADDRESS ?? '' };
+    const code = await main(['calendar', 'add-closure', '--date', closure, '--name-fr', 'Fermeture', '--name-ar', 'عطلة', '--file', calendarFile], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      cwd: process.cwd(),
+      env,
+    });
+    expect({ code, err: err.filter((l) => !/looked at/.test(l)) }).toEqual({ code: 0, err: [] });
+    expect(out.at(-1)).toMatch(/^moved [1-9]\d* due dates? of [1-9]\d* running cases? \(calendar v\d+\), [1-9]\d* notice\(s\) queued; signalled 0 /);
+    const after = await dues(c.caseId);
+    expect(Date.parse(after.clock)).toBeGreaterThan(Date.parse(before.clock));
+    expect(after).toMatchObject({ task: after.clock, next: after.clock, view: after.clock });
+  }, 60_000);
 });
