@@ -86,6 +86,8 @@ export interface HarnessOptions {
   temporalStore: TemporalStore;
   /** @default 'dev' */
   temporalBackend?: TemporalBackend;
+  /** The worker's workflow cache (MASAR_MAX_CACHED_WORKFLOWS). @default the SDK's for this machine */
+  maxCachedWorkflows?: number;
   progress: Progress;
 }
 
@@ -255,6 +257,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       BENCH_DATABASE_URL: options.databaseUrl,
       BENCH_SMTP_URL: smtp.url,
       BENCH_TASK_QUEUE: BENCH_TASK_QUEUE,
+      ...(options.maxCachedWorkflows ? { BENCH_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } : {}),
     },
     options.cpuProfileDir,
   );

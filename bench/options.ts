@@ -49,6 +49,8 @@ export interface BenchOptions {
    * results, when Java 17 or Maven is missing.
    */
   peer: boolean;
+  /** The worker's workflow cache size (`--cache`). @default the SDK's */
+  maxCachedWorkflows?: number;
   /** `dev` (the dev server, SQLite) or `cluster` (the server `npm run setup:cluster` builds, on PostgreSQL). */
   temporalBackend: TemporalBackend;
 }
@@ -59,6 +61,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=throughput,history,stan
   --profile   record CPU profiles of the worker (bench/results/profiles/)
   --peer, --no-peer  run the Flowable peer in the throughput scenario (default: full run yes, --quick no; needs Java 17 and Maven)
   --open-cases=N  open cases of the standing load and calendar change (default: 200 quick, 10000 full)
+  --cache=N   the worker's workflow cache (MASAR_MAX_CACHED_WORKFLOWS; default: the SDK's for the machine)
   --calendar-cases=N  cases the calendar change reaches, the open cases' read-model rows copied up to N (default: 2000 quick, 100000 full)
 env: BENCH_DATABASE_URL (default postgres://masar:masar@localhost:5432/masar_bench): this database is DROPPED and recreated
      BENCH_TEMPORAL=dev|cluster (default dev): cluster runs Temporal on PostgreSQL (npm run setup:cluster first);
@@ -75,10 +78,11 @@ const Args = z.object({
   only: z.array(z.enum(SCENARIOS)),
   openCases: z.number().int().min(1).max(1_000_000).optional(),
   calendarCases: z.number().int().min(1).max(1_000_000).optional(),
+  cache: z.number().int().min(1).max(1_000_000).optional(),
 });
 
 export function parseOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions {
-  const raw = { quick: false, profile: false, peer: undefined as boolean | undefined, only: [] as string[], openCases: undefined as number | undefined, calendarCases: undefined as number | undefined };
+  const raw = { quick: false, profile: false, peer: undefined as boolean | undefined, only: [] as string[], openCases: undefined as number | undefined, calendarCases: undefined as number | undefined, cache: undefined as number | undefined };
   for (const arg of argv) {
     if (arg === '--quick') raw.quick = true;
     else if (arg === '--profile') raw.profile = true;
@@ -87,6 +91,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     else if (arg.startsWith('--only=')) raw.only = arg.slice('--only='.length).split(',').filter(Boolean);
     else if (arg.startsWith('--open-cases=')) raw.openCases = Number(arg.slice('--open-cases='.length));
     else if (arg.startsWith('--calendar-cases=')) raw.calendarCases = Number(arg.slice('--calendar-cases='.length));
+    else if (arg.startsWith('--cache=')) raw.cache = Number(arg.slice('--cache='.length));
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
@@ -113,5 +118,6 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     temporalStore: store.data,
     temporalBackend: backend.data,
     peer,
+    ...(parsed.data.cache ? { maxCachedWorkflows: parsed.data.cache } : {}),
   };
 }

@@ -128,6 +128,12 @@ const cpuCells = (run: { cpu?: import('./cpu').CpuUsage }): (string | number)[] 
 const CPU_HEAD = ['machine busy', 'worker %CPU', 'Temporal %CPU', 'client %CPU', 'other %CPU'];
 const peerCpuCells = (run: { cpu?: import('./cpu').CpuUsage }): (string | number)[] => [...cpuCells(run), run.cpu?.processes.flowable ?? ''];
 
+/** At most `n` elements of `xs`, evenly spaced, the last always included. */
+function evenly<T>(xs: T[], n: number): T[] {
+  if (xs.length <= n) return xs;
+  return Array.from({ length: n }, (_, i) => xs[Math.round(((i + 1) * (xs.length - 1)) / n)] as T);
+}
+
 /** CPU the whole machine spent per case (ms): busy share × cores × wall time ÷ cases; includes whatever else ran. */
 export function cpuMsPerCase(run: LoadResult, cores: number): number | '' {
   if (!run.cpu || run.cases === 0) return '';
@@ -265,9 +271,12 @@ export function toMarkdown(r: Results): string {
       '',
       table(CPU_HEAD, [cpuCells(s.filing)]),
       '',
-      `Workflow cache: ${s.worker.maxCachedWorkflows} workflows (SDK default for this machine). Filing them: ${s.filing.casesPerSecond} cases/s at c=32,`,
+      `Workflow cache: ${s.worker.maxCachedWorkflows} workflows (\`--cache\`, else the SDK's default for this machine). Filing them: ${s.filing.casesPerSecond} cases/s at c=32,`,
       `start p50 ${s.filing.start.p50} ms, p99 ${s.filing.start.p99} ms; read model caught up ${(s.projectionLagMs / 1000).toFixed(1)} s after the last filing answered.`,
       `Largest tables: ${Object.entries(s.postgres.tables).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}.`,
+      ...(s.rssCurve?.length
+        ? ['', table(['open cases', 'worker RSS (MB)', 'seconds'], evenly(s.rssCurve, 10).map((p) => [p.openCases, p.rssMb, p.seconds]))]
+        : []),
     );
   }
   const rm = r.readModel;

@@ -39,6 +39,7 @@ async function bench(options: BenchOptions): Promise<number> {
       databaseUrl: options.databaseUrl,
       temporalStore: options.temporalStore,
       temporalBackend: options.temporalBackend,
+      ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
       progress,
       ...(options.profile ? { cpuProfileDir: path.join(RESULTS_DIR, 'profiles') } : {}),
     });

@@ -24,6 +24,7 @@ const Env = z.object({
   BENCH_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//),
   BENCH_SMTP_URL: z.string().regex(/^smtp:\/\//),
   BENCH_TASK_QUEUE: z.string().min(1),
+  BENCH_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).optional(),
 });
 
 export type WorkerMessage =
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
         calendars: createDbCalendarSource(db),
       }),
     ),
+    ...(env.BENCH_MAX_CACHED_WORKFLOWS ? { extra: { maxCachedWorkflows: env.BENCH_MAX_CACHED_WORKFLOWS } } : {}),
   });
   const baseline = await Worker.create({
     connection,

@@ -15,6 +15,8 @@ export interface StandingResult {
   /** Seconds until the read model showed every case after the last filing answered. */
   projectionLagMs: number;
   worker: { before: WorkerMemory; after: WorkerMemory; maxCachedWorkflows: number };
+  /** The worker's RSS while the cases were filed (every 10 s): flat once the cache is full, or not. */
+  rssCurve: { seconds: number; openCases: number; rssMb: number }[];
   temporalDbBytes: { before: number; after: number };
   postgres: { databaseBytes: number; tables: Record<string, number> };
   /** Prefix of the open cases' ids (the calendar scenario moves them). */
@@ -34,6 +36,13 @@ export async function runStanding(ctx: ScenarioContext): Promise<StandingResult>
   const prefix = `${ctx.runId}-open`;
   const before = await h.worker.memory();
   const temporalBefore = await h.temporal.storageBytes();
+  const rssCurve: StandingResult['rssCurve'] = [];
+  const started = performance.now();
+  const sample = async () => {
+    const memory = await h.worker.memory();
+    rssCurve.push({ seconds: Math.round((performance.now() - started) / 1000), openCases: await openCaseCount(ctx, prefix), rssMb: Math.round(memory.rss / 1_048_576) });
+  };
+  const sampler = setInterval(() => void sample().catch(() => undefined), 10_000);
   const filing = await closedLoop({
     label: `file ${sizes.openCases} open cases`,
     total: sizes.openCases,
@@ -49,6 +58,8 @@ export async function runStanding(ctx: ScenarioContext): Promise<StandingResult>
     await new Promise((r) => setTimeout(r, 250));
   }
   const projectionLagMs = Math.round(performance.now() - t0);
+  clearInterval(sampler);
+  await sample();
   // Let receipts drain and the worker settle before measuring it at rest.
   await new Promise((r) => setTimeout(r, 5_000));
   const after = await h.worker.memory();
@@ -62,6 +73,7 @@ export async function runStanding(ctx: ScenarioContext): Promise<StandingResult>
     filing,
     projectionLagMs,
     worker: { before, after, maxCachedWorkflows: h.worker.maxCachedWorkflows },
+    rssCurve,
     temporalDbBytes: { before: temporalBefore, after: await h.temporal.storageBytes() },
     postgres: { databaseBytes: Number(size.rows[0]?.bytes ?? 0), tables: Object.fromEntries(tables.rows.map((r) => [r.name, Number(r.bytes)])) },
     prefix,
