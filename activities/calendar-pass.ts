@@ -291,3 +291,12 @@ export async function calendarMovesSince(db: Db, caseId: string, since: number):
   );
   return rows.map((r) => ({ clock: r.clock, calendarVersion: r.calendar_version, from: r.from_due?.toISOString() ?? null, to: r.to_due.toISOString(), at: r.at.toISOString() }));
 }
+
+/**
+ * The version of calendar `id` in force now, read from the table, never from a cache: a timer
+ * about to act must not miss a change recorded a second ago. The shipped file's when none is stored.
+ */
+export async function calendarVersionNow(db: Db, calendars: CalendarSource, id: string): Promise<number> {
+  const { rows } = await db.query<{ version: number }>('SELECT version FROM calendars WHERE id = $1', [id]);
+  return rows[0]?.version ?? (await calendars.current(id)).version;
+}

@@ -7,7 +7,7 @@ import type { JournalKey } from '../db/journal-keys';
 import type { Db } from '../db/pool';
 import { createAttentionActivities } from './attention';
 import { createCalendarBroadcastActivities } from './calendar-broadcast';
-import { calendarMovesSince } from './calendar-pass';
+import { calendarMovesSince, calendarVersionNow } from './calendar-pass';
 import { createClockActivities, type CalendarSource } from './clocks';
 import { failPermanentlyWhenHopeless } from './failures';
 import type { DocumentIssuer } from '../documents/issue';
@@ -64,7 +64,7 @@ export function createActivities(deps: ActivityDeps): MasarActivities | WorkerAc
     project: failPermanentlyWhenHopeless(projection.project),
     ...createAttentionActivities({ db: deps.db }),
     calendarState: failPermanentlyWhenHopeless(async ({ caseId, calendarId, since }: { caseId: string; calendarId: string; since: number }) => ({
-      version: (await deps.calendars.current(calendarId)).version,
+      version: await calendarVersionNow(deps.db, deps.calendars, calendarId),
       moves: await calendarMovesSince(deps.db, caseId, since),
     })),
     ...createServiceActivities({ services: deps.services ?? {} }),
