@@ -82,7 +82,15 @@ describe('a case whose data PostgreSQL cannot store', () => {
 
       // It waits rather than loops: still running, and its history stops growing.
       const length = async () => (await handle.fetchHistory()).events?.length ?? 0;
-      const before = await length();
+      // The attention row is written by an activity before the server hears it completed: let the
+      // history take that completion (and any message in flight) before watching it stand still.
+      let before = await length();
+      for (let settled = 0; settled < 2; ) {
+        await new Promise((r) => setTimeout(r, 500));
+        const now = await length();
+        settled = now === before ? settled + 1 : 0;
+        before = now;
+      }
       await new Promise((r) => setTimeout(r, 3_000));
       expect(await length()).toBe(before);
       expect((await handle.describe()).status.name).toBe('RUNNING');
