@@ -3,7 +3,7 @@
  * the binary `npm run setup` provisioned) and the shared dev server started by global setup.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -11,6 +11,24 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping(
     path ? { server: { executable: { type: 'existing-path', path } } } : undefined,
   );
+}
+
+/** A time-skipping server and a worker polling `taskQueue` with `activities`; `stop` ends both. */
+export async function timeSkippingWorker(
+  taskQueue: string,
+  activities: object,
+): Promise<{ env: TestWorkflowEnvironment; stop(): Promise<void> }> {
+  const env = await timeSkippingEnv();
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const running = worker.run();
+  return {
+    env,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
 }
 
 /** The dev server started once for the whole run (see global-setup.ts). */

@@ -9,7 +9,6 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import type { CalendarMove } from '../../activities/types';
 import { recordClosure, recordHoliday, type Calendar } from '../../definitions/calendar';
 import { loadCalendar } from '../../definitions/calendar-file';
@@ -17,15 +16,14 @@ import { procedureCase } from '../../workflows/procedure-case';
 import { actUpdate, calendarChangedSignal, caseWorkflowId, filedUpdate, viewQuery, type ActRequest, type CaseView } from '../../workflows/messages';
 import { MutableCalendarSource, recordingActivities, type Recorded } from '../support/fake-activities';
 import { AGENT, APPLICANT, caseInput, escalatingAccessProcedure } from '../support/procedures';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { timeSkippingWorker } from '../support/temporal';
 import { casablanca, skipTo } from '../support/time';
 
 const TQ = 'calendar-pass';
 let env: TestWorkflowEnvironment;
 let calendars: MutableCalendarSource;
 let recorded: Recorded;
-let worker: Worker;
-let running: Promise<void>;
+let stop: () => Promise<void>;
 /** The moves "the pass" made, as calendarState reports them to the cases. */
 let moves: (CalendarMove & { caseId: string })[];
 
@@ -33,18 +31,14 @@ const withEid = (): Calendar => recordHoliday(loadCalendar(), { holiday: 'eid_al
 const closure = (calendar: Calendar, date: string): Calendar => recordClosure(calendar, { date, name: { fr: 'Fermeture exceptionnelle', ar: 'عطلة استثنائية' } });
 
 beforeEach(async () => {
-  env = await timeSkippingEnv();
   calendars = new MutableCalendarSource(withEid());
   moves = [];
   const made = recordingActivities({ calendars, moves: (caseId, since) => moves.filter((m) => m.caseId === caseId && m.calendarVersion > since) });
   recorded = made.recorded;
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TQ, workflowBundle: await workflowBundle(), activities: made.activities });
-  running = worker.run();
+  ({ env, stop } = await timeSkippingWorker(TQ, made.activities));
 });
 afterEach(async () => {
-  worker.shutdown();
-  await running;
-  await env.teardown();
+  await stop();
 });
 
 async function file(at: Date): Promise<{ handle: WorkflowHandle<typeof procedureCase>; caseId: string }> {

@@ -8,7 +8,6 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { recordHoliday } from '../../definitions/calendar';
 import { loadCalendar } from '../../definitions/calendar-file';
 import { addDays } from '../../definitions/local-time';
@@ -16,28 +15,23 @@ import { procedureCase } from '../../workflows/procedure-case';
 import { actUpdate, caseWorkflowId, filedUpdate, TaskActions, viewQuery, type ActRequest, type CaseView } from '../../workflows/messages';
 import { MutableCalendarSource, recordingActivities, type Recorded } from '../support/fake-activities';
 import { AGENT, caseInput, escalatingAccessProcedure } from '../support/procedures';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { timeSkippingWorker } from '../support/temporal';
 import { casablanca, skipTo } from '../support/time';
 
 const TQ = 'year-long';
 const THRESHOLD = 150;
 let env: TestWorkflowEnvironment;
 let recorded: Recorded;
-let worker: Worker;
-let running: Promise<void>;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  env = await timeSkippingEnv();
   const calendars = new MutableCalendarSource(recordHoliday(loadCalendar(), { holiday: 'eid_al_fitr', hijriYear: 1448, start: '2027-03-10', source: 'test announcement' }));
   const made = recordingActivities({ calendars });
   recorded = made.recorded;
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TQ, workflowBundle: await workflowBundle(), activities: made.activities });
-  running = worker.run();
+  ({ env, stop } = await timeSkippingWorker(TQ, made.activities));
 });
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await stop?.();
 });
 
 const act = (handle: WorkflowHandle<typeof procedureCase>, req: ActRequest): Promise<CaseView> => handle.executeUpdate(actUpdate, { args: [req] });
