@@ -61,13 +61,13 @@ const SCOPE = `WITH RECURSIVE scope AS (
    SELECT u.code, scope.depth + 1 FROM units u JOIN scope ON u.parent_code = scope.code WHERE scope.depth < 8
  )`;
 
-const PAGES_IN_FLIGHT = 2;
+const PAGES_IN_FLIGHT = 3;
 
 /** Runs the pass over every open case the change can reach; then once more for cases projected meanwhile. */
 export async function runCalendarPass(options: CalendarPassOptions): Promise<CalendarPassReport> {
   const report: CalendarPassReport = { cases: 0, moved: 0, notices: 0, earlier: [], unplanned: [] };
   const calendar = await options.calendars.current(options.calendarId, options.version);
-  const pageSize = options.pageSize ?? 500;
+  const pageSize = options.pageSize ?? 1000;
   const params = [options.from ?? null, '', options.units ? [...options.units] : null, options.calendarId, calendar.version] as const;
   // Planned clocks on an older version, by case; the sweep at the end catches a case a stale
   // projection wrote behind the cursor (the projection moves them itself once it sees the version).
@@ -90,7 +90,7 @@ export async function runCalendarPass(options: CalendarPassOptions): Promise<Cal
   };
   for (const sweep of [false, true]) {
     let after = sweep ? '' : (options.after ?? '');
-    // Two pages in flight: one computing in Node while PostgreSQL writes the other. Progress (the
+    // Three pages in flight: Node computes one while PostgreSQL writes the others. Progress (the
     // resume cursor) is reported when the oldest page is done, so every page before it is too.
     const inFlight: { done: Promise<void>; after: string }[] = [];
     const settleOldest = async () => {
@@ -175,14 +175,15 @@ export async function moveCases(
   const now = Date.now();
   const byCase = new Map<string, ClockRow[]>();
   for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r]);
-  const clockUpdates: { caseId: string; name: string; dueAt: string; dueDate: string; version: number; plan: ClockPlan }[] = [];
+  const clockUpdates: { caseId: string; name: string; dueAt: string; dueDate: string; version: number; reminders: string[] }[] = [];
   const caseUpdates: { caseId: string; view: CaseView; nextDue: string | null; taskDue: string | null }[] = [];
   const moves: { caseId: string; clock: string; version: number; from: string | null; to: string }[] = [];
   const notices: { id: string; caseId: string; input: NotifyInput }[] = [];
   const earlier: string[] = [];
   const compute = recomputer(calendar);
   for (const [caseId, clocks] of byCase) {
-    const view: CaseView = structuredClone(clocks[0]!.view);
+    // Parsed for this page alone: changed in place and written back.
+    const view: CaseView = clocks[0]!.view;
     let wokeBefore = Infinity;
     let wakesAt = Infinity;
     for (const row of clocks) {
@@ -191,7 +192,7 @@ export async function moveCases(
       const reminders = r.reminders.filter((at) => Date.parse(at) > now).sort();
       wokeBefore = Math.min(wokeBefore, ...[before, row.plan.reminders[0]].filter((t): t is string => !!t).map(Date.parse));
       wakesAt = Math.min(wakesAt, Date.parse(r.due), ...(reminders[0] ? [Date.parse(reminders[0])] : []));
-      clockUpdates.push({ caseId, name: row.name, dueAt: r.due, dueDate: r.dueDate, version: r.calendarVersion, plan: { ...row.plan, calendarVersion: r.calendarVersion, reminders } });
+      clockUpdates.push({ caseId, name: row.name, dueAt: r.due, dueDate: r.dueDate, version: r.calendarVersion, reminders });
       const clock = view.clocks.find((c) => c.name === row.name);
       if (clock) {
         clock.dueAt = r.due;
@@ -222,8 +223,9 @@ export async function moveCases(
   }
   if (clockUpdates.length > 0) {
     await client.query(
-      `UPDATE case_clocks k SET due_at = u.due_at, due_date = u.due_date, calendar_version = u.version, plan = u.plan
-         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::date[], $5::int[], $6::jsonb[]) AS u(case_id, name, due_at, due_date, version, plan)
+      `UPDATE case_clocks k SET due_at = u.due_at, due_date = u.due_date, calendar_version = u.version,
+              plan = k.plan || jsonb_build_object('calendarVersion', u.version, 'reminders', u.reminders)
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::date[], $5::int[], $6::jsonb[]) AS u(case_id, name, due_at, due_date, version, reminders)
         WHERE k.case_id = u.case_id AND k.name = u.name`,
       [
         clockUpdates.map((u) => u.caseId),
@@ -231,7 +233,7 @@ export async function moveCases(
         clockUpdates.map((u) => u.dueAt),
         clockUpdates.map((u) => u.dueDate),
         clockUpdates.map((u) => u.version),
-        clockUpdates.map((u) => JSON.stringify(u.plan)),
+        clockUpdates.map((u) => JSON.stringify(u.reminders)),
       ],
     );
     await client.query(
