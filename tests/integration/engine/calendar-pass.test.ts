@@ -11,10 +11,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { main } from '../../../cli/main';
+import { createActivities } from '../../../activities';
+import { createSmtpChannel } from '../../../activities/notifications';
 import { dispatchNotices } from '../../../activities/notice-dispatch';
+import { createDbCalendarSource } from '../../../db/calendars';
+import { createDirectory } from '../../../db/directory';
 import type { NotifyInput } from '../../../activities/types';
 import { addDays } from '../../../definitions/local-time';
 import { calendarChangedSignal, caseWorkflowId, viewQuery } from '../../../workflows/messages';
+import { startTestSmtp } from '../../support/smtp';
 import { startHarness, TANGER, type CallerName, type Harness } from '../api/api-harness';
 
 const PROCEDURE = `
@@ -109,14 +114,44 @@ describe('the calendar pass', () => {
       expect(api.body.clocks.find((k: { name: string }) => k.name === 'answer').dueAt).toBe(after.clock);
     }
 
-    // The notices wait in the queue, one per case, with the date they announce; dispatched once.
+    // The notices wait in the queue, one per case, with the date they announce; the dispatcher
+    // sends them through the case's own mail path to a real SMTP server, once, and empties the queue.
     const queued = await h.t.db.query<{ case_id: string; input: NotifyInput }>('SELECT case_id, input FROM notice_queue WHERE case_id = ANY ($1) ORDER BY case_id', [cases.map((c) => c.caseId)]);
     expect(queued.rows).toHaveLength(3);
-    const sent: NotifyInput[] = [];
-    for (let i = 0; i < 3 && sent.length < 3; i += 1) await dispatchNotices(h.t.db, async (input) => void sent.push(input));
-    const first = sent.find((n) => n.caseId === cases[0]!.caseId);
-    expect(first).toMatchObject({ event: 'deadline_moved', template: 'deadline-moved', to: ['applicant'], vars: { clock: 'answer', previousDueAt: before.clock, dueAt: (await dues(cases[0]!.caseId)).clock } });
-    expect((await h.t.db.query('SELECT count(*)::int AS n FROM notice_queue WHERE case_id = ANY ($1)', [cases.map((c) => c.caseId)])).rows[0].n).toBe(0);
+    expect(queued.rows.find((r) => r.case_id === cases[0]!.caseId)?.input).toMatchObject({
+      event: 'deadline_moved',
+      template: 'deadline-moved',
+      to: ['applicant'],
+      vars: { clock: 'answer', previousDueAt: before.clock, dueAt: (await dues(cases[0]!.caseId)).clock },
+    });
+    const smtp = await startTestSmtp();
+    try {
+      const mail = createActivities({ db: h.t.db, directory: createDirectory(h.t.db), channel: createSmtpChannel({ url: smtp.url }), calendars: createDbCalendarSource(h.t.db) });
+      let failing = true;
+      // The mail server refuses first: the notice stays queued with its error, then goes.
+      const refused = await dispatchNotices(h.t.db, async () => {
+        if (failing) throw new Error('mail server down');
+      });
+      expect(refused.failed).toBeGreaterThanOrEqual(3);
+      expect((await h.t.db.query('SELECT count(*)::int AS n FROM notice_queue WHERE case_id = ANY ($1) AND last_error = $2', [cases.map((c) => c.caseId), 'mail server down'])).rows[0].n).toBe(3);
+      failing = false;
+      await h.t.db.query('UPDATE notice_queue SET not_before = now() WHERE case_id = ANY ($1)', [cases.map((c) => c.caseId)]);
+      for (let i = 0; i < 5 && (await h.t.db.query('SELECT 1 FROM notice_queue WHERE case_id = ANY ($1)', [cases.map((c) => c.caseId)])).rowCount; i += 1) {
+        await dispatchNotices(h.t.db, mail.notify);
+      }
+      expect((await h.t.db.query('SELECT count(*)::int AS n FROM notice_queue WHERE case_id = ANY ($1)', [cases.map((c) => c.caseId)])).rows[0].n).toBe(0);
+      const moved = smtp.messages.filter((m) => m.to.includes('amina@example.ma'));
+      expect(moved).toHaveLength(3);
+      const newDate = (await dues(cases[0]!.caseId)).clock;
+      const outbox = await h.t.db.query(`SELECT status, text FROM notification_outbox WHERE case_id = $1 AND event = 'deadline_moved'`, [cases[0]!.caseId]);
+      expect(outbox.rows).toEqual([expect.objectContaining({ status: 'sent' })]);
+      // The mail states both dates as the applicant reads them (Casablanca's calendar, in French).
+      const fr = (instant: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Africa/Casablanca', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(instant));
+      expect(outbox.rows[0].text).toContain(`Ancienne date limite : ${fr(before.clock)}`);
+      expect(outbox.rows[0].text).toContain(`Nouvelle date limite : ${fr(newDate)}`);
+    } finally {
+      await smtp.close();
+    }
 
     // An action before the case has woken: its projection carries the old date, and does not win.
     const claimed = await request(h.app).post(`/api/v1/cases/${cases[1]!.caseId}/actions`).set('Authorization', await auth('agent')).send({ action: 'claim' });
