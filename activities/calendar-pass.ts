@@ -178,7 +178,7 @@ export async function moveCases(
   const clockUpdates: { caseId: string; name: string; dueAt: string; dueDate: string; version: number; reminders: string[] }[] = [];
   const caseUpdates: { caseId: string; view: CaseView; nextDue: string | null; taskDue: string | null }[] = [];
   const moves: { caseId: string; clock: string; version: number; from: string | null; to: string }[] = [];
-  const notices: { id: string; caseId: string; input: NotifyInput }[] = [];
+  const notices: { id: string; caseId: string; move: string; input: NotifyInput }[] = [];
   const earlier: string[] = [];
   const compute = recomputer(calendar);
   for (const [caseId, clocks] of byCase) {
@@ -210,6 +210,7 @@ export async function moveCases(
         notices.push({
           id: `${caseId}:${occurrence}`,
           caseId,
+          move: `${caseId}\u0000${row.name}\u0000${r.calendarVersion}`,
           input: { ...n, occurrence, vars: { ...n.vars, clock: row.name, previousDueAt: before, dueAt: r.due, dueDate: r.dueDate, ...(r.provisional?.length ? { provisionalDates: r.provisional } : {}) } },
         });
       }
@@ -249,23 +250,28 @@ export async function moveCases(
       [caseUpdates.map((u) => u.caseId), caseUpdates.map((u) => u.taskDue)],
     );
   }
+  // A move recorded before (a projection racing the change moves the case again) tells nobody twice:
+  // notices only for the moves this call records.
+  let recorded = new Set<string>();
   if (moves.length > 0) {
-    await client.query(
+    const inserted = await client.query<{ case_id: string; clock: string; calendar_version: number }>(
       `INSERT INTO case_calendar_moves (case_id, clock, calendar_version, from_due, to_due)
        SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[])
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING case_id, clock, calendar_version`,
       [moves.map((m) => m.caseId), moves.map((m) => m.clock), moves.map((m) => m.version), moves.map((m) => m.from), moves.map((m) => m.to)],
     );
+    recorded = new Set(inserted.rows.map((r) => `${r.case_id}\u0000${r.clock}\u0000${r.calendar_version}`));
   }
-  if (notices.length > 0) {
+  const fresh = notices.filter((n) => recorded.has(n.move));
+  if (fresh.length > 0) {
     await client.query(
       `INSERT INTO notice_queue (id, case_id, input)
        SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
        ON CONFLICT DO NOTHING`,
-      [notices.map((n) => n.id), notices.map((n) => n.caseId), notices.map((n) => JSON.stringify(n.input))],
+      [fresh.map((n) => n.id), fresh.map((n) => n.caseId), fresh.map((n) => JSON.stringify(n.input))],
     );
   }
-  return { moved: moves.length, notices: notices.length, earlier };
+  return { moved: moves.length, notices: fresh.length, earlier };
 }
 
 /**

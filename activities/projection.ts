@@ -28,6 +28,8 @@ export interface ProjectResult {
   applied: boolean;
   /** Sequence of the last entry chained in the journal. */
   journaled: number;
+  /** The stored version of the case's calendar, when it has running clocks: the case catches up if it is behind. */
+  calendarVersion?: number;
 }
 
 export function createProjectionActivities({ db, journalKey, calendars }: ProjectionDeps) {
@@ -41,9 +43,9 @@ export function createProjectionActivities({ db, journalKey, calendars }: Projec
         await lockCase(client, caseId);
         const journaled = await appendJournal(client, caseId, input.journal, journalKey);
         const applied = await writeCaseProjection(client, input);
-        if (applied && calendars) await catchUpStoredCalendar(client, calendars, input);
+        const calendarVersion = applied && calendars ? await catchUpStoredCalendar(client, calendars, input) : undefined;
         await client.query('COMMIT');
-        return { applied, journaled };
+        return { applied, journaled, ...(calendarVersion !== undefined ? { calendarVersion } : {}) };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
@@ -60,14 +62,16 @@ export type ProjectionActivities = ReturnType<typeof createProjectionActivities>
  * A workflow that has not woken since a calendar change projects clocks computed on the older
  * version: moved here, in the projection's transaction, as the pass would have (the workflow
  * journals the move when it next wakes). The calendar's row is read FOR SHARE: a change being
- * recorded waits for this projection, and the pass after it then finds these rows.
+ * recorded waits for this projection, and the pass after it then finds these rows. Returns the
+ * stored version (none while the shipped file is the only copy), for the case to catch up.
  */
-async function catchUpStoredCalendar(client: PoolClient, calendars: CalendarSource, input: ProjectRequest): Promise<void> {
+async function catchUpStoredCalendar(client: PoolClient, calendars: CalendarSource, input: ProjectRequest): Promise<number | undefined> {
   const plans = Object.values(input.plans ?? {});
   const calendarId = plans[0]?.recipe.calendarId;
-  if (!calendarId) return;
+  if (!calendarId) return undefined;
   const { rows } = await client.query<{ version: number }>('SELECT version FROM calendars WHERE id = $1 FOR SHARE', [calendarId]);
   const version = rows[0]?.version;
-  if (version === undefined || plans.every((p) => p.calendarVersion >= version)) return;
+  if (version === undefined || plans.every((p) => p.calendarVersion >= version)) return version;
   await moveCases(client, [input.view.caseId], await calendars.current(calendarId, version));
+  return version;
 }

@@ -162,7 +162,8 @@ export interface MasarActivities {
   remainingTime(input: RemainingInput): Promise<RemainingResult>;
   resumeDue(input: ResumeInput): Promise<DueResult>;
   notify(input: NotifyInput): Promise<NotifyResult>;
-  project(input: ProjectRequest): Promise<unknown>;
+  /** `calendarVersion`: the stored version of the case's calendar, when the projection read it. */
+  project(input: ProjectRequest): Promise<{ calendarVersion?: number } | void>;
   callService(input: ServiceCallInput): Promise<ServiceCallResult>;
   /** A step failed permanently (`error`), or was retried successfully (no `error`): see `db/attention.ts`. */
   recordAttention(input: AttentionRecord): Promise<void>;

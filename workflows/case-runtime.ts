@@ -40,6 +40,8 @@ export class CaseRuntime {
   private readonly deliveries: Promise<unknown>[] = [];
   /** Template variables of the action being applied (its input in words), for the messages it causes. */
   private actionExtra: Record<string, unknown> = {};
+  /** The stored calendar version the last projections reported (`calendarBehind`). */
+  private storedCalendarVersion: number | undefined;
   /** The view as of the last completed step (what queries answer: never a half-applied step). */
   committed?: CaseView;
 
@@ -263,6 +265,16 @@ export class CaseRuntime {
     const since = Math.min(...versions);
     const current = await this.activities.calendarState({ caseId: this.input.caseId, calendarId: this.input.calendarId, since });
     if (current.version > since) await this.recomputeClocks(current.version, current.moves);
+  }
+
+  /**
+   * Whether a projection saw a stored calendar newer than a running clock's (the read model was
+   * moved for it meanwhile): the case then catches up at once rather than at its next timer.
+   */
+  calendarBehind(): boolean {
+    const known = this.storedCalendarVersion;
+    if (known === undefined) return false;
+    return Object.keys(this.state.clocks).some((name) => this.recipeOf(name) && (this.state.clocks[name]?.calendarVersion ?? 0) < known);
   }
 
   /** The due-date activity call that gives running clock `name` its due instant, or none when it does not run. */
@@ -636,7 +648,8 @@ export class CaseRuntime {
     const view = buildView(this.input, this.state);
     const journal = this.pending.splice(0);
     try {
-      await this.activities.project({ view, journal, facts, plans: this.plans() });
+      const projected = await this.activities.project({ view, journal, facts, plans: this.plans() });
+      if (projected && typeof projected.calendarVersion === 'number') this.storedCalendarVersion = Math.max(this.storedCalendarVersion ?? 0, projected.calendarVersion);
     } catch (err) {
       // Kept for the next projection: the journal's sequences must stay contiguous.
       this.pending.unshift(...journal);

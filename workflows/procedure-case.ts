@@ -98,7 +98,8 @@ const ATTENTION_PATCH = 'needs-attention';
 const RECTIFY_PATCH = 'rectify-contact';
 /**
  * Since this patch a calendar change reaches the case through the read model (the calendar pass,
- * activities/calendar-pass.ts): before acting on anything due, and when signalled, the case asks
+ * activities/calendar-pass.ts): before acting on anything due, after a projection saw a newer
+ * stored calendar, and when signalled, the case asks
  * for the calendar in force and the moves the pass made, and recomputes its clocks if they were
  * computed on an older version. Histories recorded before it recompute on the signal only.
  */
@@ -289,6 +290,15 @@ export async function procedureCase(input: CaseInput, carried?: CaseState): Prom
     while (inbox.length > 0 && s.status === 'open' && !attention) {
       const item = inbox.shift() as Queued;
       await applyQueued(item);
+    }
+    if (runtime.calendarBehind() && s.status === 'open' && !attention && patched(CALENDAR_PASS_PATCH)) {
+      // A projection found the read model moved by a calendar change this case slept through (its
+      // answer to the action stated the old date): the clocks catch up now, not at the next timer.
+      try {
+        await runtime.catchUpCalendar();
+      } catch (err) {
+        await park('recompute', err);
+      }
     }
     while (rectifications.length > 0 && s.status === 'open' && !attention) {
       await applyRectification(rectifications.shift() as QueuedRectification);

@@ -14,6 +14,7 @@ import { main } from '../../../cli/main';
 import { createActivities } from '../../../activities';
 import { createSmtpChannel } from '../../../activities/notifications';
 import { dispatchNotices } from '../../../activities/notice-dispatch';
+import { createProjectionActivities } from '../../../activities/projection';
 import { createDbCalendarSource } from '../../../db/calendars';
 import { createDirectory } from '../../../db/directory';
 import type { NotifyInput } from '../../../activities/types';
@@ -153,12 +154,35 @@ describe('the calendar pass', () => {
       await smtp.close();
     }
 
-    // An action before the case has woken: its projection carries the old date, and does not win.
+    // An action on a case that has not woken since the change.
     const claimed = await request(h.app).post(`/api/v1/cases/${cases[1]!.caseId}/actions`).set('Authorization', await auth('agent')).send({ action: 'claim' });
     expect(claimed.status).toBe(200);
-    const afterAction = await dues(cases[1]!.caseId);
-    expect(afterAction).toMatchObject({ clock: afterAction.task, next: afterAction.task, view: afterAction.task });
+    // Its projection carried the old date and did not win; it told the case, which caught up at
+    // once (journaled as the pass's move), and nobody is told a second time.
+    let afterAction = await dues(cases[1]!.caseId);
+    for (let i = 0; i < 100 && afterAction.workflow !== afterAction.clock; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      afterAction = await dues(cases[1]!.caseId);
+    }
+    expect(afterAction).toMatchObject({ clock: afterAction.task, next: afterAction.task, view: afterAction.task, workflow: afterAction.task });
     expect(Date.parse(afterAction.clock)).toBeGreaterThan(Date.parse(before.clock));
+    const caughtUp = await h.t.db.query(`SELECT data FROM journal WHERE case_id = $1 AND kind = 'clock.recomputed'`, [cases[1]!.caseId]);
+    expect(caughtUp.rows.map((r) => r.data)).toEqual([expect.objectContaining({ clock: 'answer', to: afterAction.clock, movedAt: expect.any(String) })]);
+    expect((await h.t.db.query('SELECT count(*)::int AS n FROM notice_queue WHERE case_id = $1', [cases[1]!.caseId])).rows[0].n).toBe(0);
+
+    // A projection racing the change (its workflow checked the calendar just before the change was
+    // stored) carries the old date: it is moved in the projection's own transaction.
+    const stored = await h.t.db.query('SELECT view, facts, data FROM cases WHERE case_id = $1', [cases[0]!.caseId]);
+    const plan = (await h.t.db.query('SELECT plan FROM case_clocks WHERE case_id = $1 AND name = $2', [cases[0]!.caseId, 'answer'])).rows[0].plan;
+    const stale = structuredClone(stored.rows[0].view);
+    stale.sequence += 1;
+    stale.clocks.find((k: { name: string }) => k.name === 'answer').dueAt = before.clock;
+    for (const t of stale.tasks) t.dueAt = before.clock;
+    const projection = createProjectionActivities({ db: h.t.db, calendars: createDbCalendarSource(h.t.db) });
+    await projection.project({ view: stale, journal: [], facts: { ...stored.rows[0].facts, data: stored.rows[0].data }, plans: { answer: { ...plan, calendarVersion: plan.calendarVersion - 1 } } });
+    const raced = await dues(cases[0]!.caseId);
+    expect(raced).toMatchObject({ clock: raced.task, next: raced.task, view: raced.task, version: recorded.body.version });
+    expect(Date.parse(raced.clock)).toBeGreaterThan(Date.parse(before.clock));
 
     // Woken (here by the signal an earlier date would send), the case takes the date and journals
     // the pass's move, without sending the notice again.
